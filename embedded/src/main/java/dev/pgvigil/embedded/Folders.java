@@ -1,0 +1,28 @@
+package dev.pgvigil.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+final class Folders {
+    private Folders() {}
+
+    static void deleteQuietly(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp folder left behind is not worth failing a shutdown
+                }
+            });
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+}

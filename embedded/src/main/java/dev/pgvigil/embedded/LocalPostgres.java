@@ -1,0 +1,314 @@
+package dev.pgvigil.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A throwaway PostgreSQL cluster started from the system's binaries ({@code /usr/lib/postgresql/N/bin},
+ * or {@code PGVIGIL_PG_BIN}): initdb into a temporary folder, listen on a free loopback port, stop and
+ * delete on close. {@code pg_stat_statements} is preloaded. As root, the server runs as the
+ * {@code postgres} OS user through {@code runuser}, since initdb refuses root.
+ *
+ * <p>Password authentication is on for TCP (scram-sha-256), as on a real server, so tests can check
+ * that credentials never leak.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
+    public static final String SUPERUSER = "postgres";
+
+    private final Path binDir;
+    private final Path dataDir;
+    private final int port;
+    private final String superuserPassword;
+    private final boolean asPostgresUser;
+    private final Thread shutdownHook;
+    private volatile boolean running;
+
+    private LocalPostgres(Path binDir, Path dataDir, int port, String superuserPassword, boolean asPostgresUser) {
+        this.binDir = binDir;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.superuserPassword = superuserPassword;
+        this.asPostgresUser = asPostgresUser;
+        this.shutdownHook = new Thread(this::stopQuietly, "pgvigil-postgres-stop");
+    }
+
+    /** Settings beyond the defaults, written to postgresql.conf; e.g. {@code max_connections=200}. */
+    public record Options(List<String> extraSettings) {
+        public static Options defaults() {
+            return new Options(List.of());
+        }
+    }
+
+    public static LocalPostgres start() {
+        return start(Options.defaults());
+    }
+
+    public static LocalPostgres start(Options options) {
+        Path bin = findBinDir().orElseThrow(() -> new IllegalStateException(
+                "no PostgreSQL server binaries found: install postgresql (Debian) or set PGVIGIL_PG_BIN"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path dataDir;
+        try {
+            Path parent = Files.createTempDirectory("pgvigil-pg-");
+            dataDir = parent.resolve("data");
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (root) {
+                UserPrincipal postgres = parent.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER);
+                Files.setOwner(parent, postgres);
+                Files.setOwner(dataDir, postgres);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a PostgreSQL data folder", e);
+        }
+        String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        LocalPostgres pg = new LocalPostgres(bin, dataDir, EmbeddedKafka.freePort(), password, root);
+        try {
+            pg.initdb();
+            pg.writeConfig(options);
+            pg.startServer();
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+        return pg;
+    }
+
+    /** The newest PostgreSQL under /usr/lib/postgresql, or PGVIGIL_PG_BIN. */
+    public static Optional<Path> findBinDir() {
+        String env = System.getenv("PGVIGIL_PG_BIN");
+        if (env != null && !env.isBlank()) {
+            return Optional.of(Path.of(env)).filter(p -> Files.isExecutable(p.resolve("initdb")));
+        }
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+                    .max(Comparator.comparingInt(LocalPostgres::majorVersion))
+                    .map(v -> v.resolve("bin"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int majorVersion(Path versionDir) {
+        try {
+            return Integer.parseInt(versionDir.getFileName().toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void initdb() {
+        Path pwfile = dataDir.getParent().resolve("pwfile");
+        try {
+            Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
+            if (asPostgresUser) {
+                Files.setOwner(pwfile, pwfile.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER));
+            }
+            run(Duration.ofMinutes(2), binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
+                    "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
+                    "-E", "UTF8", "--locale=C", "--no-sync");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(pwfile);
+            } catch (IOException ignored) {
+                // it lives in our temp folder, deleted on close anyway
+            }
+        }
+    }
+
+    private void writeConfig(Options options) {
+        List<String> lines = new ArrayList<>(List.of(
+                "",
+                "# pgvigil throwaway cluster",
+                "port = " + port,
+                "listen_addresses = '127.0.0.1'",
+                "unix_socket_directories = '" + dataDir + "'",
+                "shared_preload_libraries = 'pg_stat_statements'",
+                "pg_stat_statements.track = all",
+                "track_io_timing = on",
+                "track_activity_query_size = 4096",
+                // a test cluster: durability traded for speed
+                "fsync = off",
+                "synchronous_commit = off",
+                "full_page_writes = off",
+                "max_connections = 100",
+                "shared_buffers = 32MB",
+                "log_min_messages = warning"));
+        lines.addAll(options.extraSettings());
+        try {
+            Files.write(dataDir.resolve("postgresql.conf"), lines, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write postgresql.conf", e);
+        }
+    }
+
+    private void startServer() {
+        run(Duration.ofMinutes(2), binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
+                "-l", dataDir.resolve("server.log").toString(), "start");
+        running = true;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        log.info("PostgreSQL ready on 127.0.0.1:{} (data in {})", port, dataDir);
+    }
+
+    /** Stops the server, keeping its data, so a test can see an instance go down and come back. */
+    public void stop() {
+        if (running) {
+            run(Duration.ofMinutes(1), binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-m", "fast", "stop");
+            running = false;
+            removeShutdownHook();
+        }
+    }
+
+    /** Starts a stopped server again on the same port and data. */
+    public void restart() {
+        if (!running) {
+            startServer();
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** Major version of the binaries this cluster runs, e.g. 15. */
+    public int majorVersion() {
+        return majorVersion(binDir.getParent());
+    }
+
+    public String superuserPassword() {
+        return superuserPassword;
+    }
+
+    /** JDBC URL of a database, without credentials. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A new superuser connection to {@code database}; the caller closes it. */
+    public Connection connect(String database) throws SQLException {
+        return connect(database, SUPERUSER, superuserPassword);
+    }
+
+    public Connection connect(String database, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl(database), props);
+    }
+
+    /** Runs statements as the superuser in {@code database}, each in its own autocommit transaction. */
+    public void execute(String database, String... sqls) {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String sql : sqls) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void createDatabase(String name) {
+        execute("postgres", "CREATE DATABASE " + quoteIdent(name));
+    }
+
+    private static String quoteIdent(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private void run(Duration timeout, String... command) {
+        List<String> cmd = new ArrayList<>();
+        if (asPostgresUser) {
+            cmd.addAll(List.of("runuser", "-u", SUPERUSER, "--"));
+        }
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            // pg_ctl's server keeps no handle on our pipe (it logs to -l), so reading to EOF is safe
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " timed out after " + timeout);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(command[0] + " failed (exit " + p.exitValue() + "): " + out.strip() + serverLogTail());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command[0], e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + command[0], e);
+        }
+    }
+
+    private String serverLogTail() {
+        Path logFile = dataDir.resolve("server.log");
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return "\nserver.log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            if (running) {
+                run(Duration.ofSeconds(30), binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-m", "immediate", "stop");
+                running = false;
+            }
+        } catch (RuntimeException e) {
+            log.warn("PostgreSQL in {} did not stop: {}", dataDir, e.getMessage());
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook runs anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        stopQuietly();
+        removeShutdownHook();
+        Folders.deleteQuietly(dataDir.getParent());
+    }
+}

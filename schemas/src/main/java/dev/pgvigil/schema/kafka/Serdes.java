@@ -1,0 +1,32 @@
+package dev.pgvigil.schema.kafka;
+
+import dev.pgvigil.schema.ActivitySnapshot;
+import dev.pgvigil.schema.BaselineSet;
+import dev.pgvigil.schema.DatabaseStatsChunk;
+import dev.pgvigil.schema.Finding;
+import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.MetricBatch;
+import dev.pgvigil.schema.Rollup;
+import dev.pgvigil.schema.SettingsChunk;
+import dev.pgvigil.schema.SnapshotInfo;
+import dev.pgvigil.schema.StatementsChunk;
+import dev.pgvigil.schema.TablesChunk;
+import dev.pgvigil.schema.Violation;
+
+/** One serde per payload type, declared once. Serdes are stateless after construction and thread-safe. */
+public final class Serdes {
+    private Serdes() {}
+
+    public static AvroSerde<SnapshotInfo> snapshotInfo() { return new AvroSerde<>(SnapshotInfo.getClassSchema()); }
+    public static AvroSerde<DatabaseStatsChunk> databaseStats() { return new AvroSerde<>(DatabaseStatsChunk.getClassSchema()); }
+    public static AvroSerde<StatementsChunk> statements() { return new AvroSerde<>(StatementsChunk.getClassSchema()); }
+    public static AvroSerde<TablesChunk> tables() { return new AvroSerde<>(TablesChunk.getClassSchema()); }
+    public static AvroSerde<IndexesChunk> indexes() { return new AvroSerde<>(IndexesChunk.getClassSchema()); }
+    public static AvroSerde<ActivitySnapshot> activity() { return new AvroSerde<>(ActivitySnapshot.getClassSchema()); }
+    public static AvroSerde<SettingsChunk> settings() { return new AvroSerde<>(SettingsChunk.getClassSchema()); }
+    public static AvroSerde<MetricBatch> metrics() { return new AvroSerde<>(MetricBatch.getClassSchema()); }
+    public static AvroSerde<Rollup> rollup() { return new AvroSerde<>(Rollup.getClassSchema()); }
+    public static AvroSerde<Violation> violation() { return new AvroSerde<>(Violation.getClassSchema()); }
+    public static AvroSerde<Finding> finding() { return new AvroSerde<>(Finding.getClassSchema()); }
+    public static AvroSerde<BaselineSet> baselines() { return new AvroSerde<>(BaselineSet.getClassSchema()); }
+}
