@@ -1,13 +1,16 @@
 package dev.pgvigil.schema.kafka;
 
 import dev.pgvigil.schema.ActivitySnapshot;
+import dev.pgvigil.schema.AlertState;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.DatabaseStatsChunk;
+import dev.pgvigil.schema.FailedNotification;
 import dev.pgvigil.schema.Finding;
 import dev.pgvigil.schema.IndexesChunk;
 import dev.pgvigil.schema.MetricBatch;
 import dev.pgvigil.schema.Rollup;
 import dev.pgvigil.schema.SettingsChunk;
+import dev.pgvigil.schema.Silence;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.StatementsChunk;
 import dev.pgvigil.schema.TablesChunk;
@@ -29,4 +32,7 @@ public final class Serdes {
     public static AvroSerde<Violation> violation() { return new AvroSerde<>(Violation.getClassSchema()); }
     public static AvroSerde<Finding> finding() { return new AvroSerde<>(Finding.getClassSchema()); }
     public static AvroSerde<BaselineSet> baselines() { return new AvroSerde<>(BaselineSet.getClassSchema()); }
+    public static AvroSerde<AlertState> alertState() { return new AvroSerde<>(AlertState.getClassSchema()); }
+    public static AvroSerde<Silence> silence() { return new AvroSerde<>(Silence.getClassSchema()); }
+    public static AvroSerde<FailedNotification> failedNotification() { return new AvroSerde<>(FailedNotification.getClassSchema()); }
 }

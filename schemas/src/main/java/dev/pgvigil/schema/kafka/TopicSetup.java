@@ -38,8 +38,10 @@ public final class TopicSetup {
         specs.add(new TopicSpec(Topics.FINDINGS, SEVEN_DAYS));
         specs.add(new TopicSpec(Topics.BASELINES, COMPACTED));
         specs.add(new TopicSpec(Topics.ALERTS, COMPACTED));
+        specs.add(new TopicSpec(Topics.SILENCES, COMPACTED));
         specs.add(new TopicSpec(Topics.ANALYZER_DLQ, THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.NOTIFICATIONS_DLQ, THIRTY_DAYS));
+        specs.add(new TopicSpec(Topics.ALERTER_DLQ, THIRTY_DAYS));
         return specs;
     }
 

@@ -29,12 +29,16 @@ public final class Topics {
     public static final String FINDINGS = "pgvigil.findings";
     /** Named baselines ({@code BaselineSet}), compacted. */
     public static final String BASELINES = "pgvigil.baselines";
-    /** Alert state, compacted. */
+    /** Alert state ({@code AlertState}), compacted; keyed by the alert's fingerprint, not the instance. */
     public static final String ALERTS = "pgvigil.alerts";
+    /** Silences ({@code Silence}), compacted; keyed by the silence id. */
+    public static final String SILENCES = "pgvigil.silences";
     /** Records the analyzer could not deserialize, with the error in headers. */
     public static final String ANALYZER_DLQ = "pgvigil.analyzer.dlq";
-    /** Notifications that failed every retry, with the error. */
+    /** Notifications that failed every retry, with the error ({@code FailedNotification}). */
     public static final String NOTIFICATIONS_DLQ = "pgvigil.notifications.dlq";
+    /** Violations the alerter could not decode, as they came, with the error in headers. */
+    public static final String ALERTER_DLQ = "pgvigil.alerter.dlq";
 
     public static String rollups(String window) {
         return ROLLUPS_PREFIX + window;
