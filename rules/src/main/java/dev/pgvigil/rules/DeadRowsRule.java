@@ -1,0 +1,16 @@
+package dev.pgvigil.rules;
+
+/** Dead rows of a table as a share of all its rows (live + dead); small tables are not evidence. */
+public final class DeadRowsRule {
+    private DeadRowsRule() {}
+
+    public static Decision evaluate(long liveRows, long deadRows, Threshold t, String subject) {
+        long rows = Math.max(0, liveRows) + Math.max(0, deadRows);
+        double ratio = rows == 0 ? 0 : (double) Math.max(0, deadRows) / rows;
+        if (rows == 0 || rows < t.minEvidence()) {
+            return Decision.noEvidence(Rule.DEAD_ROWS, t, ratio, subject,
+                    Format.count(rows) + " rows, need " + Format.count((long) t.minEvidence()));
+        }
+        return Decision.judge(Rule.DEAD_ROWS, t, ratio, subject);
+    }
+}

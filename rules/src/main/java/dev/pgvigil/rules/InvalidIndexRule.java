@@ -1,0 +1,19 @@
+package dev.pgvigil.rules;
+
+import java.util.Optional;
+
+/** An index left invalid by a failed CREATE INDEX CONCURRENTLY: never used for reads, still maintained on writes. */
+public final class InvalidIndexRule {
+    private InvalidIndexRule() {}
+
+    public static Optional<Finding> evaluate(String instance, IndexInfo index) {
+        if (index.valid()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(FindingKind.INVALID_INDEX, Severity.WARNING, instance, index.object(),
+                "Index " + index.object() + " on " + index.schema() + "." + index.table() + " is invalid (" + Format.bytes(index.sizeBytes())
+                        + "): queries cannot use it, yet every write maintains it.",
+                "Rebuild it: REINDEX INDEX CONCURRENTLY " + index.qualifiedName() + "; or, if it is not needed: DROP INDEX CONCURRENTLY "
+                        + index.qualifiedName() + ";"));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.pgvigil.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A table that needs a vacuum: dead rows over the {@code dead_rows} levels, with the estimated bloat
+ * (the heap's share of dead rows) and the time since its last vacuum of either kind.
+ */
+public final class VacuumRule {
+    private VacuumRule() {}
+
+    /** Bytes of the heap taken by dead rows, assuming dead and live rows are of one size. */
+    public static long estimatedBloatBytes(TableInfo t) {
+        long rows = Math.max(0, t.liveRows()) + Math.max(0, t.deadRows());
+        return rows == 0 ? 0 : Math.round((double) t.heapSizeBytes() * Math.max(0, t.deadRows()) / rows);
+    }
+
+    public static Optional<Finding> evaluate(String instance, TableInfo table, Instant now, Threshold deadRows) {
+        Decision d = DeadRowsRule.evaluate(table.liveRows(), table.deadRows(), deadRows, table.object());
+        if (!d.firing()) {
+            return Optional.empty();
+        }
+        Instant last = table.lastAnyVacuum();
+        String since = last == null ? "never vacuumed" : "last vacuumed " + Format.duration(Duration.between(last, now)) + " ago";
+        String detail = "Table " + table.object() + " has " + Format.count(table.deadRows()) + " dead rows (" + Format.percent(d.value())
+                + " of its rows), about " + Format.bytes(estimatedBloatBytes(table)) + " of its " + Format.bytes(table.heapSizeBytes())
+                + " heap; " + since + (table.autovacuumDisabled() ? "; autovacuum is disabled for it" : "") + ".";
+        String sql = "VACUUM (ANALYZE) " + table.qualifiedName() + ";";
+        if (table.autovacuumDisabled()) {
+            sql += " Then let autovacuum look after it again: ALTER TABLE " + table.qualifiedName() + " RESET (autovacuum_enabled);";
+        } else {
+            sql += " If it comes back, vacuum it sooner: ALTER TABLE " + table.qualifiedName() + " SET (autovacuum_vacuum_scale_factor = 0.05);";
+        }
+        return Optional.of(new Finding(FindingKind.VACUUM_OVERDUE, d.severity(), instance, table.object(), detail, sql));
+    }
+}
