@@ -1,0 +1,128 @@
+package dev.pgvigil.collector;
+
+import dev.pgvigil.collector.config.CollectorConfig;
+import dev.pgvigil.collector.config.TargetConfig;
+import dev.pgvigil.collector.publish.ChangeTracker;
+import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
+import dev.pgvigil.collector.publish.Publication;
+import dev.pgvigil.collector.publish.SnapshotRecords;
+import dev.pgvigil.collector.read.ActivityReader;
+import dev.pgvigil.collector.read.Snapshot;
+import dev.pgvigil.collector.read.SnapshotReader;
+import dev.pgvigil.schema.SnapshotInfo;
+import dev.pgvigil.schema.SnapshotRef;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One target's collection cycle: read a snapshot over the target's connection, pick what to send
+ * (full every fullSnapshotEvery cycles, after a restart and after a failed publish; only moved entities
+ * otherwise), build the records. A cycle never throws: whatever goes wrong becomes a FAILED or PARTIAL
+ * snapshot with its reason, free of secrets.
+ */
+public final class TargetRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TargetRunner.class);
+
+    private final TargetConfig target;
+    private final CollectorConfig config;
+    private final TargetConnection connection;
+    private final SnapshotReader reader;
+    private final SnapshotRecords records;
+    private final ChangeTracker tracker = new ChangeTracker();
+    /** Warnings already logged, so a lasting condition is logged once, not every cycle. */
+    private final Set<String> loggedWarnings = new HashSet<>();
+    /** Set while a cycle is queued or running; a tick that finds it set is an overrun. */
+    final AtomicBoolean busy = new AtomicBoolean();
+    private long cycle;
+    private Instant lastPostmasterStart;
+    private boolean lastFailed;
+
+    public TargetRunner(TargetConfig target, CollectorConfig config) {
+        this.target = target;
+        this.config = config;
+        this.connection = new TargetConnection(target, config);
+        this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
+                new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength())),
+                target::includesDatabase);
+        this.records = new SnapshotRecords(config.chunkMaxBytes());
+    }
+
+    public TargetConfig target() {
+        return target;
+    }
+
+    /** Reads one snapshot and builds its records; the records of a failed read are a FAILED envelope. */
+    public Publication collect() {
+        long start = System.nanoTime();
+        SnapshotRef ref = new SnapshotRef(target.id(), UUID.randomUUID().toString(), Instant.now());
+        Snapshot snapshot;
+        try {
+            snapshot = reader.read(connection.get(), ref);
+        } catch (TargetConnection.NotConnectedException e) {
+            return failed(ref, e.getMessage(), start);
+        } catch (SQLException | RuntimeException e) {
+            String error = connection.redact("cannot read " + target.parsedUrl().redacted() + ": " + SnapshotReader.firstLine(e.getMessage()));
+            connection.invalidate(error);
+            return failed(ref, error, start);
+        }
+        if (lastFailed) {
+            log.info("{}: collecting again", target.id());
+            lastFailed = false;
+        }
+        logNewWarnings(snapshot);
+        boolean restarted = lastPostmasterStart != null && !lastPostmasterStart.equals(snapshot.server().postmasterStartTime());
+        boolean full = !tracker.primed() || cycle % config.fullSnapshotEvery() == 0 || restarted;
+        lastPostmasterStart = snapshot.server().postmasterStartTime();
+        cycle++;
+        return records.build(snapshot, target.labels(), tracker, full, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** collect() and publish; the tracker moves on only when Kafka took the snapshot. */
+    void runCycle(KafkaSnapshotPublisher publisher, CollectorStats stats) {
+        Publication publication = collect();
+        SnapshotInfo info = publication.info();
+        try {
+            publisher.publish(publication);
+            tracker.commit();
+        } catch (KafkaSnapshotPublisher.PublishException e) {
+            tracker.reset();
+            stats.publishFailure(target.id());
+            log.error("{}: snapshot not published: {}", target.id(), e.getMessage());
+        }
+        stats.cycle(target.id(), info.getStatus().name(), info.getDurationMs(), info.getRef().getCollectedAt());
+    }
+
+    private Publication failed(SnapshotRef ref, String error, long startNanos) {
+        if (!lastFailed) {
+            log.warn("{}: {}", target.id(), error);
+            lastFailed = true;
+        } else {
+            log.debug("{}: {}", target.id(), error);
+        }
+        tracker.reset(); // whatever comes back may have restarted: send it whole
+        return SnapshotRecords.failed(ref, target.labels(), error, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private void logNewWarnings(Snapshot snapshot) {
+        Set<String> current = new HashSet<>(snapshot.warnings());
+        for (String warning : snapshot.warnings()) {
+            if (!loggedWarnings.contains(warning)) {
+                log.warn("{}: {}", target.id(), connection.redact(warning));
+            }
+        }
+        loggedWarnings.retainAll(current);
+        loggedWarnings.addAll(current);
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

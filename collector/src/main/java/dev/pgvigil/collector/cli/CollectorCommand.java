@@ -1,0 +1,61 @@
+package dev.pgvigil.collector.cli;
+
+import dev.pgvigil.collector.Collector;
+import dev.pgvigil.collector.config.CollectorConfig;
+import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.config.KafkaSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pgvigil collector}: the collector service alone, until Ctrl-C. */
+@Command(name = "collector",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run the collector alone: read every target in the config's 'collector' section on its interval",
+                "and publish snapshots to the Kafka cluster of its 'kafka' section, until Ctrl-C.",
+                "Creates missing pgvigil topics at start."},
+        footer = {"", "Example: pgvigil collector --config /etc/pgvigil/pgvigil.yaml",
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable at start."})
+public final class CollectorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "pgvigil YAML configuration file.")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConfigFile file = ConfigFile.load(config);
+        CollectorConfig collector = file.section("collector", CollectorConfig.class);
+        KafkaSettings kafka = file.section("kafka", KafkaSettings.class);
+        if (collector.targets().isEmpty()) {
+            spec.commandLine().getErr().println("pgvigil: " + config + ": collector.targets: no targets to collect");
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
+        if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
+            spec.commandLine().getErr().println("pgvigil: " + config + ": kafka.bootstrapServers is required");
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
+        Collector service = new Collector(collector, kafka);
+        try {
+            service.start();
+        } catch (RuntimeException e) {
+            service.close();
+            spec.commandLine().getErr().println("pgvigil: cannot start the collector: " + e.getMessage());
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "pgvigil-collector-stop"));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.pgvigil.collector.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code collector} section of pgvigil's YAML file. Every limit has a default; {@code null} in
+ * the file (or a key left out) takes it. See docs/collector.md for each key.
+ */
+public record CollectorConfig(
+        Integer intervalSeconds,
+        Integer statementTimeoutMs,
+        Integer lockTimeoutMs,
+        Integer connectTimeoutSeconds,
+        Integer reconnectMaxBackoffSeconds,
+        Integer threads,
+        Integer fullSnapshotEvery,
+        Integer queryTextMaxLength,
+        Integer chunkMaxBytes,
+        Integer maxSessions,
+        Integer sessionMinAgeSeconds,
+        List<TargetConfig> targets) {
+
+    public static final int DEFAULT_INTERVAL_SECONDS = 10;
+    /** Kafka's default max.request.size is 1 MiB; chunks stay far below it. */
+    public static final int MAX_CHUNK_BYTES = 900_000;
+
+    public CollectorConfig {
+        intervalSeconds = range("intervalSeconds", intervalSeconds, DEFAULT_INTERVAL_SECONDS, 1, 86_400);
+        statementTimeoutMs = range("statementTimeoutMs", statementTimeoutMs, 5_000, 100, 600_000);
+        lockTimeoutMs = range("lockTimeoutMs", lockTimeoutMs, 1_000, 10, 600_000);
+        connectTimeoutSeconds = range("connectTimeoutSeconds", connectTimeoutSeconds, 5, 1, 300);
+        reconnectMaxBackoffSeconds = range("reconnectMaxBackoffSeconds", reconnectMaxBackoffSeconds, 60, 1, 3_600);
+        targets = targets == null ? List.of() : List.copyOf(targets);
+        threads = range("threads", threads, Math.max(1, Math.min(8, targets.size())), 1, 256);
+        fullSnapshotEvery = range("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
+        queryTextMaxLength = range("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
+        chunkMaxBytes = range("chunkMaxBytes", chunkMaxBytes, 256 * 1024, 16 * 1024, MAX_CHUNK_BYTES);
+        maxSessions = range("maxSessions", maxSessions, 50, 0, 10_000);
+        sessionMinAgeSeconds = range("sessionMinAgeSeconds", sessionMinAgeSeconds, 5, 0, 86_400);
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            TargetConfig t = targets.get(i);
+            if (t == null) {
+                throw new IllegalArgumentException("targets[" + i + "] is empty");
+            }
+            Integer first = seen.putIfAbsent(t.id(), i);
+            if (first != null) {
+                throw new IllegalArgumentException("targets[" + i + "].id: duplicate target id '" + t.id() + "' (also targets[" + first + "])");
+            }
+        }
+    }
+
+    /** Defaults for everything, with these targets. */
+    public static CollectorConfig of(List<TargetConfig> targets) {
+        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets);
+    }
+
+    private static int range(String key, Integer value, int defaultValue, int min, int max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.pgvigil.collector.read;
+
+import dev.pgvigil.schema.IndexStat;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * pg_stat_user_indexes with pg_statio_user_indexes, size, definition and flags, for the connected database.
+ *
+ * <p>pg_get_indexdef and pg_get_expr lock the index's table, and pg_relation_size the index, so an index
+ * whose table or itself is under an AccessExclusiveLock (held or awaited, e.g. by ALTER TABLE) is read
+ * without them: size from relpages, definition from the previous snapshot (or a placeholder), column
+ * names from pg_attribute. Otherwise one locked table would time the whole query out.
+ */
+public final class IndexesReader {
+    /** Key columns only (indnkeyatts, not INCLUDE columns); an expression column comes back as its text. */
+    static final String SQL = """
+            /* pgvigil */ WITH locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l
+                    WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+            SELECT current_database() AS datname, s.indexrelid, s.relid, s.schemaname, s.relname, s.indexrelname,
+                   s.idx_scan, s.idx_tup_read, s.idx_tup_fetch, io.idx_blks_read, io.idx_blks_hit,
+                   CASE WHEN lk.locked THEN ic.relpages::bigint * current_setting('block_size')::bigint
+                        ELSE coalesce(pg_relation_size(s.indexrelid), 0) END AS size_bytes,
+                   CASE WHEN NOT lk.locked THEN pg_get_indexdef(s.indexrelid) END AS definition,
+                   CASE WHEN NOT lk.locked
+                        THEN ARRAY(SELECT pg_get_indexdef(s.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k)
+                        ELSE ARRAY(SELECT a.attname::text FROM pg_attribute a
+                                   WHERE a.attrelid = s.indexrelid AND a.attnum BETWEEN 1 AND i.indnkeyatts ORDER BY a.attnum) END AS columns,
+                   am.amname,
+                   CASE WHEN NOT lk.locked THEN pg_get_expr(i.indpred, i.indrelid, true) END AS predicate,
+                   i.indpred IS NOT NULL AS partial, lk.locked,
+                   i.indisunique, i.indisprimary, i.indisvalid,
+                   EXISTS (SELECT 1 FROM pg_constraint con
+                           WHERE con.conindid = s.indexrelid AND con.conrelid = s.relid AND con.contype IN ('p', 'u', 'x')) AS backs_constraint
+            FROM pg_stat_user_indexes s
+            JOIN pg_statio_user_indexes io ON io.indexrelid = s.indexrelid
+            JOIN pg_index i ON i.indexrelid = s.indexrelid
+            JOIN pg_class ic ON ic.oid = s.indexrelid
+            JOIN pg_am am ON am.oid = ic.relam
+            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM locked WHERE locked.relation IN (s.indexrelid, s.relid)) AS locked) lk""";
+
+    private IndexesReader() {}
+
+    /** @param previous the indexes of the previous snapshot by indexrelid, for definitions that cannot be read now */
+    public static List<IndexStat> read(Connection c, Map<Long, IndexStat> previous) throws SQLException {
+        return Rows.list(c, SQL, rs -> withDefinition(rs, previous.get(rs.getLong("indexrelid")), IndexStat.newBuilder()
+                .setDatname(rs.getString("datname"))
+                .setIndexRelid(rs.getLong("indexrelid"))
+                .setRelid(rs.getLong("relid"))
+                .setSchemaName(rs.getString("schemaname"))
+                .setTableName(rs.getString("relname"))
+                .setIndexName(rs.getString("indexrelname"))
+                .setIdxScan(rs.getLong("idx_scan"))
+                .setIdxTupRead(rs.getLong("idx_tup_read"))
+                .setIdxTupFetch(rs.getLong("idx_tup_fetch"))
+                .setIdxBlksRead(rs.getLong("idx_blks_read"))
+                .setIdxBlksHit(rs.getLong("idx_blks_hit"))
+                .setSizeBytes(rs.getLong("size_bytes"))
+                .setAccessMethod(rs.getString("amname"))
+                .setIsUnique(rs.getBoolean("indisunique"))
+                .setIsPrimary(rs.getBoolean("indisprimary"))
+                .setIsValid(rs.getBoolean("indisvalid"))
+                .setBacksConstraint(rs.getBoolean("backs_constraint"))));
+    }
+
+    private static IndexStat withDefinition(ResultSet rs, IndexStat previous, IndexStat.Builder b) throws SQLException {
+        if (!rs.getBoolean("locked")) {
+            return b.setDefinition(rs.getString("definition")).setColumns(Rows.texts(rs, "columns"))
+                    .setPredicate(rs.getString("predicate")).build();
+        }
+        if (previous != null) {
+            return b.setDefinition(previous.getDefinition()).setColumns(previous.getColumns()).setPredicate(previous.getPredicate()).build();
+        }
+        return b.setDefinition("(definition unavailable: " + b.getTableName() + " is locked)").setColumns(Rows.texts(rs, "columns"))
+                .setPredicate(rs.getBoolean("partial") ? "(unavailable: table locked)" : null).build();
+    }
+}

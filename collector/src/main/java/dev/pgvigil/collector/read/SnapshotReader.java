@@ -1,0 +1,106 @@
+package dev.pgvigil.collector.read;
+
+import dev.pgvigil.schema.IndexStat;
+import dev.pgvigil.schema.SnapshotRef;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Runs every reader against one connection and gathers a {@link Snapshot}. Each reader runs in its own
+ * autocommit statement, so one that fails (a lock timeout on a table under DDL, a statement timeout)
+ * costs only its own kind: it becomes a warning and the rest is still read. A lost connection is not a
+ * partial result: it is thrown, and the caller reconnects.
+ */
+public final class SnapshotReader {
+    /** Limits the readers apply. */
+    public record Options(int queryTextMaxLength, ActivityReader.Options activity) {}
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws SQLException;
+    }
+
+    private final Options options;
+    private final Predicate<String> includeDatabase;
+    /** Definitions of the last snapshot's indexes, for those whose table is locked when the next is read. */
+    private Map<Long, IndexStat> previousIndexes = Map.of();
+
+    public SnapshotReader(Options options, Predicate<String> includeDatabase) {
+        this.options = options;
+        this.includeDatabase = includeDatabase;
+    }
+
+    public Snapshot read(Connection c, SnapshotRef ref) throws SQLException {
+        long start = System.nanoTime();
+        List<String> warnings = new ArrayList<>();
+        ServerInfo server = ServerInfoReader.read(c); // if this fails, nothing else will work either
+        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, includeDatabase));
+
+        Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
+        var statements = view.isEmpty() ? null : attempt("statements", warnings,
+                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), includeDatabase));
+        if (view.isEmpty() && warnings.stream().noneMatch(w -> w.startsWith("statements:"))) {
+            warnings.add("statements: pg_stat_statements is not installed in database " + server.database()
+                    + ", so statement statistics are not collected (CREATE EXTENSION pg_stat_statements; it must also be in shared_preload_libraries)");
+        }
+        var resetAt = statements == null ? null : attempt("statements", warnings, () -> StatementsReader.statsReset(c, view.get()));
+
+        var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum()));
+        var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes));
+        if (indexes != null) {
+            previousIndexes = indexes.stream().collect(Collectors.toMap(IndexStat::getIndexRelid, i -> i, (a, b) -> a));
+        }
+        var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity()));
+        var settings = attempt("settings", warnings, () -> SettingsReader.read(c));
+        return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,
+                warnings, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static <T> T attempt(String kind, List<String> warnings, Read<T> read) throws SQLException {
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            if (connectionLost(e)) {
+                throw e;
+            }
+            warnings.add(kind + ": " + explain(e));
+            return null;
+        }
+    }
+
+    /** Class 08 (connection exception), 57P01-57P03 (server shutting down or starting). */
+    public static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
+    private static String explain(SQLException e) {
+        String message = firstLine(e.getMessage());
+        if ("55000".equals(e.getSQLState()) && message.contains("pg_stat_statements")) {
+            return "pg_stat_statements is installed but not loaded (add it to shared_preload_libraries and restart): " + message;
+        }
+        if ("57014".equals(e.getSQLState())) {
+            return "statement timeout: " + message;
+        }
+        if ("55P03".equals(e.getSQLState())) {
+            return "lock timeout (a table is locked by DDL?): " + message;
+        }
+        return message + " [" + e.getSQLState() + "]";
+    }
+
+    /** An error message's first line (PostgreSQL adds DETAIL and HINT lines). */
+    public static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl >= 0 ? message.substring(0, nl) : message;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.pgvigil.collector.read;
+
+import dev.pgvigil.schema.TableStat;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * pg_stat_user_tables with pg_statio_user_tables and sizes, for the connected database.
+ *
+ * <p>The size functions take a brief AccessShareLock per relation, which waits behind DDL holding (or
+ * queued for) an AccessExclusiveLock; one such table would make the whole query hit lock_timeout. So a
+ * table locked that way right now gets its sizes from pg_class.relpages (as of its last vacuum/analyze)
+ * instead. Only a lock taken between that check and the size call can still time the query out.
+ */
+public final class TablesReader {
+    /** %1$s: the locked relations; %2$s: n_ins_since_vacuum, which PostgreSQL 13 added. */
+    private static final String SQL = """
+            /* pgvigil */ WITH locked AS MATERIALIZED (%1$s)
+            SELECT current_database() AS datname, s.relid, s.schemaname, s.relname,
+                   s.seq_scan, s.seq_tup_read, s.idx_scan, s.idx_tup_fetch,
+                   s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.n_tup_hot_upd, s.n_live_tup, s.n_dead_tup,
+                   s.n_mod_since_analyze, %2$s AS n_ins_since_vacuum,
+                   s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
+                   s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
+                   io.heap_blks_read, io.heap_blks_hit, io.idx_blks_read, io.idx_blks_hit, io.toast_blks_read, io.toast_blks_hit,
+                   CASE WHEN l.relation IS NULL THEN coalesce(pg_relation_size(s.relid), 0)
+                        ELSE c.relpages::bigint * current_setting('block_size')::bigint END AS heap_size,
+                   CASE WHEN l.relation IS NULL THEN coalesce(pg_indexes_size(s.relid), 0)
+                        ELSE (SELECT coalesce(sum(ic.relpages), 0)::bigint * current_setting('block_size')::bigint
+                              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = s.relid) END AS indexes_size,
+                   CASE WHEN c.reltoastrelid = 0 THEN 0
+                        WHEN l.relation IS NULL THEN coalesce(pg_total_relation_size(c.reltoastrelid), 0)
+                        ELSE (SELECT t.relpages::bigint * current_setting('block_size')::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) END AS toast_size,
+                   c.reloptions
+            FROM pg_stat_user_tables s
+            JOIN pg_statio_user_tables io ON io.relid = s.relid
+            JOIN pg_class c ON c.oid = s.relid
+            LEFT JOIN (SELECT DISTINCT relation FROM locked) l ON l.relation = s.relid""";
+
+    /**
+     * Relations of this database with an AccessExclusiveLock held or awaited, and tables one of whose
+     * indexes has one (pg_indexes_size opens every index of a table).
+     */
+    static final String LOCKED_SQL = """
+            SELECT l.relation FROM pg_locks l
+            WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            UNION
+            SELECT i.indrelid FROM pg_locks l JOIN pg_index i ON i.indexrelid = l.relation
+            WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""";
+
+    private TablesReader() {}
+
+    static String sql(int serverVersionNum) {
+        return SQL.formatted(LOCKED_SQL, serverVersionNum >= 130_000 ? "s.n_ins_since_vacuum" : "NULL::bigint");
+    }
+
+    public static List<TableStat> read(Connection c, int serverVersionNum) throws SQLException {
+        return Rows.list(c, sql(serverVersionNum), rs -> TableStat.newBuilder()
+                .setDatname(rs.getString("datname"))
+                .setRelid(rs.getLong("relid"))
+                .setSchemaName(rs.getString("schemaname"))
+                .setTableName(rs.getString("relname"))
+                .setSeqScan(rs.getLong("seq_scan"))
+                .setSeqTupRead(rs.getLong("seq_tup_read"))
+                .setIdxScan(Rows.longOrNull(rs, "idx_scan"))
+                .setIdxTupFetch(Rows.longOrNull(rs, "idx_tup_fetch"))
+                .setNTupIns(rs.getLong("n_tup_ins"))
+                .setNTupUpd(rs.getLong("n_tup_upd"))
+                .setNTupDel(rs.getLong("n_tup_del"))
+                .setNTupHotUpd(rs.getLong("n_tup_hot_upd"))
+                .setNLiveTup(rs.getLong("n_live_tup"))
+                .setNDeadTup(rs.getLong("n_dead_tup"))
+                .setNModSinceAnalyze(rs.getLong("n_mod_since_analyze"))
+                .setNInsSinceVacuum(Rows.longOrNull(rs, "n_ins_since_vacuum"))
+                .setLastVacuum(Rows.instant(rs, "last_vacuum"))
+                .setLastAutovacuum(Rows.instant(rs, "last_autovacuum"))
+                .setLastAnalyze(Rows.instant(rs, "last_analyze"))
+                .setLastAutoanalyze(Rows.instant(rs, "last_autoanalyze"))
+                .setVacuumCount(rs.getLong("vacuum_count"))
+                .setAutovacuumCount(rs.getLong("autovacuum_count"))
+                .setAnalyzeCount(rs.getLong("analyze_count"))
+                .setAutoanalyzeCount(rs.getLong("autoanalyze_count"))
+                .setHeapBlksRead(rs.getLong("heap_blks_read"))
+                .setHeapBlksHit(rs.getLong("heap_blks_hit"))
+                .setIdxBlksRead(Rows.longOrNull(rs, "idx_blks_read"))
+                .setIdxBlksHit(Rows.longOrNull(rs, "idx_blks_hit"))
+                .setToastBlksRead(Rows.longOrNull(rs, "toast_blks_read"))
+                .setToastBlksHit(Rows.longOrNull(rs, "toast_blks_hit"))
+                .setHeapSizeBytes(rs.getLong("heap_size"))
+                .setIndexesSizeBytes(rs.getLong("indexes_size"))
+                .setToastSizeBytes(rs.getLong("toast_size"))
+                .setReloptions(Rows.texts(rs, "reloptions"))
+                .build());
+    }
+}
