@@ -1,0 +1,39 @@
+package dev.pgvigil.alerter.channel;
+
+import dev.pgvigil.alerter.config.AlerterConfig;
+import dev.pgvigil.alerter.config.EmailConfig;
+import dev.pgvigil.alerter.config.SlackConfig;
+import dev.pgvigil.alerter.config.WebhookConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Makes the configured channels, reading their secrets now so a missing one fails at start, not at 3 a.m. */
+public final class Channels {
+    private Channels() {}
+
+    public static Map<String, Channel> from(AlerterConfig config) {
+        Map<String, Channel> channels = new LinkedHashMap<>();
+        channels.put(AlerterConfig.LOG_CHANNEL, new LogChannel(config.zone()));
+        JsonPost http = new JsonPost();
+        for (WebhookConfig w : config.webhooks()) {
+            String secret = w.secret() == null ? null : resolve("webhooks", w.name(), "secret", () -> w.secret().resolve());
+            channels.put(w.name(), new WebhookChannel(w, secret, http));
+        }
+        for (SlackConfig s : config.slack()) {
+            channels.put(s.name(), new SlackChannel(s, resolve("slack", s.name(), "url", s::resolveUri), config.zone(), http));
+        }
+        for (EmailConfig e : config.email()) {
+            String password = e.password() == null ? null : resolve("email", e.name(), "password", () -> e.password().resolve());
+            channels.put(e.name(), new EmailChannel(e, password, config.zone()));
+        }
+        return channels;
+    }
+
+    private static <T> T resolve(String kind, String name, String key, java.util.function.Supplier<T> secret) {
+        try {
+            return secret.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("alerter." + kind + "[" + name + "]." + key + ": " + e.getMessage());
+        }
+    }
+}

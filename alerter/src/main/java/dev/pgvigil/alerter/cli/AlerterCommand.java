@@ -1,0 +1,53 @@
+package dev.pgvigil.alerter.cli;
+
+import dev.pgvigil.alerter.Alerter;
+import dev.pgvigil.alerter.config.AlerterConfig;
+import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.schema.kafka.TopicSetup;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pgvigil alerter --config FILE}: runs the alerter until stopped (Ctrl-C, SIGTERM). */
+@Command(name = "alerter",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run the alerter: turn violations into alerts and send notifications (log, webhook, Slack, e-mail).",
+                "",
+                "Reads the kafka and alerter sections of the configuration file, creates pgvigil's topics if missing,",
+                "and serves the alerts and silences API on 127.0.0.1 unless configured otherwise. See docs/alerter.md."},
+        footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable."})
+public final class AlerterCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "pgvigil configuration file")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigFile file = ConfigFile.load(config);
+        KafkaSettings kafka = file.section("kafka", KafkaSettings.class);
+        AlerterConfig alerterConfig = file.section("alerter", AlerterConfig.class);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor());
+        }
+        Alerter alerter = Alerter.start(kafka, alerterConfig);
+        Thread hook = new Thread(alerter::close, "pgvigil-alerter-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        alerter.awaitStopped();
+        return ExitCodes.OK;
+    }
+
+    /** Runs the alerter alone, without the rest of the pgvigil command. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AlerterCommand())
+                .setExecutionExceptionHandler((e, cli, parsed) -> {
+                    cli.getErr().println("pgvigil alerter: " + e.getMessage());
+                    return ExitCodes.USAGE_OR_CONNECTION;
+                })
+                .execute(args));
+    }
+}

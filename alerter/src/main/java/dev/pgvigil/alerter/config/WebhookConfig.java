@@ -1,0 +1,25 @@
+package dev.pgvigil.alerter.config;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * A generic JSON webhook. With a {@code secret}, every request carries
+ * {@code X-Pgvigil-Signature: sha256=<hex HMAC-SHA256 of the body>} so the receiver can check it came from us.
+ */
+public record WebhookConfig(String name, String url, Secret secret,
+        @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout) {
+    public WebhookConfig {
+        ChannelNames.check(name);
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("url is required");
+        }
+        HttpUrls.check(url);
+        timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+    }
+
+    public URI uri() {
+        return URI.create(url);
+    }
+}

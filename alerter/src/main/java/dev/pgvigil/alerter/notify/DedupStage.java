@@ -1,0 +1,62 @@
+package dev.pgvigil.alerter.notify;
+
+import dev.pgvigil.alerter.model.Alert;
+import dev.pgvigil.alerter.model.AlertNotice;
+import dev.pgvigil.alerter.model.Change;
+import dev.pgvigil.schema.AlertStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The notification log's judgement (Alertmanager's dedup stage): from what each alert last announced,
+ * is there news? A group's notification goes out when at least one alert has news; it then carries the
+ * group's other firing alerts too, so the message shows the instance's whole picture.
+ */
+public final class DedupStage {
+    private final Duration repeatInterval;
+
+    public DedupStage(Duration repeatInterval) {
+        this.repeatInterval = repeatInterval;
+    }
+
+    /** Why {@code alert} belongs in a notification now, or empty when it does not. */
+    public Optional<Change> change(Alert alert, Instant now) {
+        if (alert.status() == AlertStatus.RESOLVED) {
+            return alert.lastNotifiedStatus() == AlertStatus.FIRING ? Optional.of(Change.RESOLVED) : Optional.empty();
+        }
+        if (alert.lastNotifiedStatus() != AlertStatus.FIRING) {
+            return Optional.of(Change.NEW);
+        }
+        if (alert.lastNotifiedSeverity() != alert.severity()) {
+            return Optional.of(Change.SEVERITY_CHANGED);
+        }
+        if (!alert.lastNotifiedAt().plus(repeatInterval).isAfter(now)) {
+            return Optional.of(Change.REPEAT);
+        }
+        return Optional.of(Change.STILL_FIRING);
+    }
+
+    /**
+     * The notices of one group: empty when no alert has news; otherwise every alert with something to
+     * say, news or not. Alerts whose notification is still being delivered ({@code inFlight}) wait.
+     */
+    public List<AlertNotice> apply(List<Alert> visible, Set<String> inFlight, Instant now) {
+        List<AlertNotice> notices = new ArrayList<>();
+        boolean news = false;
+        for (Alert alert : visible) {
+            if (inFlight.contains(alert.fingerprint())) {
+                continue;
+            }
+            Optional<Change> change = change(alert, now);
+            if (change.isPresent()) {
+                notices.add(new AlertNotice(alert, change.get()));
+                news |= change.get().isNews();
+            }
+        }
+        return news ? notices : List.of();
+    }
+}
