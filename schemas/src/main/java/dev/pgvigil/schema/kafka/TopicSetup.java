@@ -36,6 +36,7 @@ public final class TopicSetup {
         specs.add(new TopicSpec(Topics.rollups("1h"), THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.VIOLATIONS, THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.FINDINGS, SEVEN_DAYS));
+        specs.add(new TopicSpec(Topics.BASELINE_REQUESTS, SEVEN_DAYS));
         specs.add(new TopicSpec(Topics.BASELINES, COMPACTED));
         specs.add(new TopicSpec(Topics.ALERTS, COMPACTED));
         specs.add(new TopicSpec(Topics.SILENCES, COMPACTED));

@@ -27,6 +27,8 @@ public final class Topics {
     public static final String ROLLUPS_PREFIX = "pgvigil.rollups.";
     public static final String VIOLATIONS = "pgvigil.violations";
     public static final String FINDINGS = "pgvigil.findings";
+    /** Requests for a named baseline: key the instance id, value the baseline's name (UTF-8 text). */
+    public static final String BASELINE_REQUESTS = "pgvigil.baseline.requests";
     /** Named baselines ({@code BaselineSet}), compacted. */
     public static final String BASELINES = "pgvigil.baselines";
     /** Alert state ({@code AlertState}), compacted; keyed by the alert's fingerprint, not the instance. */
