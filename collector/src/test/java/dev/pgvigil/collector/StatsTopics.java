@@ -34,9 +34,15 @@ final class StatsTopics implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
+    /** Everything published so far: polls until the consumer has caught up. */
     synchronized List<ConsumerRecord<String, byte[]>> poll() {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        return List.copyOf(records);
+        while (true) {
+            var batch = consumer.poll(Duration.ofMillis(200));
+            if (batch.isEmpty()) {
+                return List.copyOf(records);
+            }
+            batch.forEach(records::add);
+        }
     }
 
     List<SnapshotInfo> envelopes() {
@@ -53,7 +59,9 @@ final class StatsTopics implements AutoCloseable {
                 return found.get();
             }
         }
-        throw new AssertionError("no snapshot " + what + " within " + timeout + "; got " + envelopes().stream()
+        List<SnapshotInfo> got = envelopes();
+        throw new AssertionError("no snapshot " + what + " within " + timeout + "; the last of " + got.size() + ": "
+                + got.subList(Math.max(0, got.size() - 8), got.size()).stream()
                 .map(i -> i.getRef().getInstanceId() + ":" + i.getStatus() + ":" + i.getWarnings() + ":" + i.getError()).toList());
     }
 

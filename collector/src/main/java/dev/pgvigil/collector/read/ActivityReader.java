@@ -62,7 +62,7 @@ public final class ActivityReader {
                 .setQueryAgeSeconds(Rows.doubleOrNull(rs, "query_age"))
                 .setStateAgeSeconds(Rows.doubleOrNull(rs, "state_age"))
                 .setBlockedBy(Rows.ints(rs, "blocked_by"))
-                .setQuery(rs.getString("query"))
+                .setQuery(QueryText.scrub(rs.getString("query")))
                 .build(), rs.getBoolean("own")));
         return summarise(ref, limits, rows, options);
     }

@@ -77,7 +77,7 @@ public final class StatementsReader {
                             .setUserId(rs.getLong("userid"))
                             .setDbId(rs.getLong("dbid"))
                             .setDatname(rs.getString("datname"))
-                            .setQuery(INSUFFICIENT_PRIVILEGE.equals(query) ? null : query)
+                            .setQuery(INSUFFICIENT_PRIVILEGE.equals(query) ? null : QueryText.scrub(query))
                             .setCalls(calls)
                             .setTotalExecTimeMs(total)
                             .setMeanExecTimeMs(mean)

@@ -1,0 +1,25 @@
+package dev.pgvigil.collector.read;
+
+import java.util.regex.Pattern;
+
+/**
+ * Query text as pgvigil publishes it. pg_stat_statements and pg_stat_activity keep utility statements
+ * verbatim, so {@code CREATE ROLE ... PASSWORD 'secret'} or a dblink connection string would otherwise
+ * carry a password into Kafka: those literals are masked.
+ */
+public final class QueryText {
+    private static final Pattern PASSWORD_LITERAL = Pattern.compile("(?i)(\\bpassword\\s+)(?:E?'(?:[^']|'')*'?|\\$[^$]*\\$.*?\\$[^$]*\\$)");
+    private static final Pattern CONNINFO_PASSWORD = Pattern.compile("(?i)(\\bpassword\\s*=\\s*)(?:'(?:[^'\\\\]|\\\\.)*'|[^\\s'\"]+)");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(\\bpostgres(?:ql)?://[^:/@\\s]+:)[^@\\s]+(@)");
+
+    private QueryText() {}
+
+    public static String scrub(String query) {
+        if (query == null || query.isEmpty()) {
+            return query;
+        }
+        String out = PASSWORD_LITERAL.matcher(query).replaceAll("$1'***'");
+        out = CONNINFO_PASSWORD.matcher(out).replaceAll("$1***");
+        return URL_PASSWORD.matcher(out).replaceAll("$1***$2");
+    }
+}
