@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 "Run 'pgvigil COMMAND --help' for a command's options."},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.pgvigil.collector.cli.CollectorCommand.class,
+                dev.pgvigil.collector.cli.SnapshotCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

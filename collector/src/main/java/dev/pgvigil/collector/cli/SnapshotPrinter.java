@@ -101,9 +101,9 @@ final class SnapshotPrinter {
 
     private static void activity(StringBuilder out, ActivitySnapshot a) {
         out.append("\nActivity: ").append(a.getTotalConnections()).append(" connections of ").append(a.getMaxConnections())
-                .append(" (").append(a.getSuperuserReservedConnections() + a.getReservedConnections()).append(" reserved); ")
+                .append(" (").append(a.getSuperuserReservedConnections() + a.getReservedConnections()).append(" reserved)")
                 .append(a.getByState().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ", a.getByState().isEmpty() ? "" : "; ", "")))
                 .append("\n  idle in transaction ").append(a.getIdleInTransactionCount())
                 .append(", waiting on locks ").append(a.getWaitingOnLocksCount())
                 .append(", oldest transaction ").append(a.getOldestXactAgeSeconds() == null ? "-" : decimal(a.getOldestXactAgeSeconds()) + " s")
