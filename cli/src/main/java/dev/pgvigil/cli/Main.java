@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 dev.pgvigil.collector.cli.CollectorCommand.class,
                 dev.pgvigil.collector.cli.SnapshotCommand.class,
+                dev.pgvigil.alerter.cli.AlerterCommand.class,
+                dev.pgvigil.alerter.cli.SilenceCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
