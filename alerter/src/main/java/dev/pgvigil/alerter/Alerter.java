@@ -3,6 +3,7 @@ package dev.pgvigil.alerter;
 import dev.pgvigil.alerter.channel.Channel;
 import dev.pgvigil.alerter.channel.Channels;
 import dev.pgvigil.alerter.config.AlerterConfig;
+import dev.pgvigil.alerter.config.DurationText;
 import dev.pgvigil.alerter.http.AlerterHttpApi;
 import dev.pgvigil.alerter.model.Alert;
 import dev.pgvigil.alerter.model.AlertNotice;
@@ -145,7 +146,8 @@ public final class Alerter implements AutoCloseable {
         }
         this.loop = new Thread(this::run, "pgvigil-alerter");
         log.info("alerter: channels {}, group wait {}, group interval {}, repeat {}{}", channels.keySet(),
-                config.groupWait(), config.groupInterval(), config.repeatInterval(),
+                DurationText.format(config.groupWait()), DurationText.format(config.groupInterval()),
+                DurationText.format(config.repeatInterval()),
                 http == null ? "" : ", HTTP API on http://" + http.address().getHostString() + ":" + http.address().getPort());
     }
 

@@ -43,11 +43,15 @@ public final class AlerterCommand implements Callable<Integer> {
 
     /** Runs the alerter alone, without the rest of the pgvigil command. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AlerterCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** This command on its own, with pgvigil's exit codes: 2 for a bad configuration or an unreachable broker. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new AlerterCommand())
                 .setExecutionExceptionHandler((e, cli, parsed) -> {
                     cli.getErr().println("pgvigil alerter: " + e.getMessage());
                     return ExitCodes.USAGE_OR_CONNECTION;
-                })
-                .execute(args));
+                });
     }
 }

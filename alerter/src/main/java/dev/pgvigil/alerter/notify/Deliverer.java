@@ -73,13 +73,13 @@ public final class Deliverer implements AutoCloseable {
             }
             String error = describe(e);
             if (attempt >= policy.maxAttempts()) {
-                log.error("{}: giving up on {} after {} attempts, to the dead-letter topic: {}", channel.name(), n.idempotencyKey(), attempt, error);
+                log.error("giving up on {} to {} after {} attempts, to the dead-letter topic: {}", n.idempotencyKey(), channel.name(), attempt, error);
                 deadLetters.failed(n, attempt, error, first, clock.instant());
                 outcome.complete(new Outcome(n, false, attempt, error));
                 return;
             }
             Duration wait = policy.backoff(attempt, ThreadLocalRandom.current()::nextDouble);
-            log.warn("{}: attempt {}/{} for {} failed: {}; next in {}", channel.name(), attempt, policy.maxAttempts(),
+            log.warn("attempt {}/{} for {} failed: {}; next in {}", attempt, policy.maxAttempts(),
                     n.idempotencyKey(), error, DurationText.format(wait));
             submit(() -> attempt(channel, n, attempt + 1, first, outcome), wait, outcome);
         }
