@@ -1,0 +1,153 @@
+package dev.pgvigil.analyzer;
+
+import dev.pgvigil.analyzer.baseline.BaselineCapture;
+import dev.pgvigil.analyzer.state.Bucket;
+import dev.pgvigil.analyzer.state.DatabaseSample;
+import dev.pgvigil.analyzer.state.IndexSample;
+import dev.pgvigil.analyzer.state.InstanceState;
+import dev.pgvigil.analyzer.state.KindCursor;
+import dev.pgvigil.analyzer.state.StatementSample;
+import dev.pgvigil.analyzer.state.TableSample;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.schema.Baseline;
+import dev.pgvigil.schema.BaselineSet;
+import dev.pgvigil.schema.kafka.TopicSetup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analyzer as a service: creates pgvigil's topics if they are missing, runs the topology with
+ * exactly-once processing, and stops cleanly. Used by {@code pgvigil analyzer} and standalone mode.
+ */
+public final class Analyzer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Analyzer.class);
+
+    private final KafkaStreams streams;
+    private final AnalyzerConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    private Analyzer(KafkaStreams streams, AnalyzerConfig config) {
+        this.streams = streams;
+        this.config = config;
+    }
+
+    /** The Kafka Streams settings: the cluster's, exactly-once, the state folder, then {@code analyzer.streams} as given. */
+    public static Properties streamsProperties(KafkaSettings kafka, AnalyzerConfig config) {
+        Properties p = new Properties();
+        p.putAll(kafka.clientProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, String.valueOf(kafka.topicReplicationFactor()));
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        p.putAll(config.streams());
+        return p;
+    }
+
+    /** Creates missing topics, starts the topology, and returns at once (see {@link #awaitRunning}). */
+    public static Analyzer start(KafkaSettings kafka, AnalyzerConfig config) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor());
+        }
+        Topology topology = AnalyzerTopology.build(config);
+        log.info("analyzer topology:\n{}", topology.describe());
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(kafka, config));
+        Analyzer analyzer = new Analyzer(streams, config);
+        streams.setUncaughtExceptionHandler(e -> {
+            analyzer.failure = e;
+            log.error("analyzer stopped by an error it cannot recover from: {}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("analyzer {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                analyzer.stopped.countDown();
+            }
+        });
+        streams.start();
+        return analyzer;
+    }
+
+    /** True once the analyzer processes records (state restored, partitions assigned). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Blocks until the analyzer stops (closed, or failed); true when it failed. */
+    public boolean awaitStop() throws InterruptedException {
+        stopped.await();
+        return failure != null;
+    }
+
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** A baseline of the instance's latest state, as a named baseline would record it now (interactive query). */
+    public Optional<Baseline> currentBaseline(String instanceId) {
+        BaselineCapture.State state = new BaselineCapture.State(
+                this.<InstanceState>store(AnalyzerTopology.INSTANCES_STORE),
+                this.<KindCursor>store(AnalyzerTopology.CURSORS_STORE),
+                this.<Bucket<DatabaseSample>>store(AnalyzerTopology.DATABASES_STORE),
+                this.<Bucket<StatementSample>>store(AnalyzerTopology.STATEMENTS_STORE),
+                this.<Bucket<TableSample>>store(AnalyzerTopology.TABLES_STORE),
+                this.<Bucket<IndexSample>>store(AnalyzerTopology.INDEXES_STORE),
+                config.stateBuckets());
+        return BaselineCapture.capture(state, instanceId, "now", Instant.now());
+    }
+
+    /** The named baselines of an instance kept by this analyzer copy (interactive query). */
+    public List<Baseline> namedBaselines(String instanceId) {
+        BaselineSet set = this.<BaselineSet>store(AnalyzerTopology.NAMED_BASELINES_STORE).get(instanceId);
+        return set == null ? List.of() : set.getBaselines();
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

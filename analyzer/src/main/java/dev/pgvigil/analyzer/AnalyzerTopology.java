@@ -1,0 +1,194 @@
+package dev.pgvigil.analyzer;
+
+import dev.pgvigil.analyzer.process.ActivityProcessor;
+import dev.pgvigil.analyzer.process.BaselinesProcessor;
+import dev.pgvigil.analyzer.process.DatabaseStatsProcessor;
+import dev.pgvigil.analyzer.process.DecodeProcessor;
+import dev.pgvigil.analyzer.process.EnvelopeProcessor;
+import dev.pgvigil.analyzer.process.IndexStatsProcessor;
+import dev.pgvigil.analyzer.process.NamedBaselineProcessor;
+import dev.pgvigil.analyzer.process.StatementStatsProcessor;
+import dev.pgvigil.analyzer.process.TableStatsProcessor;
+import dev.pgvigil.analyzer.process.TrendsProcessor;
+import dev.pgvigil.analyzer.state.BaselineHistory;
+import dev.pgvigil.analyzer.state.BinarySerde;
+import dev.pgvigil.analyzer.state.Bucket;
+import dev.pgvigil.analyzer.state.DatabaseSample;
+import dev.pgvigil.analyzer.state.IndexSample;
+import dev.pgvigil.analyzer.state.InstanceState;
+import dev.pgvigil.analyzer.state.JsonSerde;
+import dev.pgvigil.analyzer.state.KindCursor;
+import dev.pgvigil.analyzer.state.RollupAggregate;
+import dev.pgvigil.analyzer.state.StatementSample;
+import dev.pgvigil.analyzer.state.TableSample;
+import dev.pgvigil.schema.BaselineSet;
+
+
+import dev.pgvigil.schema.kafka.Serdes;
+import dev.pgvigil.schema.kafka.Topics;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The analyzer's whole Kafka Streams topology, top to bottom, as in DESIGN.md:
+ *
+ * <pre>
+ * pgvigil.snapshots        → decode → envelopes        → violations (instance_down)
+ * pgvigil.stats.database   → decode → database-stats   ┐
+ * pgvigil.stats.statements → decode → statement-stats  │→ pgvigil.metrics, violations, findings
+ * pgvigil.stats.tables     → decode → table-stats      │   and, as metric batches, to
+ * pgvigil.stats.indexes    → decode → index-stats      │   trends    → pgvigil.rollups.1m / .1h
+ * pgvigil.stats.activity   → decode → activity         ┘   baselines → violations (regression.*)
+ * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines
+ * any record that cannot be decoded                     → pgvigil.analyzer.dlq
+ * </pre>
+ *
+ * Every input is keyed by instance id and co-partitioned, so all of an instance's state lives in one
+ * task: the stores below are keyed by instance id (plus a suffix) and need no repartitioning. Node and
+ * store names are part of the contract with running deployments (changelog topics are named after the
+ * stores): change them only with a migration note.
+ */
+public final class AnalyzerTopology {
+    private AnalyzerTopology() {}
+
+    // sources
+    public static final String SNAPSHOTS_SOURCE = "snapshots-source";
+    public static final String DATABASE_SOURCE = "database-source";
+    public static final String STATEMENTS_SOURCE = "statements-source";
+    public static final String TABLES_SOURCE = "tables-source";
+    public static final String INDEXES_SOURCE = "indexes-source";
+    public static final String ACTIVITY_SOURCE = "activity-source";
+    public static final String BASELINE_REQUESTS_SOURCE = "baseline-requests-source";
+    // processors
+    public static final String ENVELOPES = "envelopes";
+    public static final String DATABASE_STATS = "database-stats";
+    public static final String STATEMENT_STATS = "statement-stats";
+    public static final String TABLE_STATS = "table-stats";
+    public static final String INDEX_STATS = "index-stats";
+    public static final String ACTIVITY = "activity";
+    public static final String TRENDS = "trends";
+    public static final String BASELINES = "baselines";
+    public static final String NAMED_BASELINES = "named-baselines";
+    // sinks
+    public static final String METRICS_SINK = "metrics-sink";
+    public static final String VIOLATIONS_SINK = "violations-sink";
+    public static final String FINDINGS_SINK = "findings-sink";
+    public static final String ROLLUPS_1M_SINK = "rollups-1m-sink";
+    public static final String ROLLUPS_1H_SINK = "rollups-1h-sink";
+    public static final String BASELINES_SINK = "baselines-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+    // stores
+    public static final String INSTANCES_STORE = "pgvigil-instances";
+    public static final String CURSORS_STORE = "pgvigil-cursors";
+    public static final String DATABASES_STORE = "pgvigil-databases";
+    public static final String STATEMENTS_STORE = "pgvigil-statements";
+    public static final String TABLES_STORE = "pgvigil-tables";
+    public static final String INDEXES_STORE = "pgvigil-indexes";
+    public static final String FINDINGS_STORE = "pgvigil-findings-published";
+    public static final String ROLLUPS_1M_STORE = "pgvigil-rollups-1m";
+    public static final String ROLLUPS_1H_STORE = "pgvigil-rollups-1h";
+    public static final String ROLLUP_MARKS_STORE = "pgvigil-rollup-marks";
+    public static final String BASELINES_HOURLY_STORE = "pgvigil-baselines-hourly";
+    public static final String NAMED_BASELINES_STORE = "pgvigil-named-baselines";
+
+    public static Topology build(AnalyzerConfig config) {
+        // serdes, once
+        Serde<InstanceState> instanceSerde = new JsonSerde<>(InstanceState.class);
+        Serde<KindCursor> cursorSerde = new JsonSerde<>(KindCursor.class);
+        Serde<Bucket<DatabaseSample>> databasesSerde = new BinarySerde<>("databases", Bucket.codec(DatabaseSample.CODEC));
+        Serde<Bucket<StatementSample>> statementsSerde = new BinarySerde<>("statements", Bucket.codec(StatementSample.CODEC));
+        Serde<Bucket<TableSample>> tablesSerde = new BinarySerde<>("tables", Bucket.codec(TableSample.CODEC));
+        Serde<Bucket<IndexSample>> indexesSerde = new BinarySerde<>("indexes", Bucket.codec(IndexSample.CODEC));
+        Serde<RollupAggregate> rollupSerde = new BinarySerde<>("rollup", RollupAggregate.CODEC);
+        Serde<BaselineHistory> baselineSerde = new BinarySerde<>("baseline", BaselineHistory.CODEC);
+        Serde<BaselineSet> baselineSetSerde = Serdes.baselines();
+        Serde<String> strings = org.apache.kafka.common.serialization.Serdes.String();
+        Serde<Long> longs = org.apache.kafka.common.serialization.Serdes.Long();
+        StringSerializer keys = new StringSerializer();
+        StringDeserializer keysIn = new StringDeserializer();
+        ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
+
+        Topology t = new Topology();
+
+        // sources: raw bytes, decoded by the next node so a poison record can go to the dead letter topic
+        t.addSource(SNAPSHOTS_SOURCE, keysIn, bytesIn, Topics.SNAPSHOTS);
+        t.addSource(DATABASE_SOURCE, keysIn, bytesIn, Topics.STATS_DATABASE);
+        t.addSource(STATEMENTS_SOURCE, keysIn, bytesIn, Topics.STATS_STATEMENTS);
+        t.addSource(TABLES_SOURCE, keysIn, bytesIn, Topics.STATS_TABLES);
+        t.addSource(INDEXES_SOURCE, keysIn, bytesIn, Topics.STATS_INDEXES);
+        t.addSource(ACTIVITY_SOURCE, keysIn, bytesIn, Topics.STATS_ACTIVITY);
+        t.addSource(BASELINE_REQUESTS_SOURCE, keysIn, keysIn, Topics.BASELINE_REQUESTS);
+
+        t.addProcessor("decode-snapshots", () -> new DecodeProcessor<>(Serdes.snapshotInfo(), ENVELOPES), SNAPSHOTS_SOURCE);
+        t.addProcessor("decode-database", () -> new DecodeProcessor<>(Serdes.databaseStats(), DATABASE_STATS), DATABASE_SOURCE);
+        t.addProcessor("decode-statements", () -> new DecodeProcessor<>(Serdes.statements(), STATEMENT_STATS), STATEMENTS_SOURCE);
+        t.addProcessor("decode-tables", () -> new DecodeProcessor<>(Serdes.tables(), TABLE_STATS), TABLES_SOURCE);
+        t.addProcessor("decode-indexes", () -> new DecodeProcessor<>(Serdes.indexes(), INDEX_STATS), INDEXES_SOURCE);
+        t.addProcessor("decode-activity", () -> new DecodeProcessor<>(Serdes.activity(), ACTIVITY), ACTIVITY_SOURCE);
+        String[] decoders = {"decode-snapshots", "decode-database", "decode-statements", "decode-tables", "decode-indexes", "decode-activity"};
+
+        // analysis: from each kind of stats to metrics, violations and findings
+        t.addProcessor(ENVELOPES, () -> new EnvelopeProcessor(config), "decode-snapshots");
+        t.addProcessor(DATABASE_STATS, () -> new DatabaseStatsProcessor(config), "decode-database");
+        t.addProcessor(STATEMENT_STATS, () -> new StatementStatsProcessor(config), "decode-statements");
+        t.addProcessor(TABLE_STATS, () -> new TableStatsProcessor(config), "decode-tables");
+        t.addProcessor(INDEX_STATS, () -> new IndexStatsProcessor(config), "decode-indexes");
+        t.addProcessor(ACTIVITY, () -> new ActivityProcessor(config), "decode-activity");
+        String[] stats = {DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY};
+
+        // trends and baselines from the metric batches
+        List<TrendsProcessor.Window> windows = List.of(
+                new TrendsProcessor.Window("1m", Duration.ofMinutes(1), ROLLUPS_1M_STORE, ROLLUPS_1M_SINK),
+                new TrendsProcessor.Window("1h", Duration.ofHours(1), ROLLUPS_1H_STORE, ROLLUPS_1H_SINK));
+        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, windows, ROLLUP_MARKS_STORE), stats);
+        t.addProcessor(BASELINES, () -> new BaselinesProcessor(config), stats);
+        t.addProcessor(NAMED_BASELINES, () -> new NamedBaselineProcessor(config), BASELINE_REQUESTS_SOURCE);
+
+        // state
+        t.addStateStore(kv(INSTANCES_STORE, instanceSerde), ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY,
+                NAMED_BASELINES);
+        t.addStateStore(kv(CURSORS_STORE, cursorSerde), DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, NAMED_BASELINES);
+        t.addStateStore(kv(DATABASES_STORE, databasesSerde), DATABASE_STATS, TABLE_STATS, INDEX_STATS, NAMED_BASELINES);
+        t.addStateStore(kv(STATEMENTS_STORE, statementsSerde), STATEMENT_STATS, NAMED_BASELINES);
+        t.addStateStore(kv(TABLES_STORE, tablesSerde), TABLE_STATS, NAMED_BASELINES);
+        t.addStateStore(kv(INDEXES_STORE, indexesSerde), INDEX_STATS, NAMED_BASELINES);
+        t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS);
+        t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
+        t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
+        t.addStateStore(kv(ROLLUP_MARKS_STORE, longs), TRENDS);
+        t.addStateStore(kv(BASELINES_HOURLY_STORE, baselineSerde), BASELINES);
+        t.addStateStore(kv(NAMED_BASELINES_STORE, baselineSetSerde), NAMED_BASELINES);
+
+        // sinks
+        t.addSink(METRICS_SINK, Topics.METRICS, keys, Serdes.metrics().serializer(), stats);
+        t.addSink(VIOLATIONS_SINK, Topics.VIOLATIONS, keys, Serdes.violation().serializer(),
+                ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, BASELINES);
+        t.addSink(FINDINGS_SINK, Topics.FINDINGS, keys, Serdes.finding().serializer(), TABLE_STATS, INDEX_STATS);
+        t.addSink(ROLLUPS_1M_SINK, Topics.rollups("1m"), keys, Serdes.rollup().serializer(), TRENDS);
+        t.addSink(ROLLUPS_1H_SINK, Topics.rollups("1h"), keys, Serdes.rollup().serializer(), TRENDS);
+        t.addSink(BASELINES_SINK, Topics.BASELINES, keys, baselineSetSerde.serializer(), NAMED_BASELINES);
+        t.addSink(DLQ_SINK, Topics.ANALYZER_DLQ, keys, new ByteArraySerializer(), decoders);
+        return t;
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), org.apache.kafka.common.serialization.Serdes.String(), values)
+                .withCachingEnabled();
+    }
+
+    private static <V> StoreBuilder<WindowStore<String, V>> window(String name, Duration retention, Duration size, Serde<V> values) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, size, false),
+                org.apache.kafka.common.serialization.Serdes.String(), values).withCachingEnabled();
+    }
+
+}

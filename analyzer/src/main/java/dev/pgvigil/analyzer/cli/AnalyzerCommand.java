@@ -1,0 +1,39 @@
+package dev.pgvigil.analyzer.cli;
+
+import dev.pgvigil.analyzer.Analyzer;
+import dev.pgvigil.analyzer.AnalyzerConfig;
+import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.config.KafkaSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pgvigil analyzer --config FILE}: the analyzer service alone, against any Kafka cluster. */
+@Command(name = "analyzer", mixinStandardHelpOptions = true,
+        description = {
+                "Run the analyzer: per-interval metrics, rollups, baselines, violations and findings from the collector's snapshots.",
+                "Reads the 'kafka' and 'analyzer' sections of the configuration file; runs until stopped (Ctrl-C, SIGTERM).",
+                "Run more copies with the same applicationId to share the work."},
+        footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration, unreachable Kafka, or a failure that stopped it."})
+public final class AnalyzerCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "pgvigil YAML configuration file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigFile file = ConfigFile.load(config);
+        KafkaSettings kafka = file.section("kafka", KafkaSettings.class);
+        AnalyzerConfig analyzer = file.section("analyzer", AnalyzerConfig.class);
+        if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
+            throw new IllegalArgumentException(config + ": kafka.bootstrapServers is required");
+        }
+        try (Analyzer running = Analyzer.start(kafka, analyzer)) {
+            Thread hook = new Thread(running::close, "pgvigil-analyzer-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            boolean failed = running.awaitStop();
+            return failed ? ExitCodes.USAGE_OR_CONNECTION : ExitCodes.OK;
+        }
+    }
+}

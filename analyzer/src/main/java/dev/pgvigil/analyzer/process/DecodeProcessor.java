@@ -1,0 +1,74 @@
+package dev.pgvigil.analyzer.process;
+
+import dev.pgvigil.analyzer.AnalyzerTopology;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a source topic's bytes into its Avro record. A record that cannot be decoded goes, as it came, to
+ * pgvigil.analyzer.dlq with the error in headers (named as Kafka's KIP-1034 dead letter queue names them),
+ * inside the same transaction as everything else, and the stream goes on.
+ */
+public final class DecodeProcessor<T> implements Processor<String, byte[], String, Object> {
+    private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
+    public static final String HEADER_EXCEPTION = "__streams.errors.exception";
+    public static final String HEADER_MESSAGE = "__streams.errors.message";
+    public static final String HEADER_TOPIC = "__streams.errors.topic";
+    public static final String HEADER_PARTITION = "__streams.errors.partition";
+    public static final String HEADER_OFFSET = "__streams.errors.offset";
+
+    private final Deserializer<T> deserializer;
+    private final String next;
+    private ProcessorContext<String, Object> context;
+
+    public DecodeProcessor(Deserializer<T> deserializer, String next) {
+        this.deserializer = deserializer;
+        this.next = next;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.value() == null) {
+            return; // a tombstone carries nothing to analyze
+        }
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
+        T value;
+        try {
+            value = deserializer.deserialize(topic, record.headers(), record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, topic, e);
+            return;
+        }
+        context.forward(record.withValue(value), next);
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String topic, RuntimeException e) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(HEADER_EXCEPTION, utf8(e.getClass().getName()));
+        headers.add(HEADER_MESSAGE, utf8(String.valueOf(e.getMessage())));
+        headers.add(HEADER_TOPIC, utf8(topic));
+        headers.add(HEADER_PARTITION, utf8(meta == null ? "?" : String.valueOf(meta.partition())));
+        headers.add(HEADER_OFFSET, utf8(meta == null ? "?" : String.valueOf(meta.offset())));
+        log.warn("record {}-{}@{} (key {}) cannot be decoded, sent to {}: {}", topic, meta == null ? "?" : meta.partition(),
+                meta == null ? "?" : meta.offset(), record.key(), AnalyzerTopology.DLQ_SINK, e.getMessage());
+        context.forward(new Record<>(record.key(), (Object) record.value(), record.timestamp(), headers), AnalyzerTopology.DLQ_SINK);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.pgvigil.analyzer.process;
+
+import dev.pgvigil.schema.MetricBatch;
+import dev.pgvigil.schema.MetricPoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Packs the metric points of one interval of one instance into MetricBatch records of at most
+ * {@code maxPoints} points each, so no record nears Kafka's size limit. Non-finite values (a ratio of
+ * nothing) are left out rather than published.
+ */
+public final class MetricBatcher {
+    private final String instanceId;
+    private final String snapshotId;
+    private final long startMs;
+    private final long endMs;
+    private final int maxPoints;
+    private final Outputs outputs;
+    private List<MetricPoint> points = new ArrayList<>();
+
+    MetricBatcher(String instanceId, String snapshotId, long startMs, long endMs, int maxPoints, Outputs outputs) {
+        this.instanceId = instanceId;
+        this.snapshotId = snapshotId;
+        this.startMs = startMs;
+        this.endMs = endMs;
+        this.maxPoints = maxPoints;
+        this.outputs = outputs;
+    }
+
+    public void add(String name, Map<String, String> labels, double value) {
+        if (!Double.isFinite(value)) {
+            return;
+        }
+        points.add(new MetricPoint(name, labels, value));
+        if (points.size() >= maxPoints) {
+            flush();
+        }
+    }
+
+    public void flush() {
+        if (points.isEmpty()) {
+            return;
+        }
+        MetricBatch batch = new MetricBatch(instanceId, snapshotId, Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs), points);
+        points = new ArrayList<>();
+        outputs.metrics(batch, endMs);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.pgvigil.analyzer.process;
+
+import dev.pgvigil.analyzer.AnalyzerConfig;
+import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.state.Bucket;
+import dev.pgvigil.analyzer.state.Entity;
+import dev.pgvigil.analyzer.state.InstanceState;
+import dev.pgvigil.analyzer.state.KindCursor;
+import dev.pgvigil.analyzer.state.KindCursor.TopStatement;
+import dev.pgvigil.analyzer.state.StatementSample;
+import dev.pgvigil.rules.CounterDelta;
+import dev.pgvigil.rules.Decision;
+import dev.pgvigil.rules.Rule;
+import dev.pgvigil.rules.RuleThresholds;
+import dev.pgvigil.rules.StatementMeanTimeRule;
+import dev.pgvigil.rules.Text;
+import dev.pgvigil.rules.Threshold;
+import dev.pgvigil.schema.ChunkInfo;
+import dev.pgvigil.schema.SnapshotRef;
+import dev.pgvigil.schema.StatementStat;
+import dev.pgvigil.schema.StatementsChunk;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * pg_stat_statements → per-interval statement metrics (calls/s, interval mean time with a p95 estimate,
+ * rows/s, time spent per second) and the mean-time rule per statement; at the end of each snapshot the
+ * instance-wide calls/s and mean time, and the list of costliest statements the missing-index finding
+ * names.
+ */
+public final class StatementStatsProcessor extends ChunkProcessor<StatementsChunk> {
+    public static final String KIND = "statements";
+    private static final int TOP_STATEMENTS = 25;
+    private KeyValueStore<String, Bucket<StatementSample>> statements;
+
+    public StatementStatsProcessor(AnalyzerConfig config) {
+        super(config, KIND);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        super.init(context);
+        statements = context.getStateStore(AnalyzerTopology.STATEMENTS_STORE);
+    }
+
+    @Override
+    protected SnapshotRef ref(StatementsChunk value) {
+        return value.getRef();
+    }
+
+    @Override
+    protected ChunkInfo chunk(StatementsChunk value) {
+        return value.getChunk();
+    }
+
+    public static String entityKey(StatementStat s) {
+        return s.getDbId() + ":" + s.getUserId() + ":" + s.getQueryId();
+    }
+
+    /** The violation subject of a statement, from its entity key (dbid:userid:queryid) and database name. */
+    static Subject subject(String instanceId, String entityKey, String datname) {
+        String[] k = entityKey.split(":");
+        String database = datname == null ? "dbid " + k[0] : datname;
+        return new Subject(Rule.STATEMENT_MEAN_TIME.wireName(), instanceId, "queryid " + k[2] + " (" + database + ", userid " + k[1] + ")",
+                Map.of("queryid", k[2], "database", database, "userid", k[1]));
+    }
+
+    @Override
+    protected void newSnapshot(KindCursor cursor) {
+        // older cost counts for less: halve it each snapshot, so the list follows the current workload
+        cursor.top = cursor.top.stream().map(s -> new TopStatement(s.queryId(), s.query(), s.calls(), s.totalTimeMs() / 2))
+                .filter(s -> s.totalTimeMs() > 0.01).collect(java.util.stream.Collectors.toList());
+    }
+
+    @Override
+    protected void chunk(StatementsChunk value, KindCursor cursor, InstanceState instance, Instant at) {
+        String instanceId = instance.instanceId;
+        String snapshotId = value.getRef().getSnapshotId();
+        Threshold t = thresholds(instanceId).get(Rule.STATEMENT_MEAN_TIME);
+        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(statements, instanceId, config.stateBuckets());
+        MetricBatcher metrics = batcher(instanceId, snapshotId, cursor);
+        Map<Long, TopStatement> top = new HashMap<>();
+        cursor.top.forEach(s -> top.put(s.queryId(), s));
+        long atMs = at.toEpochMilli();
+        double seconds = cursor.intervalSeconds();
+        for (StatementStat s : value.getStatements()) {
+            String key = entityKey(s);
+            Bucket<StatementSample> bucket = buckets.bucketOf(key);
+            StatementSample now = StatementSample.of(s);
+            Entity<StatementSample> e = bucket.entities.get(key);
+            if (e != null && e.seenAtMs >= atMs) {
+                continue;
+            }
+            long series = instance.statementsEpoch;
+            if (e == null) {
+                bucket.entities.put(key, new Entity<>(atMs, series, now));
+                continue; // first sight: a baseline, not an interval
+            }
+            Optional<StatementMeanTimeRule.Interval> interval = e.series == series && cursor.hasInterval()
+                    ? StatementMeanTimeRule.interval(e.sample.forRule(), now.forRule()) : Optional.empty();
+            Subject subject = subject(instanceId, key, s.getDatname());
+            if (interval.isPresent() && interval.get().calls() > 0) {
+                StatementMeanTimeRule.Interval i = interval.get();
+                Map<String, String> labels = subject.labels();
+                metrics.add("statement.calls_per_s", labels, CounterDelta.rate(i.calls(), seconds));
+                metrics.add("statement.mean_time_ms", labels, i.meanTimeMs());
+                metrics.add("statement.p95_time_ms", labels, i.p95TimeMs());
+                metrics.add("statement.time_ms_per_s", labels, CounterDelta.rate(i.totalTimeMs(), seconds));
+                CounterDelta.of(e.sample.rows(), now.rows()).ifPresent(rows -> metrics.add("statement.rows_per_s", labels, CounterDelta.rate(rows, seconds)));
+                cursor.add("calls", i.calls());
+                cursor.add("time_ms", i.totalTimeMs());
+                cursor.add("interval_s", seconds);
+                top.merge(s.getQueryId(), new TopStatement(s.getQueryId(), s.getQuery() == null ? null : Text.abbreviate(s.getQuery(), 1000),
+                        i.calls(), i.totalTimeMs()), (a, b) -> new TopStatement(b.queryId(), b.query(), b.calls(), a.totalTimeMs() + b.totalTimeMs()));
+            }
+            if (interval.isPresent()) {
+                Decision d = StatementMeanTimeRule.evaluate(interval.get(), t, subject.object());
+                outputs.judge(e.conditions, subject.rule(), subject, d, t, at, snapshotId);
+            }
+            e.sample = now;
+            e.series = series;
+            e.seenAtMs = atMs;
+            if (e.conditions.isEmpty()) {
+                cursor.withConditions.remove(key);
+            } else {
+                cursor.withConditions.add(key);
+            }
+        }
+        buckets.writeBack();
+        cursor.top = top.values().stream().sorted(Comparator.comparingDouble(TopStatement::totalTimeMs).reversed())
+                .limit(TOP_STATEMENTS).collect(java.util.stream.Collectors.toList());
+        metrics.flush();
+    }
+
+    @Override
+    protected void complete(String instanceId, KindCursor cursor, InstanceState instance, Instant at) {
+        RuleThresholds t = thresholds(instanceId);
+        MetricBatcher metrics = batcher(instanceId, cursor.snapshotId, cursor);
+        double calls = cursor.total("calls");
+        if (cursor.hasInterval()) {
+            metrics.add("instance.calls_per_s", Map.of(), CounterDelta.rate(calls, cursor.intervalSeconds()));
+            if (calls > 0 && calls >= t.get(Rule.STATEMENT_MEAN_TIME).minEvidence()) {
+                metrics.add("instance.statement_mean_time_ms", Map.of(), cursor.total("time_ms") / calls);
+            }
+        }
+        metrics.flush();
+        if (cursor.withConditions.isEmpty() && !cursor.full) {
+            return;
+        }
+        long atMs = at.toEpochMilli();
+        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(statements, instanceId, config.stateBuckets());
+        buckets.forEachBucket((key, bucket) -> {
+            for (Iterator<Map.Entry<String, Entity<StatementSample>>> it = bucket.entities.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Entity<StatementSample>> entry = it.next();
+                Entity<StatementSample> e = entry.getValue();
+                if (e.seenAtMs == atMs) {
+                    continue;
+                }
+                String rule = Rule.STATEMENT_MEAN_TIME.wireName();
+                if (e.conditions.containsKey(rule)) {
+                    // absent from the snapshot: not called in the interval, so no longer slow
+                    outputs.clear(e.conditions, rule, subject(instanceId, entry.getKey(), e.sample.datname()), "not called in the interval",
+                            at, cursor.snapshotId);
+                }
+                cursor.withConditions.remove(entry.getKey());
+                if (cursor.full) {
+                    it.remove(); // evicted from pg_stat_statements (or reset): forget it
+                }
+            }
+        });
+        buckets.writeBack();
+    }
+}
