@@ -3,6 +3,7 @@ package dev.pgvigil.collector.config;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,7 +21,7 @@ public record TargetUrl(String hosts, String database, String user, String passw
     private static final String[] PREFIXES = {"jdbc:postgresql://", "postgresql://", "postgres://"};
 
     public TargetUrl {
-        params = params == null ? Map.of() : Map.copyOf(params);
+        params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps the URL's order
     }
 
     public static TargetUrl parse(String url) {
