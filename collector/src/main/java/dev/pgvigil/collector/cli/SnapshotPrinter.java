@@ -15,6 +15,8 @@ import dev.pgvigil.schema.StatementStat;
 import dev.pgvigil.schema.StatementsChunk;
 import dev.pgvigil.schema.TableStat;
 import dev.pgvigil.schema.TablesChunk;
+import dev.pgvigil.common.text.Human;
+import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.schema.kafka.AvroJson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -47,45 +49,46 @@ final class SnapshotPrinter {
     static String human(Publication p) {
         SnapshotInfo info = p.info();
         StringBuilder out = new StringBuilder();
-        out.append(new TextTable("", "")
-                .row("Instance", info.getRef().getInstanceId() + " (database " + info.getDatabase() + ")")
-                .row("Server", "PostgreSQL " + info.getServerVersion() + ", started " + info.getPostmasterStartTime())
-                .row("Status", info.getStatus() + " in " + info.getDurationMs() + " ms")
-                .row("Statements", info.getStatementsAvailable() ? "pg_stat_statements available"
-                        + (info.getStatementsResetAt() == null ? "" : ", reset " + info.getStatementsResetAt()) : "not available")
-                .row("Records", info.getChunkCounts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                        .collect(Collectors.joining(", ")) + " chunk(s) + 1 envelope")
-                .render("").lines().map(String::strip).map(l -> l + "\n").collect(Collectors.joining()));
+        line(out, "Instance", info.getRef().getInstanceId() + " (database " + info.getDatabase() + ")");
+        line(out, "Server", "PostgreSQL " + info.getServerVersion() + ", started " + info.getPostmasterStartTime());
+        line(out, "Status", info.getStatus() + " in " + Human.millis(info.getDurationMs()));
+        line(out, "Statements", info.getStatementsAvailable() ? "pg_stat_statements available"
+                + (info.getStatementsResetAt() == null ? "" : ", reset " + info.getStatementsResetAt()) : "not available");
+        line(out, "Records", info.getChunkCounts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ")) + " chunk(s) + 1 envelope");
         for (String warning : info.getWarnings()) {
-            out.append("Warning     ").append(warning).append('\n');
+            line(out, "Warning", warning);
         }
 
         List<DatabaseStat> databases = entities(p, DatabaseStatsChunk.class, DatabaseStatsChunk::getDatabases);
-        TextTable dbs = new TextTable("DATABASE", "SIZE>", "BACKENDS>", "COMMITS>", "ROLLBACKS>", "CACHE HIT>", "DEADLOCKS>", "XID AGE>");
-        databases.forEach(d -> dbs.row(d.getDatname(), bytes(d.getSizeBytes()), d.getNumbackends(), d.getXactCommit(),
-                d.getXactRollback(), percent(d.getBlksHit(), d.getBlksHit() + d.getBlksRead()), d.getDeadlocks(), d.getFrozenXidAge()));
+        TextTable dbs = new TextTable().left("DATABASE").right("SIZE").right("BACKENDS").right("COMMITS").right("ROLLBACKS")
+                .right("CACHE HIT").right("DEADLOCKS").right("XID AGE");
+        databases.forEach(d -> dbs.row(d.getDatname(), Human.bytes(d.getSizeBytes()), d.getNumbackends(), Human.count(d.getXactCommit()),
+                Human.count(d.getXactRollback()),
+                Human.percent((double) d.getBlksHit() / (d.getBlksHit() + d.getBlksRead())), d.getDeadlocks(), d.getFrozenXidAge()));
         section(out, "Databases (" + databases.size() + ")", dbs);
 
         List<StatementStat> statements = entities(p, StatementsChunk.class, StatementsChunk::getStatements);
-        TextTable st = new TextTable("CALLS>", "TOTAL MS>", "MEAN MS>", "ROWS>", "QUERY");
+        TextTable st = new TextTable().right("CALLS").right("TOTAL TIME").right("MEAN TIME").right("ROWS").left("QUERY");
         statements.stream().sorted(Comparator.comparingDouble(StatementStat::getTotalExecTimeMs).reversed()).limit(TOP)
-                .forEach(s -> st.row(s.getCalls(), decimal(s.getTotalExecTimeMs()), decimal(s.getMeanExecTimeMs()), s.getRows(),
+                .forEach(s -> st.row(Human.count(s.getCalls()), Human.millis(s.getTotalExecTimeMs()), Human.millis(s.getMeanExecTimeMs()), Human.count(s.getRows()),
                         oneLine(s.getQuery(), 70)));
         section(out, "Top statements by total time (" + Math.min(TOP, statements.size()) + " of " + statements.size() + ")", st);
 
         List<TableStat> tables = entities(p, TablesChunk.class, TablesChunk::getTables);
-        TextTable tb = new TextTable("TABLE", "SIZE>", "LIVE ROWS>", "DEAD ROWS>", "SEQ SCANS>", "IDX SCANS>", "LAST AUTOVACUUM");
+        TextTable tb = new TextTable().left("TABLE").right("SIZE").right("LIVE ROWS").right("DEAD ROWS")
+                .right("SEQ SCANS").right("IDX SCANS").left("LAST AUTOVACUUM");
         tables.stream().sorted(Comparator.comparingLong((TableStat t) -> t.getHeapSizeBytes() + t.getIndexesSizeBytes()
                         + t.getToastSizeBytes()).reversed()).limit(TOP)
                 .forEach(t -> tb.row(t.getSchemaName() + "." + t.getTableName(),
-                        bytes(t.getHeapSizeBytes() + t.getIndexesSizeBytes() + t.getToastSizeBytes()), t.getNLiveTup(), t.getNDeadTup(),
+                        Human.bytes(t.getHeapSizeBytes() + t.getIndexesSizeBytes() + t.getToastSizeBytes()), t.getNLiveTup(), t.getNDeadTup(),
                         t.getSeqScan(), t.getIdxScan(), t.getLastAutovacuum()));
         section(out, "Largest tables (" + Math.min(TOP, tables.size()) + " of " + tables.size() + ")", tb);
 
         List<IndexStat> indexes = entities(p, IndexesChunk.class, IndexesChunk::getIndexes);
-        TextTable ix = new TextTable("INDEX", "TABLE", "SIZE>", "SCANS>", "FLAGS");
+        TextTable ix = new TextTable().left("INDEX").left("TABLE").right("SIZE").right("SCANS").left("FLAGS");
         indexes.stream().sorted(Comparator.comparingLong(IndexStat::getSizeBytes).reversed()).limit(TOP)
-                .forEach(i -> ix.row(i.getSchemaName() + "." + i.getIndexName(), i.getTableName(), bytes(i.getSizeBytes()),
+                .forEach(i -> ix.row(i.getSchemaName() + "." + i.getIndexName(), i.getTableName(), Human.bytes(i.getSizeBytes()),
                         i.getIdxScan(), flags(i)));
         section(out, "Largest indexes (" + Math.min(TOP, indexes.size()) + " of " + indexes.size() + ")", ix);
 
@@ -106,21 +109,26 @@ final class SnapshotPrinter {
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ", a.getByState().isEmpty() ? "" : "; ", "")))
                 .append("\n  idle in transaction ").append(a.getIdleInTransactionCount())
                 .append(", waiting on locks ").append(a.getWaitingOnLocksCount())
-                .append(", oldest transaction ").append(a.getOldestXactAgeSeconds() == null ? "-" : decimal(a.getOldestXactAgeSeconds()) + " s")
+                .append(", oldest transaction ").append(a.getOldestXactAgeSeconds() == null ? "-" : Human.millis(a.getOldestXactAgeSeconds() * 1000))
                 .append('\n');
         if (!a.getSessions().isEmpty()) {
-            TextTable sessions = new TextTable("PID>", "USER", "DATABASE", "STATE", "XACT AGE S>", "BLOCKED BY", "QUERY");
+            TextTable sessions = new TextTable().right("PID").left("USER").left("DATABASE").left("STATE")
+                    .right("XACT AGE").left("BLOCKED BY").left("QUERY");
             for (SessionInfo s : a.getSessions()) {
                 sessions.row(s.getPid(), s.getUsename(), s.getDatname(), s.getState(),
-                        s.getXactAgeSeconds() == null ? null : decimal(s.getXactAgeSeconds()),
+                        s.getXactAgeSeconds() == null ? null : Human.millis(s.getXactAgeSeconds() * 1000),
                         s.getBlockedBy().isEmpty() ? "" : s.getBlockedBy().toString(), oneLine(s.getQuery(), 50));
             }
-            out.append(sessions.render("  "));
+            out.append(sessions.indent("  ").render());
         }
     }
 
     private static void section(StringBuilder out, String title, TextTable table) {
-        out.append('\n').append(title).append('\n').append(table.render("  "));
+        out.append('\n').append(title).append('\n').append(table.indent("  ").render());
+    }
+
+    private static void line(StringBuilder out, String label, String value) {
+        out.append(String.format(Locale.ROOT, "%-11s %s%n", label, value));
     }
 
     private static <C, E> List<E> entities(Publication p, Class<C> chunkType, java.util.function.Function<C, List<E>> items) {
@@ -142,25 +150,6 @@ final class SnapshotPrinter {
             flags.add("INVALID");
         }
         return String.join(",", flags);
-    }
-
-    static String bytes(long n) {
-        String[] units = {"B", "kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    private static String percent(long part, long whole) {
-        return whole == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
-    }
-
-    private static String decimal(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String oneLine(String text, int max) {

@@ -57,7 +57,7 @@ class SnapshotCommandTest {
         java.util.List<String> lines = r.out().lines().toList();
         int headerAt = lines.indexOf(lines.stream().filter(l -> l.contains("DATABASE") && l.contains("SIZE")).findFirst().orElseThrow());
         int sizeEnd = lines.get(headerAt).indexOf("SIZE") + "SIZE".length() - 1;
-        java.util.List<String> rows = lines.subList(headerAt + 1, lines.size()).stream().takeWhile(l -> !l.isBlank()).toList();
+        java.util.List<String> rows = lines.subList(headerAt + 2, lines.size()).stream().takeWhile(l -> !l.isBlank()).toList();
         assertThat(rows).extracting(l -> l.strip().split(" ")[0]).contains("postgres", "template1");
         // the size column is right-aligned: every cell ends under the header's last letter
         assertThat(rows).allSatisfy(l -> assertThat(l.charAt(sizeEnd)).isEqualTo('B'));
