@@ -1,6 +1,7 @@
 package dev.pgvigil.common.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One HTTP request as a handler sees it: method, path, path parameters from the route pattern, query
@@ -155,6 +157,9 @@ public final class Request {
         }
         try {
             return Json.MAPPER.readValue(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw HttpError.badRequest("request body: unknown field '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
             throw HttpError.badRequest("request body: " + (cause != null ? cause.getMessage() : e.getOriginalMessage()));

@@ -51,7 +51,7 @@ public final class StaticFiles {
 
     private StaticFiles(ClassLoader loader, String root, String cacheControl) {
         this.loader = loader;
-        this.root = root.endsWith("/") ? root : root + "/";
+        this.root = root.isEmpty() || root.endsWith("/") ? root : root + "/";
         this.cacheControl = cacheControl;
     }
 
@@ -67,8 +67,12 @@ public final class StaticFiles {
         return TYPES.getOrDefault(ext, "application/octet-stream");
     }
 
-    /** Answers a GET for {@code relativePath} (below the mount), honouring {@code If-None-Match}. */
-    Response serve(String relativePath, String ifNoneMatch) {
+    /**
+     * Answers a GET for {@code relativePath} (below the root), honouring {@code If-None-Match} (may be
+     * null); a 404 {@link HttpError} when there is no such file. Mounts call it; so can a route that
+     * serves one fixed file.
+     */
+    public Response serve(String relativePath, String ifNoneMatch) {
         String path = relativePath.isEmpty() || relativePath.endsWith("/") ? relativePath + "index.html" : relativePath;
         File file = cache.computeIfAbsent(path, this::load)
                 .orElseThrow(() -> HttpError.notFound("no such file: " + relativePath));
