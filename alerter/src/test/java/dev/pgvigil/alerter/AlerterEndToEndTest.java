@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -296,6 +297,61 @@ class AlerterEndToEndTest {
         Receiver.Request resolved = ops.await(2, WAIT).get(1);
         assertThat(rules(resolved)).containsExactly("connections_used:resolved");
         assertThat(alertOf(resolved, "connections_used").get("sequence").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void twoAlertersShareTheInstancesAndTheOneLeftTakesOverWhatTheOtherOwned() throws Exception {
+        String a = instanceOnPartition(0);
+        String b = instanceOnPartition(1);
+        Alerter first = start("groupWait: 200ms\n  groupInterval: 200ms");
+        Alerter second = start("groupWait: 200ms\n  groupInterval: 200ms");
+        Instant t0 = Instant.now();
+        send(producer, topics.violations(),
+                firingViolation("dead_rows", a, "public.orders", Severity.WARNING, t0),
+                firingViolation("dead_rows", b, "public.orders", Severity.WARNING, t0));
+
+        List<Receiver.Request> got = ops.await(2, WAIT);
+        assertThat(got).extracting(r -> r.json().get("instance").asText()).containsExactlyInAnyOrder(a, b);
+        ops.assertNoMoreThan(2, Duration.ofMillis(1000));
+        // each alert is owned by exactly one of them
+        AlertView ofA = awaitAlert(ownerOf(a, first, second), "dead_rows");
+        Alerter ownerOfB = ownerOf(b, first, second);
+        assertThat(ownerOf(a, first, second)).isNotSameAs(ownerOfB);
+        assertThat(ofA.instance()).isEqualTo(a);
+        awaitStamped(ownerOfB, "dead_rows");
+
+        Alerter survivor = ownerOfB == first ? second : first;
+        ownerOfB.close();
+        alerters.remove(ownerOfB);
+        send(producer, topics.violations(), resolvedViolation("dead_rows", b, "public.orders", t0, Instant.now()));
+        Receiver.Request resolved = ops.await(3, WAIT).get(2);
+        assertThat(resolved.json().get("instance").asText()).isEqualTo(b);
+        assertThat(rules(resolved)).containsExactly("dead_rows:resolved");
+        assertThat(survivor.alerts()).extracting(AlertView::instance).contains(a, b);
+        ops.assertNoMoreThan(3, Duration.ofMillis(1000));
+    }
+
+    /** An instance id the default partitioner puts into {@code partition} of two. */
+    private static String instanceOnPartition(int partition) {
+        for (int i = 0; ; i++) {
+            String id = "db-share-" + i;
+            if (Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % 2 == partition) {
+                return id;
+            }
+        }
+    }
+
+    private static Alerter ownerOf(String instance, Alerter... alerters) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Alerter alerter : alerters) {
+                if (alerter.alerts().stream().anyMatch(v -> v.instance().equals(instance))) {
+                    return alerter;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no alerter owns " + instance);
     }
 
     private static AlertView awaitAlert(Alerter alerter, String rule) throws InterruptedException {

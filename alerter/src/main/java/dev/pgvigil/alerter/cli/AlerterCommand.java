@@ -17,11 +17,12 @@ import picocli.CommandLine.Option;
 @Command(name = "alerter",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the alerter: turn violations into alerts and send notifications (log, webhook, Slack, e-mail).",
+                "Run the alerter until Ctrl-C: turn violations into alerts and send notifications (log, webhook, Slack, e-mail).",
                 "",
-                "Reads the kafka and alerter sections of the configuration file, creates pgvigil's topics if missing,",
-                "and serves the alerts and silences API on 127.0.0.1 unless configured otherwise. See docs/alerter.md."},
-        footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable."})
+                "Reads the kafka and alerter sections of the configuration file and creates missing pgvigil topics. "
+                        + "Serves the alerts and silences API on 127.0.0.1:8093 unless configured otherwise. See docs/alerter.md."},
+        footer = {"", "Example: pgvigil alerter --config /etc/pgvigil/pgvigil.yaml",
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable."})
 public final class AlerterCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "pgvigil configuration file")
     Path config;

@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "silence",
         mixinStandardHelpOptions = true,
-        description = {"Create, list and expire silences: matched alerts send no notification until the silence ends.",
-                "A silenced alert that still fires when its silence ends is sent then."},
+        description = {"Create, list and expire silences: matched alerts send no notification until the silence ends; "
+                + "one that still fires then is sent then. Silences are kept in Kafka (pgvigil.silences), so every alerter sees them."},
         subcommands = {SilenceCommand.Add.class, SilenceCommand.ListSilences.class, SilenceCommand.Expire.class})
 public final class SilenceCommand implements Runnable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -55,17 +55,18 @@ public final class SilenceCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Silence the alerts that match every given option (exact, or a full-match regular expression).",
-            footer = {"", "Example:", "  pgvigil silence add --config pgvigil.yaml --instance db-1 --rule dead_rows --for 2h --comment \"VACUUM FULL running\""})
+            footer = {"", "Example:", "  pgvigil silence add --config pgvigil.yaml --instance db-1 --rule dead_rows \\",
+                    "      --for 2h --comment \"VACUUM FULL running\""})
     static final class Add implements Callable<Integer> {
         @Mixin KafkaOptions kafka;
         @Spec CommandSpec spec;
 
         @Option(names = "--rule", paramLabel = "RULE", description = "rule name, e.g. cache_hit_ratio") String rule;
-        @Option(names = "--rule-regex", paramLabel = "REGEX") String ruleRegex;
+        @Option(names = "--rule-regex", paramLabel = "REGEX", description = "e.g. 'dead_rows|cache_hit_ratio'") String ruleRegex;
         @Option(names = "--instance", paramLabel = "ID", description = "instance id") String instance;
         @Option(names = "--instance-regex", paramLabel = "REGEX", description = "e.g. 'db-prod-.*'") String instanceRegex;
         @Option(names = "--object", paramLabel = "NAME", description = "database, schema.table or queryid") String object;
-        @Option(names = "--object-regex", paramLabel = "REGEX") String objectRegex;
+        @Option(names = "--object-regex", paramLabel = "REGEX", description = "e.g. 'public\\..*'") String objectRegex;
 
         static final class End {
             @Option(names = "--for", paramLabel = "DURATION", description = "how long, e.g. 30m, 2h, 1d") String duration;
