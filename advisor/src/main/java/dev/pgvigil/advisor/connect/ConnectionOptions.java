@@ -1,128 +1,102 @@
 package dev.pgvigil.advisor.connect;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.pgvigil.collector.TargetConnection;
+import dev.pgvigil.collector.config.CollectorConfig;
+import dev.pgvigil.collector.config.TargetConfig;
+import dev.pgvigil.collector.config.TargetUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
  * The options every one-shot command shares: where to connect, as whom, and whether to print JSON.
- * The session it opens is read-only ({@code default_transaction_read_only}), bounded by
- * {@code statement_timeout} and {@code lock_timeout}, and named {@code pgvigil} in pg_stat_activity.
+ * The target is read the way the collector reads its targets ({@link TargetConfig}, {@link TargetUrl})
+ * and the session is the collector's ({@link TargetConnection}): read-only, statement_timeout and
+ * lock_timeout, application_name pgvigil, and no password in any message.
  */
 public final class ConnectionOptions {
+    private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
+
     @Option(names = "--target", required = true, paramLabel = "URL",
             description = "The database: jdbc:postgresql://HOST:PORT/DB or postgresql://USER@HOST:PORT/DB.")
     String target;
 
-    @Option(names = "--user", paramLabel = "NAME", description = "Role to connect as (default: from the URL).")
+    @Option(names = "--user", paramLabel = "NAME", description = "Role to connect as (default: the URL's, else your login name).")
     String user;
 
     @ArgGroup(exclusive = true)
-    PasswordSource passwordSource;
+    PasswordSource passwordSource = new PasswordSource();
 
     static final class PasswordSource {
         @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from this environment variable.")
         String env;
 
-        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of this file.")
-        Path file;
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from this file.")
+        String file;
     }
 
     @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "Cancel any statement of pgvigil's that runs longer (default: ${DEFAULT-VALUE}).")
+            description = "Cancel any statement of pgvigil's that runs longer, 100ms to 10m (default: ${DEFAULT-VALUE}).")
     Duration statementTimeout;
 
     @Option(names = "--json", description = "Print JSON instead of text, for scripts.")
     boolean json;
-
-    private TargetUrl parsed;
 
     public boolean json() {
         return json;
     }
 
     public TargetUrl targetUrl() {
-        if (parsed == null) {
-            parsed = TargetUrl.parse(target);
-        }
-        return parsed;
+        return TargetUrl.parse(target);
     }
 
-    /** {@code host:port/db}: the instance named in findings and baselines. */
+    /** {@code host:port/db}: the instance named in findings and baselines; never a credential. */
     public String instance() {
-        return targetUrl().instance();
+        TargetUrl url = targetUrl();
+        return url.hosts() + "/" + url.database();
+    }
+
+    /** Whether the server runs on this machine, so local RAM and CPUs describe it. */
+    public boolean isLocal() {
+        String hosts = targetUrl().hosts();
+        if (hosts.contains(",")) {
+            return false;
+        }
+        String host = hosts.startsWith("[") ? hosts.substring(0, hosts.indexOf(']') + 1) : hosts.split(":")[0];
+        return LOCAL_HOSTS.contains(host.toLowerCase(Locale.ROOT));
     }
 
     public Duration statementTimeout() {
         return statementTimeout;
     }
 
-    /** The role the session logs in as. */
-    public String effectiveUser() {
-        TargetUrl url = targetUrl();
-        if (user != null) {
-            return user;
-        }
-        return url.user() != null ? url.user() : System.getProperty("user.name");
-    }
-
     /**
-     * Opens the read-only session. Connection failures become a {@link TargetUnavailableException} whose
-     * message names the instance and the server's reason, and never a password.
+     * Opens the session. Connection failures become a {@link TargetUnavailableException} whose message
+     * names the target and the server's reason, never a password.
      */
     public Connection connect() {
-        TargetUrl url = targetUrl();
-        Properties props = new Properties();
-        props.setProperty("user", effectiveUser());
-        String password = password(url);
-        if (password != null) {
-            props.setProperty("password", password);
+        long timeoutMs = statementTimeout.toMillis();
+        if (timeoutMs < 100 || timeoutMs > 600_000) {
+            throw new IllegalArgumentException("--statement-timeout must be between 100ms and 10m");
         }
-        props.setProperty("ApplicationName", "pgvigil");
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("loginTimeout", "15");
+        TargetConfig config = targetConfig();
+        CollectorConfig limits = new CollectorConfig(null, (int) timeoutMs, null, null, null, null, null, null, null, null, null,
+                List.of(config));
+        TargetConnection session = new TargetConnection(config, limits);
         try {
-            Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
-            try (Statement s = c.createStatement()) {
-                // in the session, not in the URL: a user's own options= parameter must not undo them
-                s.execute("SET default_transaction_read_only = on");
-                s.execute("SET statement_timeout = " + statementTimeout.toMillis());
-                s.execute("SET lock_timeout = 5000");
-                s.execute("SET application_name = 'pgvigil'");
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-            return c;
-        } catch (SQLException e) {
-            throw new TargetUnavailableException("cannot connect to " + url.instance() + " as " + effectiveUser() + ": "
-                    + TargetUrl.redact(String.valueOf(e.getMessage())), e);
+            return session.get(); // closing the JDBC connection ends the session; the wrapper holds nothing else
+        } catch (TargetConnection.NotConnectedException e) {
+            throw new TargetUnavailableException(e.getMessage(), e);
         }
     }
 
-    private String password(TargetUrl url) {
-        if (passwordSource != null && passwordSource.env != null) {
-            String value = System.getenv(passwordSource.env);
-            if (value == null) {
-                throw new IllegalArgumentException("--password-env: environment variable " + passwordSource.env + " is not set");
-            }
-            return value;
-        }
-        if (passwordSource != null && passwordSource.file != null) {
-            try {
-                return Files.readAllLines(passwordSource.file).stream().findFirst().orElse("");
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--password-file: cannot read " + passwordSource.file + ": " + e.getMessage());
-            }
-        }
-        return url.password();
+    private TargetConfig targetConfig() {
+        TargetUrl url = targetUrl();
+        String role = user != null ? user : url.user() != null ? null : System.getProperty("user.name");
+        return TargetConfig.of("cli", target, role, passwordSource.env, passwordSource.file);
     }
 }

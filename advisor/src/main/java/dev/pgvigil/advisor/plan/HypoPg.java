@@ -54,6 +54,8 @@ public final class HypoPg {
     /** Installs the extension in a read-write transaction of its own; the session stays read-only otherwise. */
     public static void install(Connection c) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
+        boolean readOnly = c.isReadOnly();
+        c.setReadOnly(false);
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION READ WRITE");
@@ -64,6 +66,7 @@ public final class HypoPg {
             throw e;
         } finally {
             c.setAutoCommit(autoCommit);
+            c.setReadOnly(readOnly);
         }
     }
 

@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * parameter values, costed from the column statistics. PostgreSQL 16+ has {@code EXPLAIN (GENERIC_PLAN)};
  * on older servers the same plan comes from {@code PREPARE} with {@code plan_cache_mode =
  * force_generic_plan} and {@code EXPLAIN EXECUTE} with NULLs, which the generic plan ignores. With values
- * (for EXPLAIN ANALYZE), they are bound as parameters of {@code EXECUTE}, never spliced into the text.
+ * (for EXPLAIN ANALYZE), they go to {@code EXECUTE} as literals quoted by the server's {@code quote_nullable},
+ * never pasted into the statement text.
  *
  * <p>The statement text is checked to be one statement before it is prepared.
  */
@@ -46,13 +46,14 @@ public final class Planner {
     public JsonNode genericPlan(String sql) throws SQLException {
         String text = SqlText.singleStatement(sql);
         if (serverVersionNum >= 160000) {
-            return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + text, List.of()));
+            return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text));
         }
-        return withPrepared(text, (name, count) -> {
+        return withPrepared(text, (name, types) -> {
+            int count = types.size();
             try (Statement s = connection.createStatement()) {
                 s.execute("SET plan_cache_mode = force_generic_plan");
                 try {
-                    return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (FORMAT JSON) EXECUTE " + name + nullArguments(count), List.of()));
+                    return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(count)));
                 } finally {
                     s.execute("RESET plan_cache_mode");
                 }
@@ -66,27 +67,33 @@ public final class Planner {
      */
     public JsonNode explain(String sql, List<String> values, boolean analyze) throws SQLException {
         String text = SqlText.singleStatement(sql);
-        String options = analyze ? "(ANALYZE, BUFFERS, FORMAT JSON)" : "(FORMAT JSON)";
-        return withPrepared(text, (name, count) -> {
+        String options = analyze ? "(ANALYZE, BUFFERS, VERBOSE, FORMAT JSON)" : "(VERBOSE, FORMAT JSON)";
+        return withPrepared(text, (name, types) -> {
+            int count = types.size();
             if (count == 0) {
-                return Plans.parse(queryOne("/* pgvigil */ EXPLAIN " + options + " " + text, List.of()));
+                return Plans.parse(queryOne("/* pgvigil */ EXPLAIN " + options + " " + text));
             }
             List<String> args = new ArrayList<>(values);
             while (args.size() < count) {
                 args.add(null);
             }
-            String placeholders = String.join(", ", Collections.nCopies(count, "?"));
-            return Plans.parse(queryOne("/* pgvigil */ EXPLAIN " + options + " EXECUTE " + name + "(" + placeholders + ")", args.subList(0, count)));
+            // EXECUTE's arguments are not typed at parse time, so they cannot be bind parameters: each value becomes a
+            // literal quoted by the server (quote_nullable) and cast to its parameter's type as pg_prepared_statements names it
+            List<String> literals = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                literals.add(literal(args.get(i)) + "::" + types.get(i));
+            }
+            return Plans.parse(queryOne("/* pgvigil */ EXPLAIN " + options + " EXECUTE " + name + "(" + String.join(", ", literals) + ")"));
         });
     }
 
     /** How many parameters a statement has, as PostgreSQL counts them (it must be able to infer their types). */
     public int parameterCount(String sql) throws SQLException {
-        return withPrepared(SqlText.singleStatement(sql), (name, count) -> count);
+        return withPrepared(SqlText.singleStatement(sql), (name, types) -> types.size());
     }
 
     private interface WithName<T> {
-        T apply(String name, int parameterCount) throws SQLException;
+        T apply(String name, List<String> parameterTypes) throws SQLException;
     }
 
     private <T> T withPrepared(String text, WithName<T> body) throws SQLException {
@@ -94,31 +101,44 @@ public final class Planner {
         try (Statement s = connection.createStatement()) {
             s.execute("/* pgvigil */ PREPARE " + name + " AS " + text);
             try {
-                int count;
+                List<String> types = new ArrayList<>();
                 try (PreparedStatement ps = connection.prepareStatement(
-                        "/* pgvigil */ SELECT coalesce(cardinality(parameter_types), 0) FROM pg_prepared_statements WHERE name = ?")) {
+                        "/* pgvigil */ SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = ?")) {
                     ps.setString(1, name);
                     try (ResultSet rs = ps.executeQuery()) {
-                        count = rs.next() ? rs.getInt(1) : 0;
+                        if (rs.next() && rs.getArray(1) != null) {
+                            types.addAll(java.util.Arrays.asList((String[]) rs.getArray(1).getArray()));
+                        }
                     }
                 }
-                return body.apply(name, count);
-            } finally {
+                T result = body.apply(name, types);
                 s.execute("DEALLOCATE " + name);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    s.execute("DEALLOCATE " + name);
+                } catch (SQLException inAbortedTransaction) {
+                    // the prepared statement ends with the session; the first error is the one to report
+                    e.addSuppressed(inAbortedTransaction);
+                }
+                throw e;
             }
         }
     }
 
-    private String queryOne(String sql, List<String> args) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                if (args.get(i) == null) {
-                    ps.setNull(i + 1, Types.OTHER);
-                } else {
-                    ps.setObject(i + 1, args.get(i), Types.OTHER);
-                }
-            }
+    private String literal(String value) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("/* pgvigil */ SELECT quote_nullable(?::text)")) {
+            ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private String queryOne(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery(sql)) {
                 StringBuilder sb = new StringBuilder();
                 while (rs.next()) {
                     sb.append(rs.getString(1)).append('\n');

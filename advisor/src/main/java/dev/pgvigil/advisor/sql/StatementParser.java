@@ -75,8 +75,12 @@ public final class StatementParser {
             return Optional.empty();
         }
         Walk walk = new Walk();
-        Kind kind = walk.statement(statement);
-        return Optional.of(new StatementShape(kind, walk.tableOids, walk.accesses, walk.parameters));
+        try {
+            Kind kind = walk.statement(statement);
+            return Optional.of(new StatementShape(kind, walk.tableOids, walk.accesses, walk.parameters));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a syntax tree shape JSqlParser builds but this walk does not know: skip, never fail
+        }
     }
 
     /** A FROM-clause scope: names visible in one query block, with the enclosing block's scope as parent. */
@@ -149,7 +153,7 @@ public final class StatementParser {
             if (st instanceof Insert i) {
                 Set<String> ctes = withItems(i.getWithItemsList(), null, Set.of());
                 resolveTable(i.getTable(), new Scope(null, ctes)).ifPresent(t -> tableOids.add(t.oid()));
-                if (i.getSelect() != null && i.getSelect().getValues() == null) {
+                if (i.getSelect() != null) {
                     select(i.getSelect(), null, ctes);
                 }
                 return Kind.INSERT;
