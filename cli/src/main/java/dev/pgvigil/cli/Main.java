@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 "Run 'pgvigil COMMAND --help' for a command's options."},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.pgvigil.cli.standalone.StandaloneCommand.class,
                 dev.pgvigil.collector.cli.CollectorCommand.class,
                 dev.pgvigil.collector.cli.SnapshotCommand.class,
                 dev.pgvigil.alerter.cli.AlerterCommand.class,

@@ -1,0 +1,171 @@
+package dev.pgvigil.cli.standalone;
+
+import dev.pgvigil.alerter.Alerter;
+import dev.pgvigil.alerter.config.AlerterConfig;
+import dev.pgvigil.collector.Collector;
+import dev.pgvigil.collector.config.CollectorConfig;
+import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.embedded.LocalPostgres;
+import dev.pgvigil.embedded.demo.DemoDatabase;
+import dev.pgvigil.embedded.demo.DemoWorkload;
+import dev.pgvigil.schema.kafka.TopicSetup;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Everything in one JVM: an embedded Kafka broker, the collector, the analyzer and the alerter, and —
+ * without a configuration of targets — a built-in demo database with a running workload.
+ * Parts start in dependency order and {@link #close()} stops them in reverse, so Ctrl-C leaves no
+ * broker, server or thread behind.
+ */
+public final class Standalone implements AutoCloseable {
+    /**
+     * @param configFile pgvigil YAML file, or null for the built-in demo
+     * @param dataDir where the broker keeps its data across runs, or null for a temporary folder
+     * @param kafkaPort the broker's port on 127.0.0.1 (0 picks a free one)
+     */
+    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale) {}
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final PrintWriter progress;
+    private EmbeddedKafka kafka;
+    private DemoDatabase.Target demoTarget;
+
+    private Standalone(PrintWriter progress) {
+        this.progress = progress;
+    }
+
+    public static Standalone start(Options options, PrintWriter progress) {
+        Standalone s = new Standalone(progress);
+        try {
+            s.startAll(options);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options options) {
+        ConfigFile config = options.configFile() == null
+                ? ConfigFile.parse("built-in demo configuration", "")
+                : ConfigFile.load(options.configFile());
+        CollectorConfig collectorConfig = config.section("collector", CollectorConfig.class);
+        AlerterConfig alerterConfig = config.section("alerter", AlerterConfig.class);
+        KafkaSettings fileKafka = config.section("kafka", KafkaSettings.class);
+
+        kafka = step("Kafka broker (embedded, KRaft)", () -> options.dataDir() == null
+                ? EmbeddedKafka.start(temporaryFolder("pgvigil-standalone-kafka-"), options.kafkaPort(), Map.of(), true)
+                : EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), Map.of(), false));
+        running.push(kafka);
+        KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrapServers(), fileKafka.properties(), fileKafka.partitions(), (short) 1);
+        try (var admin = kafka.admin()) {
+            TopicSetup.ensureAll(admin, kafkaSettings.topicPartitions(), (short) 1);
+        }
+        say("  bootstrap servers: " + kafka.bootstrapServers());
+
+        if (collectorConfig.targets().isEmpty()) {
+            if (options.configFile() != null) {
+                throw new IllegalArgumentException(options.configFile() + ": collector.targets: no targets to watch");
+            }
+            collectorConfig = startDemo(options.demoScale());
+        }
+
+        CollectorConfig targets = collectorConfig;
+        Collector collector = step("collector (" + targets.targets().size() + " target(s), every " + targets.intervalSeconds() + " s)", () -> {
+            Collector c = new Collector(targets, kafkaSettings);
+            c.start();
+            return c;
+        });
+        running.push(collector);
+
+        Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
+        running.push(alerter);
+        alerter.httpAddress().ifPresent(a -> say("  alerter API: http://" + a.getHostString() + ":" + a.getPort() + "/api/alerts"));
+    }
+
+    private CollectorConfig startDemo(DemoDatabase.Scale scale) {
+        LocalPostgres pg = step("demo PostgreSQL (throwaway cluster)", () -> LocalPostgres.start(new LocalPostgres.Options(DemoDatabase.SERVER_SETTINGS)));
+        running.push(pg);
+        say("  demo PostgreSQL on " + pg.host() + ":" + pg.port());
+        demoTarget = step("demo database '" + DemoDatabase.DATABASE + "' with planted problems", () -> DemoDatabase.create(pg, scale));
+        DemoWorkload workload = step("demo workload", () -> DemoWorkload.start(pg));
+        running.push(workload);
+        return CollectorConfig.of(java.util.List.of(DemoTargets.target(demoTarget, passwordFile(demoTarget.password()))));
+    }
+
+    /** The demo role's password goes to a file only this user can read, never into a config or a log. */
+    private Path passwordFile(String password) {
+        try {
+            Path dir = temporaryFolder("pgvigil-standalone-secrets-");
+            Path file = dir.resolve("demo-password");
+            Files.writeString(file, password);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            running.push(() -> {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            });
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path temporaryFolder(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** The demo target, when running the built-in demo. */
+    public DemoDatabase.Target demoTarget() {
+        return demoTarget;
+    }
+
+    private interface Starter<T> {
+        T start();
+    }
+
+    private <T> T step(String what, Starter<T> starter) {
+        progress.print("Starting " + what + " ... ");
+        progress.flush();
+        long began = System.nanoTime();
+        T started = starter.start();
+        progress.println("ok (" + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms)");
+        progress.flush();
+        return started;
+    }
+
+    private void say(String line) {
+        progress.println(line);
+        progress.flush();
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable part = running.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                progress.println("pgvigil: while stopping: " + e.getMessage());
+            }
+        }
+        progress.flush();
+    }
+}

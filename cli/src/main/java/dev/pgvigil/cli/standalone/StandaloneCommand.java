@@ -1,0 +1,66 @@
+package dev.pgvigil.cli.standalone;
+
+import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.embedded.demo.DemoDatabase;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pgvigil standalone}: the whole pipeline in one process, on an embedded broker. */
+@Command(name = "standalone",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run everything in one process: an embedded Kafka broker, the collector, the analyzer and the alerter.",
+                "Without --config (or with a config that has no collector targets) it watches a built-in demo:",
+                "a throwaway PostgreSQL cluster with a small shop database, real problems and a running workload.",
+                "Stop it with Ctrl-C: every part stops, and the demo cluster is removed."},
+        footer = {"", "Examples:",
+                "  pgvigil standalone                                  # the demo",
+                "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or a part failed to start."})
+public final class StandaloneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "pgvigil YAML configuration (its kafka.bootstrapServers is ignored: the broker is embedded).")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the broker's data here across runs (default: a temporary folder, removed at exit).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "19092",
+            description = "Port of the embedded broker on 127.0.0.1, for 'pgvigil tail' and other clients (0: any free port; default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Standalone standalone;
+        try {
+            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO), err);
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            err.println();
+            err.println("pgvigil: cannot start: " + e.getMessage());
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("Stopping ...");
+            err.flush();
+            standalone.close();
+            stopped.countDown();
+        }, "pgvigil-standalone-stop"));
+        err.println("pgvigil is running. Watch the topics with: pgvigil tail pgvigil.violations --bootstrap-servers " + standalone.bootstrapServers());
+        err.println("Press Ctrl-C to stop.");
+        err.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}
