@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class Folders {
+/** Deleting folders this project created (temporary data of brokers, clusters, state stores). */
+public final class Folders {
     private Folders() {}
 
-    static void deleteQuietly(Path root) {
+    /** Deletes {@code root} and everything below it, as far as it can; a missing folder is fine. */
+    public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

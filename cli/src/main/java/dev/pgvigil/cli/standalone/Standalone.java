@@ -2,11 +2,14 @@ package dev.pgvigil.cli.standalone;
 
 import dev.pgvigil.alerter.Alerter;
 import dev.pgvigil.alerter.config.AlerterConfig;
+import dev.pgvigil.analyzer.Analyzer;
+import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.collector.Collector;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.embedded.Folders;
 import dev.pgvigil.embedded.LocalPostgres;
 import dev.pgvigil.embedded.demo.DemoDatabase;
 import dev.pgvigil.embedded.demo.DemoWorkload;
@@ -61,6 +64,7 @@ public final class Standalone implements AutoCloseable {
                 : ConfigFile.load(options.configFile());
         CollectorConfig collectorConfig = config.section("collector", CollectorConfig.class);
         AlerterConfig alerterConfig = config.section("alerter", AlerterConfig.class);
+        AnalyzerConfig analyzerConfig = config.section("analyzer", AnalyzerConfig.class);
         KafkaSettings fileKafka = config.section("kafka", KafkaSettings.class);
 
         kafka = step("Kafka broker (embedded, KRaft)", () -> options.dataDir() == null
@@ -87,6 +91,14 @@ public final class Standalone implements AutoCloseable {
             return c;
         });
         running.push(collector);
+
+        // the analyzer's local state belongs with the broker's data: a fresh broker needs fresh state
+        Path stateDir = options.dataDir() == null ? temporaryFolder("pgvigil-standalone-state-") : options.dataDir().resolve("analyzer-state");
+        if (options.dataDir() == null) {
+            running.push(() -> Folders.deleteQuietly(stateDir));
+        }
+        Analyzer analyzer = step("analyzer (Kafka Streams)", () -> Analyzer.start(kafkaSettings, analyzerConfig.withStateDir(stateDir)));
+        running.push(analyzer);
 
         Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
         running.push(alerter);

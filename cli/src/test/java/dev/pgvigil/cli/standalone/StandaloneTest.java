@@ -3,6 +3,7 @@ package dev.pgvigil.cli.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.embedded.demo.DemoDatabase;
+import dev.pgvigil.schema.Finding;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.SnapshotStatus;
 import dev.pgvigil.schema.kafka.Serdes;
@@ -39,9 +40,15 @@ class StandaloneTest {
             assertThat(info.getRef().getInstanceId()).isEqualTo(DemoTargets.INSTANCE_ID);
             assertThat(info.getStatementsAvailable()).isTrue();
             assertThat(info.getDatabase()).isEqualTo(DemoDatabase.DATABASE);
+
+            // the analyzer runs too: the planted duplicate index becomes a finding
+            Finding duplicate = firstFinding(standalone.bootstrapServers(), "duplicate_index", Duration.ofSeconds(90));
+            assertThat(duplicate.getInstance()).isEqualTo(DemoTargets.INSTANCE_ID);
+            assertThat(duplicate.getObject()).contains("orders_status_idx");
+            assertThat(duplicate.getRecommendation()).contains("DROP INDEX");
         }
         assertThat(progress.toString())
-                .contains("Starting Kafka broker", "Starting demo PostgreSQL", "Starting collector", "Starting alerter")
+                .contains("Starting Kafka broker", "Starting demo PostgreSQL", "Starting collector", "Starting analyzer", "Starting alerter")
                 .doesNotContain(demoPassword);
         assertThat(listening(kafkaPort)).as("broker stopped").isFalse();
         assertThat(listening(demoPort)).as("demo PostgreSQL stopped").isFalse();
@@ -63,6 +70,25 @@ class StandaloneTest {
                 }
             }
             throw new AssertionError("no OK snapshot within " + timeout + "; saw " + seen);
+        }
+    }
+
+    private static Finding firstFinding(String bootstrap, String kind, Duration timeout) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+                "group.id", "standalone-test-findings", "auto.offset.reset", "earliest"), new StringDeserializer(),
+                Serdes.finding().deserializer())) {
+            consumer.subscribe(Set.of(Topics.FINDINGS));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<String> seen = new ArrayList<>();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, Finding> r : consumer.poll(Duration.ofMillis(500))) {
+                    seen.add(r.value().getKind() + " " + r.value().getObject());
+                    if (r.value().getKind().equals(kind)) {
+                        return r.value();
+                    }
+                }
+            }
+            throw new AssertionError("no " + kind + " finding within " + timeout + "; saw " + seen);
         }
     }
 
