@@ -32,6 +32,8 @@ public enum Rule {
     INSTANCE_DOWN(Direction.ABOVE, Unit.INTERVALS, "no successful snapshot for", new Threshold(true, 3, 10, 1, 0)),
     /** Scans of an index since the stats reset (fires below warning, i.e. 0 scans); evidence: days of statistics. */
     UNUSED_INDEX(Direction.BELOW, Unit.COUNT, "index scans", new Threshold(true, 1, Double.NaN, 1, 7)),
+    /** Share of a table's heap its live rows do not need (estimated from pg_stats); evidence: heap bytes. */
+    TABLE_BLOAT(Direction.ABOVE, Unit.RATIO, "wasted heap", new Threshold(true, 0.30, 0.60, 1, 8 * 1024 * 1024)),
     /** Mean rows read per sequential scan of a table; evidence: sequential scans. */
     MISSING_INDEX(Direction.ABOVE, Unit.ROWS_PER_SCAN, "sequential scans read", new Threshold(true, 10_000, 1_000_000, 1, 10)),
     /** How far a key metric departs from its baseline (same hour, recent days); evidence: days in the baseline. */
