@@ -104,7 +104,10 @@ public final class StatementsReader {
         if (!view.hasInfo()) {
             return null;
         }
-        return Rows.list(c, "/* pgvigil */ SELECT stats_reset FROM " + view.schema() + ".pg_stat_statements_info",
-                rs -> Optional.ofNullable(Rows.instant(rs, "stats_reset"))).get(0).orElse(null);
+        return Rows.list(c, statsResetSql(view), rs -> Optional.ofNullable(Rows.instant(rs, "stats_reset"))).get(0).orElse(null);
+    }
+
+    static String statsResetSql(StatementsView view) {
+        return "/* pgvigil */ SELECT stats_reset FROM " + view.schema() + ".pg_stat_statements_info";
     }
 }

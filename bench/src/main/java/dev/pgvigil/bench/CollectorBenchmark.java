@@ -1,0 +1,323 @@
+package dev.pgvigil.bench;
+
+import dev.pgvigil.collector.Collector;
+import dev.pgvigil.collector.CollectorStats;
+import dev.pgvigil.collector.TargetRunner;
+import dev.pgvigil.collector.config.CollectorConfig;
+import dev.pgvigil.collector.config.TargetConfig;
+import dev.pgvigil.collector.publish.OutRecord;
+import dev.pgvigil.collector.publish.Publication;
+import dev.pgvigil.collector.read.CatalogueQueries;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.embedded.LocalPostgres;
+import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.SnapshotStatus;
+import dev.pgvigil.schema.StatementsChunk;
+import dev.pgvigil.schema.TablesChunk;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The collector against its baselines, in one run on one machine:
+ *
+ * <ol>
+ *   <li>one full snapshot (read + chunk + encode) of an instance with 2,000 tables, 4,000 indexes and
+ *       5,000 distinct statements, against (a) the same catalogue queries run raw through psql and (b) a
+ *       scrape of prometheus-postgres-exporter with its example queries.yaml;</li>
+ *   <li>with {@code --fleet}: 100 targets (databases across 4 local clusters) at a 10 s interval for
+ *       {@code --fleet-minutes} (default 5), publishing to an in-process broker: overruns, collector CPU, heap.</li>
+ * </ol>
+ *
+ * Each timing is the median of several runs after warm-up. Not a test: numbers vary with the machine.
+ */
+public final class CollectorBenchmark {
+    private static final int TABLES = 2_000;
+    private static final int STATEMENTS = 5_000;
+    private static final int RUNS = 7;
+    private static final Path EXPORTER = Path.of("/usr/bin/prometheus-postgres-exporter");
+    private static final Path EXPORTER_QUERIES = Path.of("/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml");
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        boolean single = !a.contains("--fleet") || a.contains("--single");
+        boolean fleet = a.contains("--fleet");
+        int fleetMinutes = a.contains("--fleet-minutes") ? Integer.parseInt(a.get(a.indexOf("--fleet-minutes") + 1)) : 5;
+        if (single) {
+            singleInstance();
+        }
+        if (fleet) {
+            fleet(fleetMinutes);
+        }
+    }
+
+    // ---------------------------------------------------------------- one big instance
+
+    private static void singleInstance() throws Exception {
+        try (LocalPostgres pg = LocalPostgres.start(new LocalPostgres.Options(List.of("pg_stat_statements.max = 10000")))) {
+            long setupStart = System.nanoTime();
+            populate(pg);
+            System.out.printf(Locale.ROOT, "setup: %d tables, %d indexes, %d statements in %.1f s%n", TABLES, 2 * TABLES, STATEMENTS,
+                    (System.nanoTime() - setupStart) / 1e9);
+
+            TargetConfig target = new TargetConfig("bench", pg.jdbcUrl("postgres"), LocalPostgres.SUPERUSER, pg.superuserPassword(),
+                    null, null, null, null, null, null);
+            CollectorConfig config = CollectorConfig.of(List.of(target));
+            double collectorMs;
+            try (TargetRunner runner = new TargetRunner(target, config)) {
+                Publication first = runner.collect();
+                describe(first);
+                collectorMs = medianMs(() -> {
+                    Publication p = runner.collect();
+                    if (p.info().getStatus() != SnapshotStatus.OK) {
+                        throw new IllegalStateException("snapshot " + p.info().getStatus() + ": " + p.info().getWarnings() + p.info().getError());
+                    }
+                }, "collector");
+            }
+            double psqlMs = psqlBaseline(pg, config);
+            double exporterMs = exporterBaseline(pg);
+
+            System.out.println();
+            System.out.printf(Locale.ROOT, "collector, one full snapshot (read + chunk + encode): %8.1f ms%n", collectorMs);
+            System.out.printf(Locale.ROOT, "(a) same queries raw through psql:                    %8.1f ms%n", psqlMs);
+            System.out.printf(Locale.ROOT, "(b) prometheus-postgres-exporter scrape:              %8.1f ms%n", exporterMs);
+            System.out.printf(Locale.ROOT, "collector / (a) = %.2f  (goal <= 1.5)%n", collectorMs / psqlMs);
+            System.out.printf(Locale.ROOT, "(b) / collector = %.2f  (goal >= 3)%n", exporterMs / collectorMs);
+        }
+    }
+
+    private static void populate(LocalPostgres pg) {
+        pg.execute("postgres", "CREATE EXTENSION pg_stat_statements");
+        // batches keep one transaction's locks well under max_locks_per_transaction
+        for (int from = 1; from <= TABLES; from += 100) {
+            pg.execute("postgres", """
+                    DO $$
+                    BEGIN
+                      FOR t IN %d..%d LOOP
+                        EXECUTE format('CREATE TABLE t%%s (id int PRIMARY KEY, a int, b text)', t);
+                        EXECUTE format('CREATE INDEX t%%s_a ON t%%s (a)', t, t);
+                        EXECUTE format('INSERT INTO t%%s SELECT i, i %%%% 7, md5(i::text) FROM generate_series(1, 20) i', t);
+                      END LOOP;
+                    END $$""".formatted(from, Math.min(TABLES, from + 99)));
+        }
+        int shapes = STATEMENTS / (TABLES / 2);
+        pg.execute("postgres", "SELECT pg_stat_statements_reset()"); // the setup's DDL is not the workload
+        pg.execute("postgres", """
+                DO $$
+                BEGIN
+                  FOR t IN 1..%d LOOP
+                    FOR k IN 1..%d LOOP
+                      EXECUTE format('SELECT id %%s FROM t%%s WHERE a = 3 ORDER BY id', repeat(', a + 1', k - 1), t);
+                    END LOOP;
+                  END LOOP;
+                END $$""".formatted(TABLES / 2, shapes));
+        pg.execute("postgres", "ANALYZE");
+    }
+
+    private static void describe(Publication p) {
+        long statements = values(p, StatementsChunk.class).stream().mapToLong(c -> c.getStatements().size()).sum();
+        long tables = values(p, TablesChunk.class).stream().mapToLong(c -> c.getTables().size()).sum();
+        long indexes = values(p, IndexesChunk.class).stream().mapToLong(c -> c.getIndexes().size()).sum();
+        long bytes = p.chunks().stream().mapToLong(r -> r.bytes().length).sum() + p.envelope().bytes().length;
+        int largest = p.chunks().stream().mapToInt(r -> r.bytes().length).max().orElse(0);
+        System.out.printf(Locale.ROOT, "snapshot: %d statements, %d tables, %d indexes in %d records, %.1f MB encoded, largest record %d bytes%n",
+                statements, tables, indexes, p.chunks().size() + 1, bytes / 1048576.0, largest);
+    }
+
+    private static <T> List<T> values(Publication p, Class<T> type) {
+        return p.chunks().stream().map(OutRecord::value).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** (a): the collector's own queries, parameters written in, as one psql script over TCP like the collector. */
+    private static double psqlBaseline(LocalPostgres pg, CollectorConfig config) throws Exception {
+        Path script = Files.createTempFile("pgvigil-bench-", ".sql");
+        try (Connection c = pg.connect("postgres")) {
+            Files.writeString(script, CatalogueQueries.asScript(CatalogueQueries.forServer(c, config.queryTextMaxLength())));
+        }
+        try {
+            return medianMs(() -> run(List.of("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null",
+                    "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", LocalPostgres.SUPERUSER, "-d", "postgres",
+                    "-f", script.toString()), pg.superuserPassword()), "psql");
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static void run(List<String> command, String password) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("PGPASSWORD", password);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(command.get(0) + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * (b): the exporter with its example queries.yaml. That file names pg_stat_statements' pre-13 columns
+     * (total_time, ...); they are renamed to the 13+ ones so the exporter reads statements too.
+     */
+    private static double exporterBaseline(LocalPostgres pg) throws Exception {
+        if (!Files.isExecutable(EXPORTER) || !Files.exists(EXPORTER_QUERIES)) {
+            System.out.println("(b) skipped: apt-get install -y prometheus-postgres-exporter");
+            return Double.NaN;
+        }
+        Path queries = Files.createTempFile("pgvigil-bench-queries-", ".yaml");
+        Files.writeString(queries, Files.readString(EXPORTER_QUERIES)
+                .replaceAll("\\b(total|min|max|mean|stddev)_time\\b", "$1_exec_time"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port,
+                "--extend.query-path=" + queries, "--log.level=error").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DATA_SOURCE_NAME", "postgresql://" + LocalPostgres.SUPERUSER + ":" + pg.superuserPassword() + "@"
+                + pg.host() + ":" + pg.port() + "/postgres?sslmode=disable");
+        Process exporter = pb.start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofMinutes(2)).build();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    HttpResponse<String> r = http.send(scrape, HttpResponse.BodyHandlers.ofString());
+                    long series = r.body().lines().filter(l -> !l.startsWith("#")).count();
+                    long statementSeries = r.body().lines().filter(l -> l.startsWith("pg_stat_statements_calls")).count();
+                    System.out.printf(Locale.ROOT, "exporter: %d series per scrape (%d pg_stat_statements_calls), %.1f MB%n",
+                            series, statementSeries, r.body().length() / 1048576.0);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            return medianMs(() -> {
+                try {
+                    HttpResponse<Void> r = http.send(scrape, HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException("exporter answered " + r.statusCode());
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }, "exporter");
+        } finally {
+            exporter.destroy();
+            if (!exporter.waitFor(10, TimeUnit.SECONDS)) {
+                exporter.destroyForcibly();
+            }
+            Files.deleteIfExists(queries);
+        }
+    }
+
+    /** One warm-up, then the median of RUNS timed runs. */
+    private static double medianMs(Runnable run, String what) {
+        run.run();
+        double[] ms = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long start = System.nanoTime();
+            run.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        System.out.printf(Locale.ROOT, "%-9s runs (ms): %s%n", what, Arrays.toString(Arrays.stream(ms).map(v -> Math.round(v * 10) / 10.0).toArray()));
+        return ms[RUNS / 2];
+    }
+
+    // ---------------------------------------------------------------- a fleet
+
+    private static void fleet(int minutes) throws Exception {
+        int clusters = 4;
+        int perCluster = 25;
+        List<LocalPostgres> pgs = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            List<TargetConfig> targets = new ArrayList<>();
+            for (int c = 0; c < clusters; c++) {
+                LocalPostgres pg = LocalPostgres.start(new LocalPostgres.Options(List.of("max_connections = 60")));
+                pgs.add(pg);
+                for (int d = 0; d < perCluster; d++) {
+                    String db = "app" + d;
+                    pg.createDatabase(db);
+                    pg.execute(db, "CREATE EXTENSION pg_stat_statements",
+                            "CREATE TABLE orders (id int PRIMARY KEY, customer int, total numeric)",
+                            "CREATE INDEX ON orders (customer)",
+                            "INSERT INTO orders SELECT i, i % 50, i FROM generate_series(1, 1000) i",
+                            "SELECT count(*) FROM orders WHERE customer = 3");
+                    targets.add(new TargetConfig("c" + c + "-" + db, pg.jdbcUrl(db), LocalPostgres.SUPERUSER, pg.superuserPassword(),
+                            null, null, null, null, List.of(db), null));
+                }
+            }
+            CollectorConfig config = new CollectorConfig(10, null, null, null, null, null, null, null, null, null, null, targets);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            System.gc();
+            long heapBefore = memory.getHeapMemoryUsage().getUsed();
+            try (Collector collector = new Collector(config, new KafkaSettings(kafka.bootstrapServers(), null, 1, null))) {
+                collector.start();
+                long cpuStart = collectorCpuNanos(threads);
+                long wallStart = System.nanoTime();
+                Thread.sleep(TimeUnit.MINUTES.toMillis(minutes));
+                long cpu = collectorCpuNanos(threads) - cpuStart;
+                double wall = (System.nanoTime() - wallStart) / 1e9;
+                System.gc();
+                long heapAfter = memory.getHeapMemoryUsage().getUsed();
+                CollectorStats stats = collector.stats();
+                long cycles = stats.all().values().stream().mapToLong(CollectorStats.TargetStats::cycles).sum();
+                long failures = stats.all().values().stream().mapToLong(CollectorStats.TargetStats::failures).sum();
+                double meanCycleMs = stats.all().values().stream().mapToLong(CollectorStats.TargetStats::lastCycleMs).average().orElse(0);
+                System.out.println();
+                System.out.printf(Locale.ROOT, "fleet: %d targets on %d clusters, interval 10 s, %d threads, %.0f s%n",
+                        targets.size(), clusters, config.threads(), wall);
+                System.out.printf(Locale.ROOT, "cycles %d (expected ~%d), failures %d, overruns %d (goal 0), mean last cycle %.0f ms%n",
+                        cycles, Math.round(targets.size() * wall / 10), failures, stats.totalOverruns(), meanCycleMs);
+                System.out.printf(Locale.ROOT, "collector CPU %.1f s over %.0f s = %.1f %% of one core; heap retained by the collector %.1f MB "
+                        + "(JVM heap used with the broker: %.1f MB)%n", cpu / 1e9, wall, 100.0 * cpu / 1e9 / wall,
+                        (heapAfter - heapBefore) / 1048576.0, heapAfter / 1048576.0);
+            }
+        } finally {
+            pgs.forEach(LocalPostgres::close);
+        }
+    }
+
+    /** CPU of the collector's threads (workers, ticker, producer I/O), not the in-process broker's. */
+    private static long collectorCpuNanos(ThreadMXBean threads) {
+        long total = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().startsWith("pgvigil-collector")
+                    || info.getThreadName().contains("| pgvigil-collector"))) {
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                total += Math.max(0, t);
+            }
+        }
+        return total;
+    }
+}

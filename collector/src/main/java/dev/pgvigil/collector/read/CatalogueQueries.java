@@ -1,0 +1,53 @@
+package dev.pgvigil.collector.read;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Every query one snapshot runs, as plain SQL with its parameters written in: for people who want to
+ * see exactly what pgvigil asks a server, and for the benchmark that runs them raw through psql.
+ */
+public final class CatalogueQueries {
+    private CatalogueQueries() {}
+
+    /** The queries, in the order a snapshot runs them, for the server behind {@code c}. */
+    public static List<String> forServer(Connection c, int queryTextMaxLength) throws SQLException {
+        ServerInfo server = ServerInfoReader.read(c);
+        Optional<StatementsView> view = StatementsReader.find(c);
+        List<String> sql = new ArrayList<>();
+        sql.add(ServerInfoReader.SQL);
+        sql.add(DatabaseReader.SQL);
+        sql.add(StatementsReader.FIND_SQL);
+        view.ifPresent(v -> {
+            sql.add(inline(StatementsReader.sql(v), String.valueOf(queryTextMaxLength)));
+            if (v.hasInfo()) {
+                sql.add(StatementsReader.statsResetSql(v));
+            }
+        });
+        sql.add(TablesReader.sql(server.versionNum()));
+        sql.add(IndexesReader.SQL);
+        sql.add(ActivityReader.LIMITS_SQL);
+        sql.add(inline(ActivityReader.SQL, String.valueOf(queryTextMaxLength)));
+        sql.add(inline(SettingsReader.SQL, SettingsReader.NAMES.stream().map(n -> "'" + n + "'")
+                .collect(Collectors.joining(", ", "ARRAY[", "]::text[]"))));
+        return sql;
+    }
+
+    /** A psql script of those queries. */
+    public static String asScript(List<String> queries) {
+        return queries.stream().map(q -> q + ";\n").collect(Collectors.joining());
+    }
+
+    /** Each query here has exactly one parameter. */
+    private static String inline(String sql, String value) {
+        int at = sql.indexOf('?');
+        if (at < 0 || sql.indexOf('?', at + 1) >= 0) {
+            throw new IllegalStateException("expected one parameter in: " + sql);
+        }
+        return sql.substring(0, at) + value + sql.substring(at + 1);
+    }
+}
