@@ -163,14 +163,14 @@ public final class ConfigFile {
 
     private ConfigException mappingError(String section, JsonMappingException e) {
         String key = section + pathOf(e);
-        if (e instanceof UnrecognizedPropertyException u) {
-            String problem = "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
-            return new ConfigException(file, line(e.getLocation()), key, problem);
-        }
-        // a record's validation fails at the end of its mapping: point at where the mapping starts
+        String problem = e instanceof UnrecognizedPropertyException u
+                ? "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
+                        .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")"
+                : rootCause(e);
+        // the parser stands past the offending value (a record's validation fails at the end of its mapping):
+        // walk the key path instead, so the line is where the key is
         int line = lineOfPath(section, e.getPath());
-        return new ConfigException(file, line > 0 ? line : line(e.getLocation()), key, rootCause(e));
+        return new ConfigException(file, line > 0 ? line : line(e.getLocation()), key, problem);
     }
 
     private int lineOfPath(String section, java.util.List<JsonMappingException.Reference> path) {

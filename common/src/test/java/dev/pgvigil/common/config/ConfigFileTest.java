@@ -55,6 +55,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void unknownKeyAtTheEndOfASectionIsReportedOnItsOwnLine() {
+        assertThatThrownBy(() -> ConfigFile.parse("t.yaml", """
+                collector:
+                  intervalSeconds: 10
+                  bogus: 1
+                kafka:
+                  bootstrapServers: k:9092
+                """).section("collector", Collector.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("t.yaml:3: collector.bogus: unknown key 'bogus'");
+    }
+
+    @Test
     void validationFailureNamesTheKey() {
         assertThatThrownBy(() -> ConfigFile.parse("t.yaml", """
                 collector:
