@@ -4,7 +4,7 @@ import dev.pgvigil.alerter.channel.Channel;
 import dev.pgvigil.alerter.channel.Channels;
 import dev.pgvigil.alerter.config.AlerterConfig;
 import dev.pgvigil.alerter.config.DurationText;
-import dev.pgvigil.alerter.http.AlerterHttpApi;
+import dev.pgvigil.alerter.http.AlerterApi;
 import dev.pgvigil.alerter.model.Alert;
 import dev.pgvigil.alerter.model.AlertNotice;
 import dev.pgvigil.alerter.model.AlertView;
@@ -21,9 +21,16 @@ import dev.pgvigil.alerter.state.AlertBook;
 import dev.pgvigil.alerter.state.AlertStateStore;
 import dev.pgvigil.alerter.state.SilenceStore;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.http.HealthChecks;
+import dev.pgvigil.common.http.HttpApiServer;
+import dev.pgvigil.common.http.Router;
+import dev.pgvigil.common.http.ServiceEndpoints;
+import dev.pgvigil.common.metrics.ServiceMeters;
+import io.micrometer.core.instrument.Gauge;
 import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.kafka.AvroSerde;
 import dev.pgvigil.schema.kafka.Serdes;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -103,7 +110,11 @@ public final class Alerter implements AutoCloseable {
     private final GroupStage groups;
     private final NotificationPipeline pipeline;
     private final Deliverer deliverer;
-    private final AlerterHttpApi http;
+    private final AlerterApi api;
+    private final ServiceMeters meters = new ServiceMeters("alerter");
+    private final AlerterMeters alerterMeters = new AlerterMeters(meters.registry());
+    private final HealthChecks health = new HealthChecks();
+    private final HttpApiServer http;
     private final AvroSerde<Violation> violationSerde = Serdes.violation();
     private final Set<String> inFlight = new HashSet<>();
     private final Queue<Flush> delivered = new ConcurrentLinkedQueue<>();
@@ -119,6 +130,7 @@ public final class Alerter implements AutoCloseable {
         this.config = config;
         this.topics = topics;
         this.clock = clock;
+        this.loop = new Thread(this::run, "pgvigil-alerter");
         this.clientProperties = kafka.clientProperties();
         Map<String, Channel> channels = Channels.from(config);
         checkTopics();
@@ -126,6 +138,7 @@ public final class Alerter implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerProperties());
         this.states = new AlertStateStore(topics.alerts(), producer);
         SilenceStore silenceStore = null;
+        HttpApiServer server = null;
         try {
             silenceStore = SilenceStore.open(clientProperties, topics.silences(), true, LOAD_TIMEOUT);
             this.silences = silenceStore;
@@ -133,22 +146,34 @@ public final class Alerter implements AutoCloseable {
                     new SilenceStage(silences::active), new DedupStage(config.repeatInterval()), RouteStage.from(config));
             this.deliverer = new Deliverer(channels, RetryPolicy.from(config.retry()),
                     new DeadLetterTopic(topics.notificationsDlq(), producer), clock, DELIVERY_THREADS);
-            this.http = config.http().enabled()
-                    ? AlerterHttpApi.start(config.http(), () -> view, silences, clock)
-                    : null;
+            this.api = new AlerterApi(() -> view, silences, clock);
             this.consumer = new KafkaConsumer<>(consumerProperties());
-        } catch (RuntimeException e) {
+            meters.bindKafkaProducer(producer).bindKafkaConsumer(consumer);
+            Gauge.builder("pgvigil.alerter.alerts.firing", () -> view.stream().filter(v -> v.status().equals("firing")).count())
+                    .description("Firing alerts this alerter owns").register(meters.registry());
+            health.register("alerter", this::healthCheck);
+            if (config.httpEnabled()) {
+                Router router = api.addTo(new Router());
+                ServiceEndpoints.addTo(router, health, meters.registry());
+                server = HttpApiServer.start(config.http(), router, config.http().token(), meters.registry());
+            }
+            this.http = server;
+        } catch (IOException | RuntimeException e) {
             if (silenceStore != null) {
                 silenceStore.close();
             }
             producer.close(Duration.ZERO);
-            throw e;
+            meters.close();
+            if (e instanceof IOException) {
+                throw new IllegalStateException("alerter HTTP API cannot listen on " + config.http().bindAddress() + ":"
+                        + config.http().port() + ": " + e.getMessage(), e);
+            }
+            throw (RuntimeException) e;
         }
-        this.loop = new Thread(this::run, "pgvigil-alerter");
         log.info("alerter: channels {}, group wait {}, group interval {}, repeat {}{}", channels.keySet(),
                 DurationText.format(config.groupWait()), DurationText.format(config.groupInterval()),
                 DurationText.format(config.repeatInterval()),
-                http == null ? "" : ", HTTP API on http://" + http.address().getHostString() + ":" + http.address().getPort());
+                http == null ? "" : ", HTTP API on " + http.baseUri());
     }
 
     /** Starts an alerter on pgvigil's topics. */
@@ -178,7 +203,26 @@ public final class Alerter implements AutoCloseable {
     }
 
     public Optional<InetSocketAddress> httpAddress() {
-        return Optional.ofNullable(http).map(AlerterHttpApi::address);
+        return Optional.ofNullable(http).map(HttpApiServer::address);
+    }
+
+    /**
+     * Adds the alerter's API routes to another server's router, for standalone mode serving everything
+     * from one port (then run the alerter with {@code httpEnabled: false}).
+     */
+    public Router addRoutesTo(Router router) {
+        return api.addTo(router);
+    }
+
+    /** UP while the loop runs and owns its partitions (after the first assignment). */
+    private HealthChecks.Check healthCheck() {
+        if (!loop.isAlive()) {
+            return HealthChecks.Check.down("the alerter loop has stopped");
+        }
+        if (ready.getCount() > 0) {
+            return HealthChecks.Check.down("waiting for partitions of " + topics.violations());
+        }
+        return HealthChecks.Check.up(book.size() + " alerts, " + inFlight.size() + " being delivered");
     }
 
     public SilenceStore silences() {
@@ -253,13 +297,16 @@ public final class Alerter implements AutoCloseable {
                 log.error("violation at {}-{}@{} cannot be used, to {}: {}", record.topic(), record.partition(), record.offset(),
                         topics.alerterDlq(), e.getMessage());
                 writes.add(deadLetter(record, e));
+                alerterMeters.violation("dead_letter");
                 continue;
             }
-            book.apply(violation, record.partition()).ifPresent(alert -> {
+            Optional<Alert> changed = book.apply(violation, record.partition());
+            changed.ifPresent(alert -> {
                 writes.add(states.write(alert));
                 groups.touch(alert.instanceId(), now);
                 log.debug("{} {} {} on {} / {}", alert.status(), alert.severity(), alert.rule(), alert.instanceId(), alert.object());
             });
+            alerterMeters.violation(changed.isPresent() ? "changed" : "unchanged");
         }
         producer.flush();
         try {
@@ -313,7 +360,12 @@ public final class Alerter implements AutoCloseable {
                 continue;
             }
             plan.notices().forEach(n -> inFlight.add(n.alert().fingerprint()));
-            CompletableFuture<?>[] deliveries = plan.notifications().stream().map(deliverer::deliver).toArray(CompletableFuture[]::new);
+            CompletableFuture<?>[] deliveries = plan.notifications().stream()
+                    .map(n -> deliverer.deliver(n).thenApply(outcome -> {
+                        alerterMeters.delivery(outcome);
+                        return outcome;
+                    }))
+                    .toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(deliveries).whenComplete((ok, error) -> delivered.add(new Flush(plan.notices(), now, error == null)));
             sent = true;
         }
@@ -491,5 +543,6 @@ public final class Alerter implements AutoCloseable {
             http.close();
         }
         silences.close();
+        meters.close();
     }
 }

@@ -92,10 +92,10 @@ class AlerterEndToEndTest {
                   %s
                   groupId: %s
                   webhooks:
-                    - {name: ops, url: "%s", secret: {file: %s}}
+                    - {name: ops, url: "%s", secretFile: %s}
                     - {name: broken, url: "%s"}
                   defaultChannels: [ops]
-                  http: {port: 0, token: {file: %s}}
+                  http: {port: 0, tokenFile: %s}
                 %s
                 """.formatted(timing, group, ops.url(), secret, broken.url(), token,
                         (extra.contains("retry:") ? extra : extra + "\nretry: {maxAttempts: 3, initialBackoff: 20ms, maxBackoff: 100ms}").indent(2)))
@@ -179,14 +179,14 @@ class AlerterEndToEndTest {
         start("groupWait: 300ms\n  groupInterval: 200ms");
         Instant down = Instant.now();
         send(producer, topics.violations(),
-                firingViolation(AlertRules.INSTANCE_DOWN, "db-3", "db-3", Severity.CRITICAL, down),
+                firingViolation("instance_down", "db-3", "db-3", Severity.CRITICAL, down),
                 firingViolation("cache_hit_ratio", "db-3", "appdb", Severity.WARNING, down));
 
         Receiver.Request first = ops.await(1, WAIT).get(0);
         assertThat(rules(first)).containsExactly("instance_down:new");
         ops.assertNoMoreThan(1, Duration.ofMillis(800));
 
-        send(producer, topics.violations(), resolvedViolation(AlertRules.INSTANCE_DOWN, "db-3", "db-3", down, Instant.now()));
+        send(producer, topics.violations(), resolvedViolation("instance_down", "db-3", "db-3", down, Instant.now()));
         Receiver.Request second = ops.await(2, WAIT).get(1);
         assertThat(rules(second)).containsExactly("cache_hit_ratio:new", "instance_down:resolved");
     }
@@ -229,6 +229,12 @@ class AlerterEndToEndTest {
         assertThat(expired.statusCode()).isEqualTo(200);
         assertThat(new ObjectMapper().readTree(expired.body()).get("state").asText()).isEqualTo("expired");
         assertThat(delete(api + "/api/silences/no-such-id", API_TOKEN).statusCode()).isEqualTo(404);
+
+        // every pgvigil service's health and metrics
+        assertThat(get(api + "/health").statusCode()).isEqualTo(200);
+        assertThat(get(api + "/metrics").body())
+                .contains("pgvigil_alerter_deliveries_total{channel=\"ops\",outcome=\"delivered\",service=\"alerter\"}")
+                .contains("pgvigil_alerter_alerts_firing");
     }
 
     @Test
@@ -376,7 +382,8 @@ class AlerterEndToEndTest {
     }
 
     private HttpResponse<String> post(String url, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -16,24 +16,24 @@ public final class Channels {
         channels.put(AlerterConfig.LOG_CHANNEL, new LogChannel(config.zone()));
         JsonPost http = new JsonPost();
         for (WebhookConfig w : config.webhooks()) {
-            String secret = w.secret() == null ? null : resolve("webhooks", w.name(), "secret", () -> w.secret().resolve());
+            String secret = w.secret().isEmpty() ? null : resolve("webhooks", w.name(), () -> w.secret().get().resolve());
             channels.put(w.name(), new WebhookChannel(w, secret, http));
         }
         for (SlackConfig s : config.slack()) {
-            channels.put(s.name(), new SlackChannel(s, resolve("slack", s.name(), "url", s::resolveUri), config.zone(), http));
+            channels.put(s.name(), new SlackChannel(s, resolve("slack", s.name(), s::resolveUri), config.zone(), http));
         }
         for (EmailConfig e : config.email()) {
-            String password = e.password() == null ? null : resolve("email", e.name(), "password", () -> e.password().resolve());
+            String password = e.password().isEmpty() ? null : resolve("email", e.name(), () -> e.password().get().resolve());
             channels.put(e.name(), new EmailChannel(e, password, config.zone()));
         }
         return channels;
     }
 
-    private static <T> T resolve(String kind, String name, String key, java.util.function.Supplier<T> secret) {
+    private static <T> T resolve(String kind, String name, java.util.function.Supplier<T> secret) {
         try {
             return secret.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("alerter." + kind + "[" + name + "]." + key + ": " + e.getMessage());
+            throw new IllegalArgumentException("alerter." + kind + "[" + name + "]: " + e.getMessage());
         }
     }
 }

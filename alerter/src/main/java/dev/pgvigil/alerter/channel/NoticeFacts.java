@@ -5,12 +5,15 @@ import dev.pgvigil.alerter.model.AlertNotice;
 import dev.pgvigil.alerter.model.Change;
 import dev.pgvigil.alerter.model.Notification;
 import dev.pgvigil.common.text.Human;
+import dev.pgvigil.rules.Rule;
+import dev.pgvigil.rules.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -98,13 +101,23 @@ public record NoticeFacts(String headline, String change, String what, String wh
 
     private static String howBad(AlertNotice notice) {
         Alert a = notice.alert();
-        String unit = a.labels().getOrDefault("unit", "");
-        String measured = "value " + Human.number(a.value(), 2) + unit + " against threshold " + Human.number(a.threshold(), 2) + unit;
+        String measured = measured(a);
         return switch (notice.change()) {
             case RESOLVED -> "back within its threshold (" + measured + "); it was " + a.severity();
             case SEVERITY_CHANGED -> a.severity() + ", was " + a.lastNotifiedSeverity() + ": " + measured;
             default -> a.severity() + ": " + measured;
         };
+    }
+
+    /** "cache hit ratio 42.5 %, threshold 50.0 %" in the rule's unit; for a rule pgvigil does not know, the label {@code unit}. */
+    private static String measured(Alert a) {
+        Optional<Rule> rule = Advice.ruleOf(a.rule());
+        if (rule.isPresent()) {
+            Unit unit = rule.get().unit();
+            return rule.get().label() + " " + unit.format(a.value()) + ", threshold " + unit.format(a.threshold());
+        }
+        String unit = a.labels().getOrDefault("unit", "");
+        return "value " + Human.number(a.value(), 2) + unit + ", threshold " + Human.number(a.threshold(), 2) + unit;
     }
 
     private static String since(Alert a, Instant now, ZoneId zone) {

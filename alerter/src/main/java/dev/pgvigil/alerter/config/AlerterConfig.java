@@ -1,7 +1,8 @@
 package dev.pgvigil.alerter.config;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import dev.pgvigil.alerter.AlertRules;
+import dev.pgvigil.common.http.HttpSettings;
+import dev.pgvigil.rules.Rule;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -31,9 +32,12 @@ public record AlerterConfig(
         List<EmailConfig> email,
         List<RouteConfig> routes,
         List<String> defaultChannels,
-        HttpConfig http) {
+        Boolean httpEnabled,
+        HttpSettings http) {
 
     public static final String LOG_CHANNEL = ChannelNames.LOG;
+    /** The alerter's own HTTP port when {@code alerter.http} is not given (the dashboard has 8080). */
+    public static final int DEFAULT_HTTP_PORT = 8093;
 
     public AlerterConfig {
         groupWait = groupWait == null ? Duration.ofSeconds(30) : groupWait;
@@ -42,13 +46,14 @@ public record AlerterConfig(
         resolvedRetention = resolvedRetention == null ? Duration.ofHours(1) : resolvedRetention;
         groupId = groupId == null || groupId.isBlank() ? "pgvigil-alerter" : groupId;
         timeZone = timeZone == null || timeZone.isBlank() ? "UTC" : timeZone;
-        inhibitingRules = inhibitingRules == null ? List.of(AlertRules.INSTANCE_DOWN) : List.copyOf(inhibitingRules);
+        inhibitingRules = inhibitingRules == null ? List.of(Rule.INSTANCE_DOWN.wireName()) : List.copyOf(inhibitingRules);
         retry = retry == null ? RetryConfig.DEFAULT : retry;
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
         slack = slack == null ? List.of() : List.copyOf(slack);
         email = email == null ? List.of() : List.copyOf(email);
         routes = routes == null ? List.of() : List.copyOf(routes);
-        http = http == null ? HttpConfig.DEFAULT : http;
+        httpEnabled = httpEnabled == null || httpEnabled;
+        http = http == null ? HttpSettings.loopback(DEFAULT_HTTP_PORT) : http;
 
         if (groupWait.isNegative()) {
             throw new IllegalArgumentException("groupWait must not be negative");
@@ -87,7 +92,7 @@ public record AlerterConfig(
 
     /** Every default: log channel only, Alertmanager's timing. */
     public static AlerterConfig defaults() {
-        return new AlerterConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AlerterConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ZoneId zone() {

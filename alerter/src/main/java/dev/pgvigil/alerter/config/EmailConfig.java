@@ -1,17 +1,21 @@
 package dev.pgvigil.alerter.config;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * An SMTP channel. {@code security}: {@code starttls} (default: the server must offer STARTTLS, or
+ * An SMTP channel, the password from {@code passwordEnv} or {@code passwordFile}. {@code security}:
+ * {@code starttls} (default: the server must offer STARTTLS, or
  * nothing is sent), {@code tls} (implicit TLS, "SMTPS"), or {@code none} (plain text, for a local relay
  * only). {@code properties} pass through to Jakarta Mail ({@code mail.smtp.*}), e.g. {@code mail.smtp.ssl.trust}.
  */
-public record EmailConfig(String name, String host, Integer port, String security, String username, Secret password,
+public record EmailConfig(String name, String host, Integer port, String security, String username, String passwordEnv,
+        Path passwordFile,
         String from, List<String> to,
         @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout,
         Map<String, String> properties) {
@@ -37,7 +41,7 @@ public record EmailConfig(String name, String host, Integer port, String securit
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535");
         }
-        if (password != null && (username == null || username.isBlank())) {
+        if (Secret.of("password", passwordEnv, passwordFile).isPresent() && (username == null || username.isBlank())) {
             throw new IllegalArgumentException("password needs a username");
         }
         if (from == null || !from.contains("@")) {
@@ -49,6 +53,10 @@ public record EmailConfig(String name, String host, Integer port, String securit
         to = List.copyOf(to);
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    public Optional<Secret> password() {
+        return Secret.of("password", passwordEnv, passwordFile);
     }
 
     public Security securityMode() {

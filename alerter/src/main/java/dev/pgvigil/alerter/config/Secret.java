@@ -3,45 +3,56 @@ package dev.pgvigil.alerter.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Where a secret comes from: an environment variable or a file (e.g. a mounted Kubernetes/Docker
- * secret), never the configuration file itself, so the file can be shared and secrets stay out of
- * logs. {@link #toString()} never shows the value.
+ * A secret named in the configuration by where it is, never by its value: an environment variable
+ * ({@code <key>Env}) or a file ({@code <key>File}, e.g. a mounted Docker/Kubernetes secret), as the
+ * collector's {@code passwordEnv}/{@code passwordFile}. {@link #toString()} never shows the value.
  */
-public record Secret(String env, String file) {
-    public Secret {
-        if ((env == null || env.isBlank()) == (file == null || file.isBlank())) {
-            throw new IllegalArgumentException("give exactly one of env (an environment variable) or file (a path)");
+public final class Secret {
+    private final String key;
+    private final String env;
+    private final Path file;
+
+    private Secret(String key, String env, Path file) {
+        this.key = key;
+        this.env = env;
+        this.file = file;
+    }
+
+    /** The secret {@code key} from {@code env} or {@code file}; empty when neither is given; an error when both are. */
+    public static Optional<Secret> of(String key, String env, Path file) {
+        boolean hasEnv = env != null && !env.isBlank();
+        if (hasEnv && file != null) {
+            throw new IllegalArgumentException("give " + key + "Env or " + key + "File, not both");
         }
+        return hasEnv || file != null ? Optional.of(new Secret(key, hasEnv ? env.trim() : null, file)) : Optional.empty();
     }
 
-    public static Secret fromEnv(String variable) {
-        return new Secret(variable, null);
-    }
-
-    public static Secret fromFile(Path path) {
-        return new Secret(null, path.toString());
-    }
-
-    /** The secret's value, trailing newline removed; fails with a message that names the source, not the value. */
+    /** The value (a file's first line); the message of a failure names the source, not the value. */
     public String resolve() {
-        if (env != null && !env.isBlank()) {
+        if (env != null) {
             String value = System.getenv(env);
             if (value == null || value.isEmpty()) {
-                throw new IllegalArgumentException("environment variable " + env + " is not set");
+                throw new IllegalArgumentException("environment variable " + env + " (" + key + "Env) is not set");
             }
             return value;
         }
+        String value;
         try {
-            return Files.readString(Path.of(file)).strip();
+            value = Files.readString(file).lines().findFirst().orElse("").strip();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read secret file " + file + ": " + e.getClass().getSimpleName());
+            throw new IllegalArgumentException("cannot read " + key + "File " + file + ": " + e.getClass().getSimpleName());
         }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(key + "File " + file + " is empty");
+        }
+        return value;
     }
 
     @Override
     public String toString() {
-        return env != null && !env.isBlank() ? "Secret[env " + env + "]" : "Secret[file " + file + "]";
+        return env != null ? "Secret[" + key + "Env " + env + "]" : "Secret[" + key + "File " + file + "]";
     }
 }

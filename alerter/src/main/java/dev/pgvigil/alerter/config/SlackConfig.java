@@ -2,18 +2,20 @@ package dev.pgvigil.alerter.config;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * A Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat). A Slack webhook URL is itself a
- * credential: give it as {@code urlSecret} (env or file); {@code url} is for receivers that need no secret.
+ * credential: give it with {@code urlEnv} or {@code urlFile}; {@code url} is for receivers that need no secret.
  */
-public record SlackConfig(String name, String url, Secret urlSecret,
+public record SlackConfig(String name, String url, String urlEnv, Path urlFile,
         @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout) {
     public SlackConfig {
         ChannelNames.check(name);
-        if ((url == null) == (urlSecret == null)) {
-            throw new IllegalArgumentException("give exactly one of url or urlSecret");
+        boolean secret = Secret.of("url", urlEnv, urlFile).isPresent();
+        if ((url == null) == !secret) {
+            throw new IllegalArgumentException("give exactly one of url, urlEnv or urlFile");
         }
         if (url != null) {
             HttpUrls.check(url);
@@ -21,9 +23,9 @@ public record SlackConfig(String name, String url, Secret urlSecret,
         timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
     }
 
-    /** The webhook address, read from the secret's source when given that way. */
+    /** The webhook address, read from its secret source when given that way. */
     public URI resolveUri() {
-        String value = url != null ? url : urlSecret.resolve();
+        String value = url != null ? url : Secret.of("url", urlEnv, urlFile).orElseThrow().resolve();
         HttpUrls.check(value);
         return URI.create(value);
     }

@@ -65,7 +65,7 @@ class EmailChannelTest {
                       port: %d
                       security: %s
                       username: pgvigil
-                      password: {file: %s}
+                      passwordFile: %s
                       from: pgvigil@example.com
                       to: [dba@example.com]
                       timeout: 5s
@@ -74,11 +74,11 @@ class EmailChannelTest {
     }
 
     private static Notification notification() {
-        Alert cache = new Alert("fp-cache", "cache_hit_ratio", "db-1", "appdb", Map.of("database", "appdb", "unit", "%"),
-                Severity.CRITICAL, AlertStatus.FIRING, 42.5, 50, "cache hit ratio of appdb is 42.5 % (below 50 %)",
+        Alert cache = new Alert("fp-cache", "cache_hit_ratio", "db-1", "appdb", Map.of("database", "appdb"),
+                Severity.CRITICAL, AlertStatus.FIRING, 0.425, 0.5, "cache hit ratio of appdb is 42.5 % (below 50 %)",
                 T0, null, T0, null, null, null, 0, 0);
         Alert dead = new Alert("fp-dead", "dead_rows", "db-1", "public.orders", Map.of(), Severity.WARNING, AlertStatus.FIRING,
-                14, 10, "public.orders has 14 % dead rows", T0.minusSeconds(3600), null, T0, null, null, null, 0, 0);
+                0.14, 0.10, "public.orders has 14 % dead rows", T0.minusSeconds(3600), null, T0, null, null, null, 0, 0);
         return new Notification("dba-mail", "db-1", T0.plusSeconds(12 * 60),
                 List.of(new AlertNotice(dead, Change.NEW), new AlertNotice(cache, Change.NEW)));
     }
@@ -109,7 +109,8 @@ class EmailChannelTest {
         assertThat(text.indexOf("CRITICAL cache_hit_ratio on db-1 / appdb (new)")).isLessThan(text.indexOf("WARNING dead_rows"));
         assertThat(text).contains("What:        cache hit ratio of appdb is 42.5 % (below 50 %)");
         assertThat(text).contains("Where:       instance db-1, appdb (database=appdb)");
-        assertThat(text).contains("How bad:     CRITICAL: value 42.5% against threshold 50%");
+        assertThat(text).contains("How bad:     CRITICAL: cache hit ratio 42.5 %, threshold 50.0 %");
+        assertThat(text).contains("How bad:     WARNING: dead rows 14.0 %, threshold 10.0 %");
         assertThat(text).contains("Since:       2025-03-01 11:00 Europe/Berlin (for 12 min 0 s)");
         assertThat(text).contains("What to do:  Find what reads from disk");
         assertThat(text).contains("pgvigil silence add --instance db-1 --for 2h");
@@ -123,7 +124,7 @@ class EmailChannelTest {
     @Test
     void aResolvedMailSaysSoAndForHowLongItLasted() throws Exception {
         Alert dead = new Alert("fp-dead", "dead_rows", "db-1", "public.orders", Map.of(), Severity.WARNING, AlertStatus.RESOLVED,
-                3, 10, "public.orders is back to 3 % dead rows", T0, T0.plusSeconds(23 * 60), T0.plusSeconds(23 * 60),
+                0.03, 0.10, "public.orders is back to 3 % dead rows", T0, T0.plusSeconds(23 * 60), T0.plusSeconds(23 * 60),
                 T0.plusSeconds(30), AlertStatus.FIRING, Severity.WARNING, 1, 0);
         channel("tls", mail.getSmtps().getPort(), "mail-pass").send(new Notification("dba-mail", "db-1", T0.plusSeconds(1440),
                 List.of(new AlertNotice(dead, Change.RESOLVED))));
@@ -131,7 +132,8 @@ class EmailChannelTest {
         MimeMessage message = mail.getReceivedMessages()[0];
         assertThat(message.getSubject()).isEqualTo("[pgvigil] RESOLVED db-1: dead_rows on public.orders");
         String text = (String) ((Multipart) message.getContent()).getBodyPart(0).getContent();
-        assertThat(text).contains("RESOLVED dead_rows on db-1 / public.orders (resolved)", "(lasted 23 min 0 s)", "it was WARNING");
+        assertThat(text).contains("RESOLVED dead_rows on db-1 / public.orders (resolved)", "(lasted 23 min 0 s)",
+                "back within its threshold (dead rows 3.0 %, threshold 10.0 %); it was WARNING");
     }
 
     @Test

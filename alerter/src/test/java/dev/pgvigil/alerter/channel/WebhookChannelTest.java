@@ -38,8 +38,8 @@ class WebhookChannelTest {
         Files.writeString(slackUrl, receiver.url() + "/slack?token=T0PSECRET");
         return Channels.from(ConfigFile.parse("p.yaml", """
                 alerter:
-                  webhooks: [{name: ops, url: "%s", secret: {file: %s}}]
-                  slack: [{name: chat, urlSecret: {file: %s}}]
+                  webhooks: [{name: ops, url: "%s", secretFile: %s}]
+                  slack: [{name: chat, urlFile: %s}]
                 """.formatted(receiver.url(), secret, slackUrl)).section("alerter", AlerterConfig.class));
     }
 

@@ -20,6 +20,8 @@ class AlerterConfigTest {
         assertThat(c.repeatInterval()).isEqualTo(Duration.ofHours(4));
         assertThat(c.inhibitingRules()).containsExactly("instance_down");
         assertThat(c.http().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(AlerterConfig.DEFAULT_HTTP_PORT);
+        assertThat(c.httpEnabled()).isTrue();
         assertThat(c.defaultChannels()).isEmpty();
         assertThat(c.retry().maxAttempts()).isEqualTo(8);
     }
@@ -35,7 +37,7 @@ class AlerterConfigTest {
                   repeatInterval: PT2H
                   retry: {maxAttempts: 3, initialBackoff: 10ms, maxBackoff: 1s}
                   webhooks:
-                    - {name: ops, url: "https://hooks.example.com/pgvigil", secret: {file: %s}}
+                    - {name: ops, url: "https://hooks.example.com/pgvigil", secretFile: %s}
                   email:
                     - {name: dba-mail, host: smtp.example.com, from: pgvigil@example.com, to: [dba@example.com]}
                   routes:
@@ -47,7 +49,7 @@ class AlerterConfigTest {
         assertThat(c.groupInterval()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.repeatInterval()).isEqualTo(Duration.ofHours(2));
         assertThat(c.retry().initialBackoff()).isEqualTo(Duration.ofMillis(10));
-        assertThat(c.webhooks().get(0).secret().resolve()).isEqualTo("s3cret");
+        assertThat(c.webhooks().get(0).secret().orElseThrow().resolve()).isEqualTo("s3cret");
         assertThat(c.email().get(0).port()).isEqualTo(587);
         assertThat(c.email().get(0).securityMode()).isEqualTo(EmailConfig.Security.STARTTLS);
         assertThat(c.routes().get(0).continueMatching()).isTrue();
@@ -88,14 +90,18 @@ class AlerterConfigTest {
         assertThatThrownBy(() -> ConfigFile.parse("p.yaml", """
                 alerter:
                   webhooks:
-                    - {name: ops, url: "https://h.example.com/x", secret: {env: A, file: /b}}
+                    - {name: ops, url: "https://h.example.com/x", secretEnv: A, secretFile: /b}
                 """).section("alerter", AlerterConfig.class))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("alerter.webhooks[0].secret")
-                .hasMessageContaining("exactly one of env");
-        assertThatThrownBy(() -> Secret.fromEnv("PGVIGIL_TEST_SURELY_UNSET_VARIABLE").resolve())
-                .hasMessage("environment variable PGVIGIL_TEST_SURELY_UNSET_VARIABLE is not set");
-        assertThat(Secret.fromEnv("X").toString()).isEqualTo("Secret[env X]");
+                .hasMessageContaining("alerter.webhooks[0]")
+                .hasMessageContaining("give secretEnv or secretFile, not both");
+        assertThatThrownBy(() -> Secret.of("password", "PGVIGIL_TEST_SURELY_UNSET_VARIABLE", null).orElseThrow().resolve())
+                .hasMessage("environment variable PGVIGIL_TEST_SURELY_UNSET_VARIABLE (passwordEnv) is not set");
+        assertThat(Secret.of("password", "X", null).orElseThrow().toString()).isEqualTo("Secret[passwordEnv X]");
+        assertThatThrownBy(() -> ConfigFile.parse("p.yaml", """
+                alerter:
+                  slack: [{name: chat}]
+                """).section("alerter", AlerterConfig.class)).hasMessageContaining("give exactly one of url, urlEnv or urlFile");
     }
 
     @Test

@@ -5,16 +5,16 @@ import static dev.pgvigil.alerter.support.Alerts.firing;
 import static dev.pgvigil.alerter.support.Alerts.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgvigil.alerter.AlertRules;
 import dev.pgvigil.alerter.model.Alert;
+import dev.pgvigil.rules.Rule;
 import dev.pgvigil.schema.Severity;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class InhibitStageTest {
-    private final InhibitStage inhibit = new InhibitStage(Set.of(AlertRules.INSTANCE_DOWN));
-    private final Alert down = firing(AlertRules.INSTANCE_DOWN, "db-1", Severity.CRITICAL);
+    private final InhibitStage inhibit = new InhibitStage(Set.of(Rule.INSTANCE_DOWN.wireName()));
+    private final Alert down = firing("instance_down", "db-1", Severity.CRITICAL);
     private final Alert cache = firing("cache_hit_ratio", "db-1", Severity.WARNING);
     private final Alert dead = firing("dead_rows", "db-1", Severity.WARNING);
 
