@@ -101,6 +101,10 @@ public record NoticeFacts(String headline, String change, String what, String wh
 
     private static String howBad(AlertNotice notice) {
         Alert a = notice.alert();
+        // a resolution the analyzer decided without a measurement (the object went quiet) has no numbers
+        if (Double.isNaN(a.value()) || Double.isNaN(a.threshold())) {
+            return notice.change() == Change.RESOLVED ? "back to normal; it was " + a.severity() : a.severity().name();
+        }
         String measured = measured(a);
         return switch (notice.change()) {
             case RESOLVED -> "back within its threshold (" + measured + "); it was " + a.severity();

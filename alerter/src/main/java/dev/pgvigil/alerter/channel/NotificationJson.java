@@ -44,8 +44,8 @@ public final class NotificationJson {
             o.put("instance", a.instanceId());
             o.put("object", a.object());
             o.put("severity", a.severity().name());
-            o.put("value", a.value());
-            o.put("threshold", a.threshold());
+            number(o, "value", a.value());
+            number(o, "threshold", a.threshold());
             o.put("message", a.message());
             o.put("startsAt", a.startsAt().toString());
             o.put("endsAt", time(a.endsAt()));
@@ -68,6 +68,15 @@ public final class NotificationJson {
 
     public static byte[] bytes(Notification n) {
         return render(n).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** NaN (a resolution without a measurement) as null: JSON has no NaN. */
+    private static void number(ObjectNode o, String field, double value) {
+        if (Double.isNaN(value)) {
+            o.putNull(field);
+        } else {
+            o.put(field, value);
+        }
     }
 
     private static String time(Instant t) {

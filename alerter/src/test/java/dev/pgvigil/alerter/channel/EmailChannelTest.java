@@ -137,6 +137,20 @@ class EmailChannelTest {
     }
 
     @Test
+    void aResolutionWithoutAMeasurementSaysBackToNormal() throws Exception {
+        // what the analyzer sends when the object went quiet: no value, no threshold
+        Alert quiet = new Alert("fp-slow", "statement_mean_time", "db-1", "queryid 42", Map.of(), Severity.CRITICAL,
+                AlertStatus.RESOLVED, Double.NaN, Double.NaN, "resolved: queryid 42: no calls this interval", T0,
+                T0.plusSeconds(600), T0.plusSeconds(600), T0.plusSeconds(30), AlertStatus.FIRING, Severity.CRITICAL, 1, 0);
+        Notification n = new Notification("dba-mail", "db-1", T0.plusSeconds(610), List.of(new AlertNotice(quiet, Change.RESOLVED)));
+        channel("tls", mail.getSmtps().getPort(), "mail-pass").send(n);
+        assertThat(mail.waitForIncomingEmail(5000, 1)).isTrue();
+        String text = (String) ((Multipart) mail.getReceivedMessages()[0].getContent()).getBodyPart(0).getContent();
+        assertThat(text).contains("How bad:     back to normal; it was CRITICAL").doesNotContain("NaN");
+        assertThat(NotificationJson.tree(n).get("alerts").get(0).get("value").isNull()).isTrue();
+    }
+
+    @Test
     void aWrongPasswordFailsAndTheErrorDoesNotShowIt() throws Exception {
         Channel channel = channel("tls", mail.getSmtps().getPort(), "not-the-password");
         assertThatThrownBy(() -> channel.send(notification()))
