@@ -147,7 +147,9 @@ public final class Analyzer implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        // with static membership (streams: {group.instance.id: ...}) this removes the member at once, so a restart
+        // does not wait out the session; dynamic members are dropped by the group coordinator after session.timeout.ms
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
         stopped.countDown();
     }
 }
