@@ -28,6 +28,9 @@ public abstract class AdvisorCommand implements Callable<Integer> {
         Output out = new Output(spec.commandLine().getOut(), Colors.auto());
         try {
             checkOptions();
+            if (!needsDatabase()) {
+                return run(null, out);
+            }
             try (Connection c = connection.connect()) {
                 return run(c, out);
             }
@@ -44,6 +47,11 @@ public abstract class AdvisorCommand implements Callable<Integer> {
 
     /** Checks that need no database (option combinations); throw {@link UsageException}. */
     protected void checkOptions() {}
+
+    /** False for a command that answers from local files only ({@code run} then gets no connection). */
+    protected boolean needsDatabase() {
+        return true;
+    }
 
     /** Answers the question on an open read-only session and returns the exit code. */
     protected abstract int run(Connection c, Output out) throws SQLException;

@@ -1,0 +1,234 @@
+package dev.pgvigil.advisor.baseline;
+
+import dev.pgvigil.advisor.AdvisorCommand;
+import dev.pgvigil.advisor.Output;
+import dev.pgvigil.advisor.baseline.BaselineComparison.MetricChange;
+import dev.pgvigil.advisor.baseline.BaselineComparison.StatementChange;
+import dev.pgvigil.advisor.baseline.BaselineComparison.TableChange;
+import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.common.text.Human;
+import dev.pgvigil.common.text.TextTable;
+import dev.pgvigil.rules.Finding;
+import dev.pgvigil.rules.Text;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pgvigil baseline create|compare|show}: remember how a database looked, and see what changed since. */
+@Command(name = "baseline",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Baselines of a database: its size, table sizes and rows, index count, cache hit ratio, connections and top",
+                "statements at one moment. 'create' takes one, 'compare' sets now against one, 'show' lists them.",
+                "They are kept in a JSON file (default ~/.pgvigil/baselines.json), the last 10 per instance."},
+        subcommands = {BaselineCommand.Create.class, BaselineCommand.Compare.class, BaselineCommand.Show.class})
+public final class BaselineCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final Set<String> BYTES = Set.of(Baseline.DATABASE_SIZE_BYTES, Baseline.TABLES_SIZE_BYTES, Baseline.INDEXES_SIZE_BYTES);
+
+    /** Options of every baseline subcommand. */
+    abstract static class Sub extends AdvisorCommand {
+        @Option(names = "--file", paramLabel = "FILE", description = "The baselines file (default: ~/.pgvigil/baselines.json).")
+        Path file;
+
+        BaselineStore store() {
+            return new BaselineStore(file != null ? file : BaselineStore.defaultFile());
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Take a baseline now and store it.",
+            footer = {"", "Exit codes: 0 stored, 2 usage, file or connection error."})
+    public static final class Create extends Sub {
+        @Option(names = "--name", paramLabel = "NAME", description = "Its name (default: baseline-<UTC time>); an existing one is replaced.")
+        String name;
+
+        @Override
+        protected int run(Connection c, Output out) throws SQLException {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            String n = name != null ? name : "baseline-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+            if (n.isBlank()) {
+                throw new UsageException("--name must not be empty");
+            }
+            Baseline b = BaselineReader.read(c, n, now);
+            BaselineStore store = store();
+            try {
+                store.add(instance(), b);
+            } catch (IOException e) {
+                throw new UsageException("cannot write " + store.file() + ": " + e.getMessage());
+            }
+            if (json()) {
+                out.json(b);
+            } else {
+                out.println("Baseline '" + n + "' of " + instance() + " stored in " + store.file());
+                out.print(metricsTable(b).render());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true, description = "Compare now with a baseline (default: the newest).",
+            footer = {"", "Exit codes: 0 no regression, 1 a statement's mean time regressed, 2 no baseline, usage or connection error."})
+    public static final class Compare extends Sub {
+        @Option(names = "--name", paramLabel = "NAME", description = "The baseline to compare with (default: the newest).")
+        String name;
+
+        /** The JSON document. */
+        public record Report(String instance, BaselineComparison comparison, List<Finding> findings) {}
+
+        @Override
+        protected int run(Connection c, Output out) throws SQLException {
+            BaselineStore store = store();
+            Baseline before;
+            try {
+                before = store.find(instance(), name).orElseThrow(() -> new UsageException(name == null
+                        ? "no baseline of " + instance() + " in " + store.file() + ": run 'pgvigil baseline create' first"
+                        : "no baseline '" + name + "' of " + instance() + " in " + store.file()));
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage());
+            }
+            Baseline now = BaselineReader.read(c, "now", Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            BaselineComparison comparison = BaselineComparison.compare(before, now);
+            List<Finding> findings = comparison.findings(instance());
+            if (json()) {
+                out.json(new Report(instance(), comparison, findings));
+            } else {
+                print(out, comparison, findings);
+            }
+            return Output.exitCode(findings);
+        }
+
+        private void print(Output out, BaselineComparison cmp, List<Finding> findings) {
+            out.heading("Now against baseline '" + cmp.baselineName() + "' of " + instance());
+            out.println("taken " + TIME.format(cmp.baselineAt()) + ", " + Human.duration(Duration.between(cmp.baselineAt(), cmp.now())) + " ago");
+            out.println();
+            TextTable t = new TextTable().left("metric").right("baseline").right("now").right("change").left("");
+            for (MetricChange m : cmp.metrics()) {
+                String marker = m.direction().marker() + (m.assessment() == null ? "" : " " + m.assessment());
+                if ("worse".equals(m.assessment())) {
+                    marker = out.colors().red(marker);
+                } else if ("better".equals(m.assessment())) {
+                    marker = out.colors().green(marker);
+                }
+                t.row(label(m.metric()), value(m.metric(), m.baseline()), value(m.metric(), m.now()), change(m), marker);
+            }
+            out.print(t.render());
+            out.println();
+            out.heading("Tables");
+            TextTable tables = new TextTable().indent("  ").left("table").right("size then").right("size now").right("rows then")
+                    .right("rows now").left("");
+            cmp.tables().forEach(x -> tables.row(x.table(), x.baselineSizeBytes() == null ? "-" : Human.bytes(x.baselineSizeBytes()),
+                    x.nowSizeBytes() == null ? "-" : Human.bytes(x.nowSizeBytes()), x.baselineRows() == null ? "-" : Human.count(x.baselineRows()),
+                    x.nowRows() == null ? "-" : Human.count(x.nowRows()), x.direction().marker()));
+            out.print(tables.render());
+            if (!cmp.statements().isEmpty()) {
+                out.println();
+                out.heading("Top statements, mean time");
+                TextTable st = new TextTable().indent("  ").right("queryid").right("then").right("now").right("factor").left("").left("statement");
+                for (StatementChange s : cmp.statements()) {
+                    st.row(s.queryId(), s.baselineMeanMs() == null ? "new" : Human.millis(s.baselineMeanMs()), Human.millis(s.nowMeanMs()),
+                            s.factor() == null ? "-" : Human.number(s.factor(), 2) + "x", s.direction().marker(),
+                            Text.abbreviate(s.query() == null ? "" : s.query(), 70));
+                }
+                out.print(st.render());
+            }
+            out.println();
+            out.findings(findings);
+        }
+
+        private static String change(MetricChange m) {
+            if (m.change() == null) {
+                return "-";
+            }
+            if (Baseline.CACHE_HIT_RATIO.equals(m.metric())) {
+                return String.format(java.util.Locale.ROOT, "%+.1f pt", m.change() * 100);
+            }
+            String abs = BYTES.contains(m.metric()) ? signed(Human.bytes(Math.round(m.change())), m.change())
+                    : signed(Human.count(Math.round(m.change())), m.change());
+            return m.changeShare() == null ? abs : abs + " (" + String.format(java.util.Locale.ROOT, "%+.1f %%", m.changeShare() * 100) + ")";
+        }
+
+        private static String signed(String text, double v) {
+            return v > 0 ? "+" + text : text;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "List the stored baselines of the instance, oldest first.",
+            footer = {"", "Exit codes: 0 listed, 2 usage or file error."})
+    public static final class Show extends Sub {
+        @Override
+        protected boolean needsDatabase() {
+            return false;
+        }
+
+        @Override
+        protected int run(Connection ignored, Output out) {
+            List<Baseline> history;
+            try {
+                history = store().history(instance());
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (json()) {
+                out.json(history);
+                return ExitCodes.OK;
+            }
+            if (history.isEmpty()) {
+                out.println("No baselines of " + instance() + " in " + store().file() + ".");
+                return ExitCodes.OK;
+            }
+            out.heading("Baselines of " + instance() + " (" + store().file() + ")");
+            TextTable t = new TextTable().left("name").left("taken").right("database").right("tables").right("indexes").right("cache hit")
+                    .right("connections");
+            for (Baseline b : history) {
+                t.row(b.name(), TIME.format(b.createdAt()), value(Baseline.DATABASE_SIZE_BYTES, b.metrics().get(Baseline.DATABASE_SIZE_BYTES)),
+                        value(Baseline.TABLE_COUNT, b.metrics().get(Baseline.TABLE_COUNT)), value(Baseline.INDEX_COUNT, b.metrics().get(Baseline.INDEX_COUNT)),
+                        value(Baseline.CACHE_HIT_RATIO, b.metrics().get(Baseline.CACHE_HIT_RATIO)),
+                        value(Baseline.CONNECTIONS, b.metrics().get(Baseline.CONNECTIONS)));
+            }
+            out.print(t.render());
+            return ExitCodes.OK;
+        }
+    }
+
+    static TextTable metricsTable(Baseline b) {
+        TextTable t = new TextTable().indent("  ").left("metric").right("value");
+        b.metrics().forEach((k, v) -> t.row(label(k), value(k, v)));
+        return t;
+    }
+
+    static String label(String metric) {
+        return metric.replace("_bytes", "").replace('_', ' ');
+    }
+
+    static String value(String metric, Double v) {
+        if (v == null) {
+            return "-";
+        }
+        if (BYTES.contains(metric)) {
+            return Human.bytes(Math.round(v));
+        }
+        if (Baseline.CACHE_HIT_RATIO.equals(metric)) {
+            return Human.percent(v);
+        }
+        return Human.count(Math.round(v));
+    }
+}
