@@ -15,6 +15,7 @@ import dev.pgvigil.schema.kafka.TopicSetup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -66,12 +67,22 @@ public final class Analyzer implements AutoCloseable {
 
     /** Creates missing topics, starts the topology, and returns at once (see {@link #awaitRunning}). */
     public static Analyzer start(KafkaSettings kafka, AnalyzerConfig config) {
+        return start(kafka, config, Map.of());
+    }
+
+    /**
+     * As {@link #start(KafkaSettings, AnalyzerConfig)}, with Streams properties the service sets itself
+     * (e.g. {@code application.server}, the address of this copy's API, once its port is bound).
+     */
+    public static Analyzer start(KafkaSettings kafka, AnalyzerConfig config, Map<String, String> serviceProperties) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor());
         }
         Topology topology = AnalyzerTopology.build(config);
         log.info("analyzer topology:\n{}", topology.describe());
-        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(kafka, config));
+        Properties properties = streamsProperties(kafka, config);
+        properties.putAll(serviceProperties);
+        KafkaStreams streams = new KafkaStreams(topology, properties);
         Analyzer analyzer = new Analyzer(streams, config);
         streams.setUncaughtExceptionHandler(e -> {
             analyzer.failure = e;
@@ -120,6 +131,10 @@ public final class Analyzer implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    public AnalyzerConfig config() {
+        return config;
     }
 
     /** A baseline of the instance's latest state, as a named baseline would record it now (interactive query). */

@@ -41,7 +41,9 @@ public record AnalyzerConfig(
         Integer stateBuckets,
         Map<String, String> streams) {
 
-    public static final List<String> DEFAULT_ROLLUP_METRICS = List.of("instance.*", "database.*");
+    /** Instance and database metrics, and what the dashboard charts of statements and tables (top statements over a range). */
+    public static final List<String> DEFAULT_ROLLUP_METRICS = List.of("instance.*", "database.*",
+            "statement.calls_per_s", "statement.time_ms_per_s", "statement.mean_time_ms", "statement.rows_per_s", "table.dead_rows");
 
     public AnalyzerConfig {
         applicationId = applicationId == null || applicationId.isBlank() ? "pgvigil-analyzer" : applicationId;

@@ -1,6 +1,7 @@
 package dev.pgvigil.analyzer;
 
 import dev.pgvigil.analyzer.process.ActivityProcessor;
+import dev.pgvigil.analyzer.process.AlertsStoreUpdater;
 import dev.pgvigil.analyzer.process.BaselinesProcessor;
 import dev.pgvigil.analyzer.process.DatabaseStatsProcessor;
 import dev.pgvigil.analyzer.process.DecodeProcessor;
@@ -51,6 +52,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * pgvigil.stats.activity   → decode → activity         ┘   baselines → violations (regression.*)
  * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines
  * any record that cannot be decoded                     → pgvigil.analyzer.dlq
+ * pgvigil.alerts (the alerter's) ─→ global store pgvigil-alerts, read by the dashboard
  * </pre>
  *
  * Every input is keyed by instance id and co-partitioned, so all of an instance's state lives in one
@@ -95,6 +97,12 @@ public final class AnalyzerTopology {
     public static final String TABLES_STORE = "pgvigil-tables";
     public static final String INDEXES_STORE = "pgvigil-indexes";
     public static final String FINDINGS_STORE = "pgvigil-findings-published";
+    /** (instance, kind, object) → the finding as last observed, while it holds: what the dashboard lists. */
+    public static final String FINDINGS_CURRENT_STORE = "pgvigil-findings-current";
+    /** A global copy of the alerter's compacted pgvigil.alerts (fingerprint → AlertState), for the dashboard. */
+    public static final String ALERTS_STORE = "pgvigil-alerts";
+    public static final String ALERTS_SOURCE = "alerts-source";
+    public static final String ALERTS_UPDATER = "alerts-updater";
     public static final String ROLLUPS_1M_STORE = "pgvigil-rollups-1m";
     public static final String ROLLUPS_1H_STORE = "pgvigil-rollups-1h";
     public static final String ROLLUP_MARKS_STORE = "pgvigil-rollup-marks";
@@ -163,6 +171,7 @@ public final class AnalyzerTopology {
         t.addStateStore(kv(TABLES_STORE, tablesSerde), TABLE_STATS, NAMED_BASELINES);
         t.addStateStore(kv(INDEXES_STORE, indexesSerde), INDEX_STATS, NAMED_BASELINES);
         t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS);
+        t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS);
         t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
         t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
         t.addStateStore(kv(ROLLUP_MARKS_STORE, longs), TRENDS);
@@ -178,6 +187,13 @@ public final class AnalyzerTopology {
         t.addSink(ROLLUPS_1H_SINK, Topics.rollups("1h"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(BASELINES_SINK, Topics.BASELINES, keys, baselineSetSerde.serializer(), NAMED_BASELINES);
         t.addSink(DLQ_SINK, Topics.ANALYZER_DLQ, keys, new ByteArraySerializer(), decoders);
+
+        // the alerter's alert states, read by the dashboard on every copy (global: no forwarding needed);
+        // bounded by the topic: compacted, one record per alert, tombstones for forgotten ones
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_STORE), strings,
+                                org.apache.kafka.common.serialization.Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                ALERTS_SOURCE, keysIn, bytesIn, Topics.ALERTS, ALERTS_UPDATER, AlertsStoreUpdater::new);
         return t;
     }
 

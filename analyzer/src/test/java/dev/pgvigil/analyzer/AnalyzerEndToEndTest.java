@@ -50,7 +50,7 @@ class AnalyzerEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         kafka = EmbeddedKafka.startTemporary();
-        pg = LocalPostgres.start(new LocalPostgres.Options(List.of("shared_buffers=128kB", "autovacuum=off")));
+        pg = LocalPostgres.start(new LocalPostgres.Options(List.of("shared_buffers=1MB", "autovacuum=off")));
         pg.createDatabase("shop");
         pg.execute("shop",
                 "CREATE EXTENSION pg_stat_statements",
@@ -138,7 +138,7 @@ class AnalyzerEndToEndTest {
                   stateDir: %s
                   rules:
                     thresholds:
-                      cache_hit_ratio: { forIntervals: 1, minEvidence: 200 }
+                      cache_hit_ratio: { forIntervals: 1, minEvidence: 5000 }
                       statement_mean_time: { forIntervals: 1, minEvidence: 2 }
                       dead_rows: { minEvidence: 1000 }
                 """.formatted(kafka.bootstrapServers(), INSTANCE, pg.port(), work.resolve("pw"), work.resolve("state"));

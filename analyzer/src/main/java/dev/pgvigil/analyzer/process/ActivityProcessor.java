@@ -83,6 +83,7 @@ public final class ActivityProcessor extends ChunkProcessor<ActivitySnapshot> {
 
         instance.lastActivityMs = at.toEpochMilli();
         instance.connections = a.getTotalConnections();
+        instance.maxConnections = a.getMaxConnections();
         instances.put(instanceId, instance);
     }
 

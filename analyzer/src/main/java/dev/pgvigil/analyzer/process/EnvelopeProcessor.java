@@ -71,6 +71,9 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
         if (info.getDatabase() != null) {
             state.database = info.getDatabase();
         }
+        if (info.getServerVersion() != null) {
+            state.serverVersion = info.getServerVersion();
+        }
         if (info.getStatus() != SnapshotStatus.FAILED) {
             state.lastSuccessMs = Math.max(state.lastSuccessMs, at.toEpochMilli());
         }

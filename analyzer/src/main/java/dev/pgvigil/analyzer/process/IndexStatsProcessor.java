@@ -55,7 +55,7 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
         indexes = context.getStateStore(AnalyzerTopology.INDEXES_STORE);
         databases = context.getStateStore(AnalyzerTopology.DATABASES_STORE);
         findings = new FindingsLedger(context.getStateStore(AnalyzerTopology.FINDINGS_STORE),
-                Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
+                context.getStateStore(AnalyzerTopology.FINDINGS_CURRENT_STORE), Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
     }
 
     @Override

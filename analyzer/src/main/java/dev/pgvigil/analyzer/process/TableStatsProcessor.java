@@ -53,7 +53,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
         tables = context.getStateStore(AnalyzerTopology.TABLES_STORE);
         databases = context.getStateStore(AnalyzerTopology.DATABASES_STORE);
         findings = new FindingsLedger(context.getStateStore(AnalyzerTopology.FINDINGS_STORE),
-                Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
+                context.getStateStore(AnalyzerTopology.FINDINGS_CURRENT_STORE), Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
     }
 
     @Override

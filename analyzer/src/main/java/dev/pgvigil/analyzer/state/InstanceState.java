@@ -37,6 +37,10 @@ public final class InstanceState {
     /** collectedAt of the newest activity record, and its connection count (for named baselines). */
     public long lastActivityMs = -1;
     public int connections;
+    /** max_connections from the newest activity record; 0 until known. */
+    public int maxConnections;
+    /** The server's version string from the newest envelope that had one. */
+    public String serverVersion;
     /** Instance-wide rule (wire name) → condition that holds. */
     public Map<String, Condition> conditions = new HashMap<>();
 
