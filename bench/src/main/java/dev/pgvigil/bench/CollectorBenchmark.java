@@ -60,7 +60,7 @@ public final class CollectorBenchmark {
         boolean fleet = a.contains("--fleet");
         int fleetMinutes = a.contains("--fleet-minutes") ? Integer.parseInt(a.get(a.indexOf("--fleet-minutes") + 1)) : 5;
         if (single) {
-            singleInstance();
+            singleInstance(a.contains("--profile"));
         }
         if (fleet) {
             fleet(fleetMinutes);
@@ -69,7 +69,7 @@ public final class CollectorBenchmark {
 
     // ---------------------------------------------------------------- one big instance
 
-    private static void singleInstance() throws Exception {
+    private static void singleInstance(boolean profile) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(new LocalPostgres.Options(List.of("pg_stat_statements.max = 10000")))) {
             long setupStart = System.nanoTime();
             populate(pg);
@@ -80,15 +80,21 @@ public final class CollectorBenchmark {
                     null, null, null, null, null, null);
             CollectorConfig config = CollectorConfig.of(List.of(target));
             double collectorMs;
+            List<Long> readMs = new ArrayList<>();
             try (TargetRunner runner = new TargetRunner(target, config)) {
                 Publication first = runner.collect();
                 describe(first);
                 collectorMs = medianMs(() -> {
                     Publication p = runner.collect();
+                    readMs.add(p.info().getDurationMs());
                     if (p.info().getStatus() != SnapshotStatus.OK) {
                         throw new IllegalStateException("snapshot " + p.info().getStatus() + ": " + p.info().getWarnings() + p.info().getError());
                     }
                 }, "collector");
+            }
+            System.out.println("  of which reading (queries + rows to records), ms: " + readMs.subList(1, readMs.size()));
+            if (profile) {
+                profileQueries(pg, config);
             }
             double psqlMs = psqlBaseline(pg, config);
             double exporterMs = exporterBaseline(pg);
@@ -142,6 +148,29 @@ public final class CollectorBenchmark {
 
     private static <T> List<T> values(Publication p, Class<T> type) {
         return p.chunks().stream().map(OutRecord::value).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** Where the time goes: each catalogue query alone on one warm connection (median of 3). */
+    private static void profileQueries(LocalPostgres pg, CollectorConfig config) throws Exception {
+        try (Connection c = pg.connect("postgres")) {
+            for (String sql : CatalogueQueries.forServer(c, config.queryTextMaxLength())) {
+                double[] ms = new double[3];
+                for (int i = 0; i < 4; i++) {
+                    long start = System.nanoTime();
+                    try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+                        while (rs.next()) {
+                            rs.getObject(1);
+                        }
+                    }
+                    if (i > 0) {
+                        ms[i - 1] = (System.nanoTime() - start) / 1e6;
+                    }
+                }
+                Arrays.sort(ms);
+                String name = sql.replace("/* pgvigil */", "").replaceAll("\\s+", " ").strip();
+                System.out.printf(Locale.ROOT, "  %8.1f ms  %s%n", ms[1], name.substring(0, Math.min(90, name.length())));
+            }
+        }
     }
 
     /** (a): the collector's own queries, parameters written in, as one psql script over TCP like the collector. */

@@ -170,7 +170,7 @@ class CollectorSnapshotTest {
                 .stream().flatMap(c -> c.getIndexes().stream()).filter(i -> i.getIndexName().equals("orders_customer")).findFirst().orElseThrow();
         try (Connection c = pg.connect("app"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT t.n_live_tup, t.seq_scan, t.idx_scan, i.idx_scan AS customer_scans, pg_relation_size('orders') AS heap,
-                       pg_relation_size('orders_customer') AS index_size
+                       pg_relation_size('orders_customer') AS index_size, pg_indexes_size('orders') AS indexes_size
                 FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid AND i.indexrelname = 'orders_customer'
                 WHERE t.relname = 'orders'""")) {
             assertThat(rs.next()).isTrue();
@@ -180,6 +180,7 @@ class CollectorSnapshotTest {
             assertThat(byCustomer.getIdxScan()).isEqualTo(rs.getLong("customer_scans")).isGreaterThanOrEqualTo(25);
             assertThat(orders.getHeapSizeBytes()).isEqualTo(rs.getLong("heap")).isPositive();
             assertThat(byCustomer.getSizeBytes()).isEqualTo(rs.getLong("index_size")).isPositive();
+            assertThat(orders.getIndexesSizeBytes()).isEqualTo(rs.getLong("indexes_size"));
         }
         assertThat(orders.getIndexesSizeBytes()).isPositive();
         assertThat(byCustomer.getColumns()).containsExactly("customer");

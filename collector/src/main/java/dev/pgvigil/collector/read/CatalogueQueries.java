@@ -28,8 +28,8 @@ public final class CatalogueQueries {
                 sql.add(StatementsReader.statsResetSql(v));
             }
         });
-        sql.add(TablesReader.sql(server.versionNum()));
         sql.add(IndexesReader.SQL);
+        sql.add(TablesReader.sql(server.versionNum(), true));
         sql.add(ActivityReader.LIMITS_SQL);
         sql.add(inline(ActivityReader.SQL, String.valueOf(queryTextMaxLength)));
         sql.add(inline(SettingsReader.SQL, SettingsReader.NAMES.stream().map(n -> "'" + n + "'")

@@ -16,7 +16,10 @@ import java.util.Map;
  * names from pg_attribute. Otherwise one locked table would time the whole query out.
  */
 public final class IndexesReader {
-    /** Key columns only (indnkeyatts, not INCLUDE columns); an expression column comes back as its text. */
+    /**
+     * Key columns only (indnkeyatts, not INCLUDE columns): a plain column by its name (an index column is
+     * named after its table column), an expression by its text, which only pg_get_indexdef can give.
+     */
     static final String SQL = """
             /* pgvigil */ WITH locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l
                     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
@@ -26,10 +29,10 @@ public final class IndexesReader {
                    CASE WHEN lk.locked THEN ic.relpages::bigint * current_setting('block_size')::bigint
                         ELSE coalesce(pg_relation_size(s.indexrelid), 0) END AS size_bytes,
                    CASE WHEN NOT lk.locked THEN pg_get_indexdef(s.indexrelid) END AS definition,
-                   CASE WHEN NOT lk.locked
-                        THEN ARRAY(SELECT pg_get_indexdef(s.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k)
-                        ELSE ARRAY(SELECT a.attname::text FROM pg_attribute a
-                                   WHERE a.attrelid = s.indexrelid AND a.attnum BETWEEN 1 AND i.indnkeyatts ORDER BY a.attnum) END AS columns,
+                   ARRAY(SELECT CASE WHEN i.indkey[a.attnum - 1] = 0 AND NOT lk.locked
+                                     THEN pg_get_indexdef(s.indexrelid, a.attnum, true) ELSE quote_ident(a.attname) END
+                         FROM pg_attribute a
+                         WHERE a.attrelid = s.indexrelid AND a.attnum BETWEEN 1 AND i.indnkeyatts ORDER BY a.attnum) AS columns,
                    am.amname,
                    CASE WHEN NOT lk.locked THEN pg_get_expr(i.indpred, i.indrelid, true) END AS predicate,
                    i.indpred IS NOT NULL AS partial, lk.locked,

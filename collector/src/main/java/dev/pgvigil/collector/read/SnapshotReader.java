@@ -52,11 +52,11 @@ public final class SnapshotReader {
         }
         var resetAt = statements == null ? null : attempt("statements", warnings, () -> StatementsReader.statsReset(c, view.get()));
 
-        var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum()));
         var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes));
         if (indexes != null) {
             previousIndexes = indexes.stream().collect(Collectors.toMap(IndexStat::getIndexRelid, i -> i, (a, b) -> a));
         }
+        var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum(), indexes));
         var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity()));
         var settings = attempt("settings", warnings, () -> SettingsReader.read(c));
         return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,

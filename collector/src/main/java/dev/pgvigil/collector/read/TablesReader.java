@@ -1,9 +1,12 @@
 package dev.pgvigil.collector.read;
 
+import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.TableStat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * pg_stat_user_tables with pg_statio_user_tables and sizes, for the connected database.
@@ -14,7 +17,7 @@ import java.util.List;
  * instead. Only a lock taken between that check and the size call can still time the query out.
  */
 public final class TablesReader {
-    /** %1$s: the locked relations; %2$s: n_ins_since_vacuum, which PostgreSQL 13 added. */
+    /** %1$s: the locked relations; %2$s: n_ins_since_vacuum, which PostgreSQL 13 added; %3$s: the indexes' size. */
     private static final String SQL = """
             /* pgvigil */ WITH locked AS MATERIALIZED (%1$s)
             SELECT current_database() AS datname, s.relid, s.schemaname, s.relname,
@@ -26,9 +29,7 @@ public final class TablesReader {
                    io.heap_blks_read, io.heap_blks_hit, io.idx_blks_read, io.idx_blks_hit, io.toast_blks_read, io.toast_blks_hit,
                    CASE WHEN l.relation IS NULL THEN coalesce(pg_relation_size(s.relid), 0)
                         ELSE c.relpages::bigint * current_setting('block_size')::bigint END AS heap_size,
-                   CASE WHEN l.relation IS NULL THEN coalesce(pg_indexes_size(s.relid), 0)
-                        ELSE (SELECT coalesce(sum(ic.relpages), 0)::bigint * current_setting('block_size')::bigint
-                              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = s.relid) END AS indexes_size,
+                   %3$s AS indexes_size,
                    CASE WHEN c.reltoastrelid = 0 THEN 0
                         WHEN l.relation IS NULL THEN coalesce(pg_total_relation_size(c.reltoastrelid), 0)
                         ELSE (SELECT t.relpages::bigint * current_setting('block_size')::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) END AS toast_size,
@@ -53,12 +54,25 @@ public final class TablesReader {
 
     private TablesReader() {}
 
-    static String sql(int serverVersionNum) {
-        return SQL.formatted(LOCKED_SQL, serverVersionNum >= 130_000 ? "s.n_ins_since_vacuum" : "NULL::bigint");
+    /** Opens every index of the table again: used only when the indexes reader could not give the sizes. */
+    private static final String INDEXES_SIZE_SQL = """
+            CASE WHEN l.relation IS NULL THEN coalesce(pg_indexes_size(s.relid), 0)
+                        ELSE (SELECT coalesce(sum(ic.relpages), 0)::bigint * current_setting('block_size')::bigint
+                              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = s.relid) END""";
+
+    static String sql(int serverVersionNum, boolean indexSizesKnown) {
+        return SQL.formatted(LOCKED_SQL, serverVersionNum >= 130_000 ? "s.n_ins_since_vacuum" : "NULL::bigint",
+                indexSizesKnown ? "0::bigint" : INDEXES_SIZE_SQL);
     }
 
-    public static List<TableStat> read(Connection c, int serverVersionNum) throws SQLException {
-        return Rows.list(c, sql(serverVersionNum), rs -> TableStat.newBuilder()
+    /**
+     * @param indexes this snapshot's indexes, whose sizes add up to each table's indexesSizeBytes (as
+     *     pg_indexes_size would, without opening every index a second time); null to ask the server
+     */
+    public static List<TableStat> read(Connection c, int serverVersionNum, List<IndexStat> indexes) throws SQLException {
+        Map<Long, Long> indexBytes = indexes == null ? null
+                : indexes.stream().collect(Collectors.groupingBy(IndexStat::getRelid, Collectors.summingLong(IndexStat::getSizeBytes)));
+        return Rows.list(c, sql(serverVersionNum, indexBytes != null), rs -> TableStat.newBuilder()
                 .setDatname(rs.getString("datname"))
                 .setRelid(rs.getLong("relid"))
                 .setSchemaName(rs.getString("schemaname"))
@@ -90,7 +104,7 @@ public final class TablesReader {
                 .setToastBlksRead(Rows.longOrNull(rs, "toast_blks_read"))
                 .setToastBlksHit(Rows.longOrNull(rs, "toast_blks_hit"))
                 .setHeapSizeBytes(rs.getLong("heap_size"))
-                .setIndexesSizeBytes(rs.getLong("indexes_size"))
+                .setIndexesSizeBytes(indexBytes == null ? rs.getLong("indexes_size") : indexBytes.getOrDefault(rs.getLong("relid"), 0L))
                 .setToastSizeBytes(rs.getLong("toast_size"))
                 .setReloptions(Rows.texts(rs, "reloptions"))
                 .build());
