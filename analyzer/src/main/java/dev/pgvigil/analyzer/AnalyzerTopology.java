@@ -12,14 +12,13 @@ import dev.pgvigil.analyzer.process.StatementStatsProcessor;
 import dev.pgvigil.analyzer.process.TableStatsProcessor;
 import dev.pgvigil.analyzer.process.TrendsProcessor;
 import dev.pgvigil.analyzer.state.BaselineHistory;
-import dev.pgvigil.analyzer.state.BinarySerde;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DatabaseSample;
 import dev.pgvigil.analyzer.state.IndexSample;
 import dev.pgvigil.analyzer.state.InstanceState;
-import dev.pgvigil.analyzer.state.JsonSerde;
 import dev.pgvigil.analyzer.state.KindCursor;
 import dev.pgvigil.analyzer.state.RollupAggregate;
+import dev.pgvigil.analyzer.state.StateSerdes;
 import dev.pgvigil.analyzer.state.StatementSample;
 import dev.pgvigil.analyzer.state.TableSample;
 import dev.pgvigil.schema.BaselineSet;
@@ -111,14 +110,14 @@ public final class AnalyzerTopology {
 
     public static Topology build(AnalyzerConfig config) {
         // serdes, once
-        Serde<InstanceState> instanceSerde = new JsonSerde<>(InstanceState.class);
-        Serde<KindCursor> cursorSerde = new JsonSerde<>(KindCursor.class);
-        Serde<Bucket<DatabaseSample>> databasesSerde = new BinarySerde<>("databases", Bucket.codec(DatabaseSample.CODEC));
-        Serde<Bucket<StatementSample>> statementsSerde = new BinarySerde<>("statements", Bucket.codec(StatementSample.CODEC));
-        Serde<Bucket<TableSample>> tablesSerde = new BinarySerde<>("tables", Bucket.codec(TableSample.CODEC));
-        Serde<Bucket<IndexSample>> indexesSerde = new BinarySerde<>("indexes", Bucket.codec(IndexSample.CODEC));
-        Serde<RollupAggregate> rollupSerde = new BinarySerde<>("rollup", RollupAggregate.CODEC);
-        Serde<BaselineHistory> baselineSerde = new BinarySerde<>("baseline", BaselineHistory.CODEC);
+        Serde<InstanceState> instanceSerde = StateSerdes.json(InstanceState.class);
+        Serde<KindCursor> cursorSerde = StateSerdes.json(KindCursor.class);
+        Serde<Bucket<DatabaseSample>> databasesSerde = StateSerdes.binary("databases", Bucket.codec(DatabaseSample.CODEC));
+        Serde<Bucket<StatementSample>> statementsSerde = StateSerdes.binary("statements", Bucket.codec(StatementSample.CODEC));
+        Serde<Bucket<TableSample>> tablesSerde = StateSerdes.binary("tables", Bucket.codec(TableSample.CODEC));
+        Serde<Bucket<IndexSample>> indexesSerde = StateSerdes.binary("indexes", Bucket.codec(IndexSample.CODEC));
+        Serde<RollupAggregate> rollupSerde = StateSerdes.binary("rollup", RollupAggregate.CODEC);
+        Serde<BaselineHistory> baselineSerde = StateSerdes.binary("baseline", BaselineHistory.CODEC);
         Serde<BaselineSet> baselineSetSerde = Serdes.baselines();
         Serde<String> strings = org.apache.kafka.common.serialization.Serdes.String();
         Serde<Long> longs = org.apache.kafka.common.serialization.Serdes.Long();

@@ -23,7 +23,7 @@ class AnalyzerConfigTest {
         assertThat(c.applicationId()).isEqualTo("pgvigil-analyzer");
         assertThat(c.rules().forInstance("any").get(Rule.CACHE_HIT_RATIO)).isEqualTo(Rule.CACHE_HIT_RATIO.defaults());
         assertThat(c.rollsUp("database.tps")).isTrue();
-        assertThat(c.rollsUp("statement.mean_time_ms")).isFalse();
+        assertThat(c.rollsUp("statement.p95_time_ms")).isFalse();
         assertThat(c.stateBuckets()).isEqualTo(16);
     }
 
@@ -40,7 +40,7 @@ class AnalyzerConfigTest {
                       billing:
                         statement_mean_time: { warning: 50 }
                         unused_index: { enabled: false }
-                  rollupMetrics: [instance.*, statement.mean_time_ms]
+                  rollupMetrics: [instance.*, statement.p95_time_ms]
                   diskSizeBytes: { billing: 536870912000 }
                   streams: { num.stream.threads: "2" }
                 """);
@@ -48,7 +48,8 @@ class AnalyzerConfigTest {
         assertThat(c.rules().forInstance("web").get(Rule.STATEMENT_MEAN_TIME)).isEqualTo(new Threshold(true, 250, 1000, 3, 20));
         assertThat(c.rules().forInstance("billing").get(Rule.STATEMENT_MEAN_TIME)).isEqualTo(new Threshold(true, 50, 1000, 3, 20));
         assertThat(c.rules().forInstance("billing").get(Rule.UNUSED_INDEX).enabled()).isFalse();
-        assertThat(c.rollsUp("statement.mean_time_ms")).isTrue();
+        assertThat(c.rollsUp("statement.p95_time_ms")).isTrue();
+        assertThat(c.rollsUp("database.tps")).isFalse();
         assertThat(c.diskSizeBytes()).containsEntry("billing", 536_870_912_000L);
         Properties p = Analyzer.streamsProperties(KafkaSettings.of("localhost:9092"), c);
         assertThat(p).containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("application.id", "analyzer-eu")

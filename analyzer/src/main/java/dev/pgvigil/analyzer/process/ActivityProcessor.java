@@ -27,18 +27,10 @@ public final class ActivityProcessor extends ChunkProcessor<ActivitySnapshot> {
     public static final String KIND = "activity";
 
     public ActivityProcessor(AnalyzerConfig config) {
-        super(config, KIND);
+        super(config, KIND, ActivitySnapshot::getRef, ActivitySnapshot::getChunk);
     }
 
-    @Override
-    protected SnapshotRef ref(ActivitySnapshot value) {
-        return value.getRef();
-    }
 
-    @Override
-    protected ChunkInfo chunk(ActivitySnapshot value) {
-        return value.getChunk();
-    }
 
     static Session session(SessionInfo s) {
         return new Session(s.getPid(), s.getDatname(), s.getUsename(), s.getApplicationName(), s.getState(), s.getWaitEventType(),

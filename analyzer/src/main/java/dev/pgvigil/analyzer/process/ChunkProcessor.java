@@ -2,14 +2,18 @@ package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.state.Bucket;
+import dev.pgvigil.analyzer.state.DatabaseSample;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
 import dev.pgvigil.rules.RuleThresholds;
 import dev.pgvigil.schema.ChunkInfo;
 import dev.pgvigil.schema.SnapshotRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,15 +32,21 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
 
     protected final AnalyzerConfig config;
     private final String kind;
+    private final Function<V, SnapshotRef> ref;
+    private final Function<V, ChunkInfo> chunkInfo;
     protected ProcessorContext<String, SpecificRecord> context;
     protected Outputs outputs;
     protected KeyValueStore<String, InstanceState> instances;
     private KeyValueStore<String, KindCursor> cursors;
     private final Map<String, RuleThresholds> thresholds = new HashMap<>();
 
-    ChunkProcessor(AnalyzerConfig config, String kind) {
+    private FindingsLedger findings;
+
+    ChunkProcessor(AnalyzerConfig config, String kind, Function<V, SnapshotRef> ref, Function<V, ChunkInfo> chunkInfo) {
         this.config = config;
         this.kind = kind;
+        this.ref = ref;
+        this.chunkInfo = chunkInfo;
     }
 
     @Override
@@ -47,9 +57,24 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
         this.cursors = context.getStateStore(AnalyzerTopology.CURSORS_STORE);
     }
 
-    protected abstract SnapshotRef ref(V value);
+    /** A state store this processor is connected to (see the topology). */
+    protected <S> S store(String name) {
+        return context.getStateStore(name);
+    }
 
-    protected abstract ChunkInfo chunk(V value);
+    /** The per-instance database samples (for the stats reset time of a table's or index's database). */
+    protected KeyValueStore<String, Bucket<DatabaseSample>> databases() {
+        return store(AnalyzerTopology.DATABASES_STORE);
+    }
+
+    /** The findings ledger, for the processors connected to its store. */
+    protected FindingsLedger findings() {
+        if (findings == null) {
+            findings = new FindingsLedger(store(AnalyzerTopology.FINDINGS_STORE), store(AnalyzerTopology.FINDINGS_CURRENT_STORE),
+                    Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
+        }
+        return findings;
+    }
 
     /** The kind's work on one chunk. */
     protected abstract void chunk(V value, KindCursor cursor, InstanceState instance, Instant at);
@@ -63,8 +88,8 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
     @Override
     public void process(Record<String, V> record) {
         V value = record.value();
-        SnapshotRef ref = ref(value);
-        ChunkInfo chunk = chunk(value);
+        SnapshotRef ref = this.ref.apply(value);
+        ChunkInfo chunk = chunkInfo.apply(value);
         String instanceId = ref.getInstanceId();
         Instant at = ref.getCollectedAt();
         String cursorKey = KindCursor.key(instanceId, kind);

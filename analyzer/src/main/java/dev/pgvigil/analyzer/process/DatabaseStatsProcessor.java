@@ -33,27 +33,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsChunk> {
     public static final String KIND = "database";
-    private KeyValueStore<String, Bucket<DatabaseSample>> databases;
 
     public DatabaseStatsProcessor(AnalyzerConfig config) {
-        super(config, KIND);
+        super(config, KIND, DatabaseStatsChunk::getRef, DatabaseStatsChunk::getChunk);
     }
 
-    @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
-        super.init(context);
-        databases = context.getStateStore(AnalyzerTopology.DATABASES_STORE);
-    }
 
-    @Override
-    protected SnapshotRef ref(DatabaseStatsChunk value) {
-        return value.getRef();
-    }
 
-    @Override
-    protected ChunkInfo chunk(DatabaseStatsChunk value) {
-        return value.getChunk();
-    }
 
     /** Databases are few: one bucket per instance. */
     public static String bucketKey(String instanceId) {
@@ -65,7 +51,7 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
         String instanceId = instance.instanceId;
         String snapshotId = value.getRef().getSnapshotId();
         RuleThresholds t = thresholds(instanceId);
-        Bucket<DatabaseSample> bucket = databases.get(bucketKey(instanceId));
+        Bucket<DatabaseSample> bucket = databases().get(bucketKey(instanceId));
         if (bucket == null) {
             bucket = new Bucket<>();
         }
@@ -105,9 +91,9 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
             e.sample = now;
             e.series = series;
             e.seenAtMs = atMs;
-            track(cursor, key, e);
+            cursor.track(key, e);
         }
-        databases.put(bucketKey(instanceId), bucket);
+        databases().put(bucketKey(instanceId), bucket);
         metrics.flush();
     }
 
@@ -144,14 +130,6 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
         outputs.judge(e.conditions, cache.rule(), cache, d, t.get(Rule.CACHE_HIT_RATIO), at, snapshotId);
     }
 
-    private static void track(KindCursor cursor, String key, Entity<?> e) {
-        if (e.conditions.isEmpty()) {
-            cursor.withConditions.remove(key);
-        } else {
-            cursor.withConditions.add(key);
-        }
-    }
-
     @Override
     protected void complete(String instanceId, KindCursor cursor, InstanceState instance, Instant at) {
         long atMs = at.toEpochMilli();
@@ -180,7 +158,7 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
         if (cursor.withConditions.isEmpty() && !cursor.full) {
             return;
         }
-        Bucket<DatabaseSample> bucket = databases.get(bucketKey(instanceId));
+        Bucket<DatabaseSample> bucket = databases().get(bucketKey(instanceId));
         if (bucket == null) {
             return;
         }
@@ -204,13 +182,13 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
                 it.remove();
                 changed = true;
             }
-            track(cursor, entry.getKey(), e);
+            cursor.track(entry.getKey(), e);
         }
         if (cursor.full) {
             cursor.withConditions.retainAll(bucket.entities.keySet());
         }
         if (changed) {
-            databases.put(bucketKey(instanceId), bucket);
+            databases().put(bucketKey(instanceId), bucket);
         }
     }
 }

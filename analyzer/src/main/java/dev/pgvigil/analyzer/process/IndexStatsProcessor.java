@@ -41,39 +41,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
     public static final String KIND = "indexes";
-    private KeyValueStore<String, Bucket<IndexSample>> indexes;
-    private KeyValueStore<String, Bucket<DatabaseSample>> databases;
-    private FindingsLedger findings;
 
     public IndexStatsProcessor(AnalyzerConfig config) {
-        super(config, KIND);
+        super(config, KIND, IndexesChunk::getRef, IndexesChunk::getChunk);
     }
 
-    @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
-        super.init(context);
-        indexes = context.getStateStore(AnalyzerTopology.INDEXES_STORE);
-        databases = context.getStateStore(AnalyzerTopology.DATABASES_STORE);
-        findings = new FindingsLedger(context.getStateStore(AnalyzerTopology.FINDINGS_STORE),
-                context.getStateStore(AnalyzerTopology.FINDINGS_CURRENT_STORE), Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
-    }
 
-    @Override
-    protected SnapshotRef ref(IndexesChunk value) {
-        return value.getRef();
-    }
 
-    @Override
-    protected ChunkInfo chunk(IndexesChunk value) {
-        return value.getChunk();
-    }
 
     @Override
     protected void chunk(IndexesChunk value, KindCursor cursor, InstanceState instance, Instant at) {
         String instanceId = instance.instanceId;
-        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(indexes, instanceId, config.stateBuckets());
+        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.INDEXES_STORE), instanceId, config.stateBuckets());
         MetricBatcher metrics = batcher(instanceId, value.getRef().getSnapshotId(), cursor);
-        Map<String, Long> resets = TableStatsProcessor.statsResets(databases, instanceId);
+        Map<String, Long> resets = TableStatsProcessor.statsResets(databases(), instanceId);
         long atMs = at.toEpochMilli();
         double seconds = cursor.intervalSeconds();
         for (IndexStat stat : value.getIndexes()) {
@@ -100,10 +81,10 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
             e.seenAtMs = atMs;
             var invalid = InvalidIndexRule.evaluate(instanceId, now.info());
             if (invalid.isPresent()) {
-                findings.offer(invalid.get(), at);
+                findings().offer(invalid.get(), at);
                 e.findings.add(FindingKind.INVALID_INDEX.wireName());
             } else if (e.findings.remove(FindingKind.INVALID_INDEX.wireName())) {
-                findings.withdraw(instanceId, FindingKind.INVALID_INDEX.wireName(), now.info().object());
+                findings().withdraw(instanceId, FindingKind.INVALID_INDEX.wireName(), now.info().object());
             }
         }
         buckets.writeBack();
@@ -117,16 +98,16 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
             return;
         }
         long atMs = at.toEpochMilli();
-        Map<String, Long> resets = TableStatsProcessor.statsResets(databases, instanceId);
+        Map<String, Long> resets = TableStatsProcessor.statsResets(databases(), instanceId);
         Threshold unused = thresholds(instanceId).get(Rule.UNUSED_INDEX);
-        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(indexes, instanceId, config.stateBuckets());
+        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.INDEXES_STORE), instanceId, config.stateBuckets());
         List<IndexInfo> all = new ArrayList<>();
         Map<String, Entity<IndexSample>> byObject = new HashMap<>();
         buckets.forEachBucket((key, bucket) -> {
             for (Iterator<Entity<IndexSample>> it = bucket.entities.values().iterator(); it.hasNext(); ) {
                 Entity<IndexSample> e = it.next();
                 if (e.seenAtMs != atMs) {
-                    e.findings.forEach(kind -> findings.withdraw(instanceId, kind, e.sample.info().object()));
+                    e.findings.forEach(kind -> findings().withdraw(instanceId, kind, e.sample.info().object()));
                     it.remove(); // not in a full snapshot: dropped
                     continue;
                 }
@@ -150,12 +131,12 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
             Set<Finding> now = flagged.getOrDefault(entry.getKey(), Set.of());
             Set<String> kinds = new HashSet<>();
             for (Finding f : now) {
-                findings.offer(f, at);
+                findings().offer(f, at);
                 kinds.add(f.kind().wireName());
             }
             for (String kind : List.of(FindingKind.UNUSED_INDEX.wireName(), FindingKind.DUPLICATE_INDEX.wireName())) {
                 if (!kinds.contains(kind) && e.findings.remove(kind)) {
-                    findings.withdraw(instanceId, kind, entry.getKey());
+                    findings().withdraw(instanceId, kind, entry.getKey());
                 }
             }
             e.findings.addAll(kinds);

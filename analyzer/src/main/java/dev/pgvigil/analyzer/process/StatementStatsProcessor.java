@@ -39,27 +39,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class StatementStatsProcessor extends ChunkProcessor<StatementsChunk> {
     public static final String KIND = "statements";
     private static final int TOP_STATEMENTS = 25;
-    private KeyValueStore<String, Bucket<StatementSample>> statements;
 
     public StatementStatsProcessor(AnalyzerConfig config) {
-        super(config, KIND);
+        super(config, KIND, StatementsChunk::getRef, StatementsChunk::getChunk);
     }
 
-    @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
-        super.init(context);
-        statements = context.getStateStore(AnalyzerTopology.STATEMENTS_STORE);
-    }
 
-    @Override
-    protected SnapshotRef ref(StatementsChunk value) {
-        return value.getRef();
-    }
 
-    @Override
-    protected ChunkInfo chunk(StatementsChunk value) {
-        return value.getChunk();
-    }
 
     public static String entityKey(StatementStat s) {
         return s.getDbId() + ":" + s.getUserId() + ":" + s.getQueryId();
@@ -85,7 +71,7 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
         String instanceId = instance.instanceId;
         String snapshotId = value.getRef().getSnapshotId();
         Threshold t = thresholds(instanceId).get(Rule.STATEMENT_MEAN_TIME);
-        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(statements, instanceId, config.stateBuckets());
+        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.STATEMENTS_STORE), instanceId, config.stateBuckets());
         MetricBatcher metrics = batcher(instanceId, snapshotId, cursor);
         Map<Long, TopStatement> top = new HashMap<>();
         cursor.top.forEach(s -> top.put(s.queryId(), s));
@@ -128,11 +114,7 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
             e.sample = now;
             e.series = series;
             e.seenAtMs = atMs;
-            if (e.conditions.isEmpty()) {
-                cursor.withConditions.remove(key);
-            } else {
-                cursor.withConditions.add(key);
-            }
+            cursor.track(key, e);
         }
         buckets.writeBack();
         cursor.top = top.values().stream().sorted(Comparator.comparingDouble(TopStatement::totalTimeMs).reversed())
@@ -156,7 +138,7 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
             return;
         }
         long atMs = at.toEpochMilli();
-        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(statements, instanceId, config.stateBuckets());
+        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.STATEMENTS_STORE), instanceId, config.stateBuckets());
         buckets.forEachBucket((key, bucket) -> {
             for (Iterator<Map.Entry<String, Entity<StatementSample>>> it = bucket.entities.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Entity<StatementSample>> entry = it.next();

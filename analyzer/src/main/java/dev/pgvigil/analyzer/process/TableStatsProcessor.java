@@ -39,32 +39,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
     public static final String KIND = "tables";
-    private KeyValueStore<String, Bucket<TableSample>> tables;
-    private KeyValueStore<String, Bucket<DatabaseSample>> databases;
-    private FindingsLedger findings;
 
     public TableStatsProcessor(AnalyzerConfig config) {
-        super(config, KIND);
+        super(config, KIND, TablesChunk::getRef, TablesChunk::getChunk);
     }
 
-    @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
-        super.init(context);
-        tables = context.getStateStore(AnalyzerTopology.TABLES_STORE);
-        databases = context.getStateStore(AnalyzerTopology.DATABASES_STORE);
-        findings = new FindingsLedger(context.getStateStore(AnalyzerTopology.FINDINGS_STORE),
-                context.getStateStore(AnalyzerTopology.FINDINGS_CURRENT_STORE), Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
-    }
 
-    @Override
-    protected SnapshotRef ref(TablesChunk value) {
-        return value.getRef();
-    }
 
-    @Override
-    protected ChunkInfo chunk(TablesChunk value) {
-        return value.getChunk();
-    }
 
     static Subject deadRows(String instanceId, TableSample t) {
         return new Subject(Rule.DEAD_ROWS.wireName(), instanceId, t.object(),
@@ -86,9 +67,9 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
         String instanceId = instance.instanceId;
         String snapshotId = value.getRef().getSnapshotId();
         RuleThresholds t = thresholds(instanceId);
-        BucketedEntities<TableSample> buckets = new BucketedEntities<>(tables, instanceId, config.stateBuckets());
+        BucketedEntities<TableSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.TABLES_STORE), instanceId, config.stateBuckets());
         MetricBatcher metrics = batcher(instanceId, snapshotId, cursor);
-        Map<String, Long> resets = statsResets(databases, instanceId);
+        Map<String, Long> resets = statsResets(databases(), instanceId);
         List<MissingIndexRule.StatementInfo> statements = cursorOf(instanceId, StatementStatsProcessor.KIND).top.stream()
                 .map(s -> new MissingIndexRule.StatementInfo(s.queryId(), s.query(), s.calls(), s.totalTimeMs())).toList();
         long atMs = at.toEpochMilli();
@@ -146,11 +127,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
             e.sample = now;
             e.series = series;
             e.seenAtMs = atMs;
-            if (e.conditions.isEmpty()) {
-                cursor.withConditions.remove(key);
-            } else {
-                cursor.withConditions.add(key);
-            }
+            cursor.track(key, e);
         }
         buckets.writeBack();
         metrics.flush();
@@ -158,10 +135,10 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
 
     private void offerOrWithdraw(Entity<?> e, FindingKind kind, String instanceId, String object, Optional<Finding> finding, Instant at) {
         if (finding.isPresent()) {
-            findings.offer(finding.get(), at);
+            findings().offer(finding.get(), at);
             e.findings.add(kind.wireName());
         } else if (e.findings.remove(kind.wireName())) {
-            findings.withdraw(instanceId, kind.wireName(), object);
+            findings().withdraw(instanceId, kind.wireName(), object);
         }
     }
 
@@ -171,7 +148,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
             return; // absent tables are unchanged: their dead rows still stand
         }
         long atMs = at.toEpochMilli();
-        BucketedEntities<TableSample> buckets = new BucketedEntities<>(tables, instanceId, config.stateBuckets());
+        BucketedEntities<TableSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.TABLES_STORE), instanceId, config.stateBuckets());
         buckets.forEachBucket((key, bucket) -> {
             for (Iterator<Map.Entry<String, Entity<TableSample>>> it = bucket.entities.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Entity<TableSample>> entry = it.next();
@@ -183,7 +160,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
                 for (String rule : e.conditions.keySet().toArray(String[]::new)) {
                     outputs.clear(e.conditions, rule, deadRows(instanceId, e.sample), "table dropped", at, cursor.snapshotId);
                 }
-                e.findings.forEach(kind -> findings.withdraw(instanceId, kind, e.sample.object()));
+                e.findings.forEach(kind -> findings().withdraw(instanceId, kind, e.sample.object()));
                 cursor.withConditions.remove(entry.getKey());
                 it.remove();
             }

@@ -75,6 +75,15 @@ public final class KindCursor {
         return hasInterval() ? (collectedAtMs - previousCollectedAtMs) / 1000.0 : 0;
     }
 
+    /** Remembers whether the entity under {@code key} has conditions, so the end-of-snapshot sweep knows where to look. */
+    public void track(String key, Entity<?> e) {
+        if (e.conditions.isEmpty()) {
+            withConditions.remove(key);
+        } else {
+            withConditions.add(key);
+        }
+    }
+
     public void add(String total, double value) {
         totals.merge(total, value, Double::sum);
     }
