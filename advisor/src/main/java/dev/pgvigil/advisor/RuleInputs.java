@@ -19,6 +19,11 @@ public final class RuleInputs {
                 i.getIsUnique(), i.getIsPrimary(), i.getIsValid(), i.getBacksConstraint(), i.getSizeBytes(), i.getIdxScan(), i.getDefinition());
     }
 
+    public static dev.pgvigil.rules.Session session(dev.pgvigil.schema.SessionInfo s) {
+        return new dev.pgvigil.rules.Session(s.getPid(), s.getDatname(), s.getUsename(), s.getApplicationName(), s.getState(),
+                s.getWaitEventType(), s.getXactAgeSeconds(), s.getQueryAgeSeconds(), s.getStateAgeSeconds(), s.getBlockedBy(), s.getQuery());
+    }
+
     /** {@code schema.table} as findings name objects. */
     public static String object(TableStat t) {
         return t.getSchemaName() + "." + t.getTableName();

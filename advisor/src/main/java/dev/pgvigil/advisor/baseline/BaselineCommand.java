@@ -68,7 +68,7 @@ public final class BaselineCommand implements Runnable {
             if (n.isBlank()) {
                 throw new UsageException("--name must not be empty");
             }
-            Baseline b = BaselineReader.read(c, n, now);
+            Baseline b = BaselineReader.read(c, instance(), n, now);
             BaselineStore store = store();
             try {
                 store.add(instance(), b);
@@ -105,7 +105,7 @@ public final class BaselineCommand implements Runnable {
             } catch (IOException e) {
                 throw new UsageException(e.getMessage());
             }
-            Baseline now = BaselineReader.read(c, "now", Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            Baseline now = BaselineReader.read(c, instance(), "now", Instant.now().truncatedTo(ChronoUnit.SECONDS));
             BaselineComparison comparison = BaselineComparison.compare(before, now);
             List<Finding> findings = comparison.findings(instance());
             if (json()) {

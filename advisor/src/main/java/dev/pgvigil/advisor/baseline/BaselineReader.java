@@ -1,12 +1,8 @@
 package dev.pgvigil.advisor.baseline;
 
-import dev.pgvigil.collector.read.DatabaseReader;
-import dev.pgvigil.collector.read.IndexesReader;
+import dev.pgvigil.advisor.Snapshots;
 import dev.pgvigil.collector.read.ServerInfo;
-import dev.pgvigil.collector.read.ServerInfoReader;
-import dev.pgvigil.collector.read.StatementsReader;
-import dev.pgvigil.collector.read.StatementsView;
-import dev.pgvigil.collector.read.TablesReader;
+import dev.pgvigil.collector.read.Snapshot;
 import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.StatementStat;
@@ -19,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /** Takes a {@link Baseline} of the connected database with the collector's readers. */
 public final class BaselineReader {
@@ -29,13 +24,17 @@ public final class BaselineReader {
 
     private BaselineReader() {}
 
-    public static Baseline read(Connection c, String name, Instant now) throws SQLException {
-        ServerInfo server = ServerInfoReader.read(c);
-        List<DatabaseStat> databases = DatabaseReader.read(c, db -> true);
+    public static Baseline read(Connection c, String instance, String name, Instant now) throws SQLException {
+        Snapshot snapshot = Snapshots.take(c, instance);
+        ServerInfo server = snapshot.server();
+        if (snapshot.databases() == null || snapshot.tables() == null || snapshot.indexes() == null) {
+            throw new SQLException("cannot read the statistics: " + String.join("; ", snapshot.warnings()));
+        }
+        List<DatabaseStat> databases = snapshot.databases();
         DatabaseStat self = databases.stream().filter(d -> Objects.equals(d.getDatname(), server.database())).findFirst()
                 .orElseThrow(() -> new SQLException("no pg_stat_database row for " + server.database()));
-        List<TableStat> tables = TablesReader.read(c, server.versionNum());
-        List<IndexStat> indexes = IndexesReader.read(c, Map.of());
+        List<TableStat> tables = snapshot.tables();
+        List<IndexStat> indexes = snapshot.indexes();
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put(Baseline.DATABASE_SIZE_BYTES, (double) self.getSizeBytes());
         metrics.put(Baseline.TABLE_COUNT, (double) tables.size());
@@ -55,18 +54,12 @@ public final class BaselineReader {
                 .map(t -> new Baseline.Table(t.getSchemaName() + "." + t.getTableName(),
                         t.getHeapSizeBytes() + t.getIndexesSizeBytes() + t.getToastSizeBytes(), t.getNLiveTup()))
                 .toList();
-        return new Baseline(name, now, metrics, tableRows, statements(c, server.database()));
-    }
-
-    private static List<Baseline.Statement> statements(Connection c, String database) throws SQLException {
-        Optional<StatementsView> view = StatementsReader.find(c);
-        if (view.isEmpty()) {
-            return List.of();
-        }
-        return StatementsReader.read(c, view.get(), 500, db -> Objects.equals(db, database)).stream()
+        List<Baseline.Statement> statements = snapshot.statements() == null ? List.of() : snapshot.statements().stream()
+                .filter(s -> Objects.equals(s.getDatname(), server.database()))
                 .sorted(Comparator.comparingDouble(StatementStat::getTotalExecTimeMs).reversed())
                 .limit(STATEMENTS_KEPT)
                 .map(s -> new Baseline.Statement(s.getQueryId(), s.getQuery(), s.getCalls(), s.getMeanExecTimeMs()))
                 .toList();
+        return new Baseline(name, now, metrics, tableRows, statements);
     }
 }

@@ -3,15 +3,12 @@ package dev.pgvigil.advisor.table;
 import dev.pgvigil.advisor.AdvisorCommand;
 import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.RuleInputs;
-import dev.pgvigil.advisor.indexes.WorkloadStatements;
+import dev.pgvigil.advisor.Snapshots;
 import dev.pgvigil.advisor.sql.Catalog;
 import dev.pgvigil.advisor.sql.StatementParser;
 import dev.pgvigil.advisor.sql.StatementShape;
-import dev.pgvigil.collector.read.DatabaseReader;
-import dev.pgvigil.collector.read.IndexesReader;
 import dev.pgvigil.collector.read.ServerInfo;
-import dev.pgvigil.collector.read.ServerInfoReader;
-import dev.pgvigil.collector.read.TablesReader;
+import dev.pgvigil.collector.read.Snapshot;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.rules.DuplicateIndexRule;
@@ -85,11 +82,15 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
     @Override
     protected int run(Connection c, Output out) throws SQLException {
         TableName table = TableName.resolve(c, name);
-        ServerInfo server = ServerInfoReader.read(c);
-        TableStat stat = TablesReader.read(c, server.versionNum()).stream().filter(t -> t.getRelid() == table.oid()).findFirst()
+        Snapshot snapshot = Snapshots.take(c, instance());
+        ServerInfo server = snapshot.server();
+        if (snapshot.tables() == null || snapshot.indexes() == null) {
+            throw new UsageException("cannot read the table statistics: " + String.join("; ", snapshot.warnings()));
+        }
+        TableStat stat = snapshot.tables().stream().filter(t -> t.getRelid() == table.oid()).findFirst()
                 .orElseThrow(() -> new UsageException(table.schema() + "." + table.name() + " has no statistics (pg_stat_user_tables)"));
-        List<IndexStat> indexes = IndexesReader.read(c, java.util.Map.of()).stream().filter(i -> i.getRelid() == table.oid()).toList();
-        Instant statsSince = DatabaseReader.read(c, db -> Objects.equals(db, server.database())).stream()
+        List<IndexStat> indexes = snapshot.indexes().stream().filter(i -> i.getRelid() == table.oid()).toList();
+        Instant statsSince = (snapshot.databases() == null ? List.<DatabaseStat>of() : snapshot.databases()).stream()
                 .filter(d -> Objects.equals(d.getDatname(), server.database())).map(DatabaseStat::getStatsReset)
                 .filter(Objects::nonNull).findFirst().orElse(server.postmasterStartTime());
 
@@ -112,7 +113,7 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
                 stat.getAutoanalyzeCount(), stat.getReloptions());
         List<Index> indexRows = indexes.stream().map(i -> new Index(i.getIndexName(), i.getDefinition(), i.getSizeBytes(), i.getIdxScan(),
                 i.getIsUnique(), i.getIsPrimary(), i.getIsValid())).toList();
-        List<StatementStat> touching = statementsTouching(c, table);
+        List<StatementStat> touching = statementsTouching(c, table, snapshot);
 
         List<Finding> findings = findings(table, stat, indexes, statsSince, expected, touching);
         List<TopStatement> top = touching.stream().limit(TOP_STATEMENTS)
@@ -164,16 +165,15 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
     }
 
     /** Statements of pg_stat_statements whose parsed text reads or writes the table, most total time first. */
-    private static List<StatementStat> statementsTouching(Connection c, TableName table) throws SQLException {
-        List<StatementStat> all;
-        try {
-            all = WorkloadStatements.top(c, Integer.MAX_VALUE);
-        } catch (UsageException noExtension) {
-            return List.of(); // the rest of the report stands without it
+    private static List<StatementStat> statementsTouching(Connection c, TableName table, Snapshot snapshot) throws SQLException {
+        if (snapshot.statements() == null) {
+            return List.of(); // pg_stat_statements missing: the rest of the report stands without it
         }
         StatementParser parser = new StatementParser(Catalog.load(c));
-        return all.stream()
+        return snapshot.statements().stream()
+                .filter(s -> Objects.equals(s.getDatname(), snapshot.server().database()) && s.getQuery() != null)
                 .filter(s -> parser.parse(s.getQuery()).map(StatementShape::tableOids).map(o -> o.contains(table.oid())).orElse(false))
+                .sorted(java.util.Comparator.comparingDouble(StatementStat::getTotalExecTimeMs).reversed())
                 .toList();
     }
 

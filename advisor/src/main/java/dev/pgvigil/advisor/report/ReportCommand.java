@@ -1,0 +1,219 @@
+package dev.pgvigil.advisor.report;
+
+import dev.pgvigil.advisor.AdvisorCommand;
+import dev.pgvigil.advisor.Output;
+import dev.pgvigil.advisor.Snapshots;
+import dev.pgvigil.advisor.connect.DurationConverter;
+import dev.pgvigil.advisor.report.HealthReport.Connections;
+import dev.pgvigil.advisor.report.HealthReport.DatabaseSummary;
+import dev.pgvigil.advisor.report.HealthReport.StatementRow;
+import dev.pgvigil.advisor.report.HealthReport.TableRow;
+import dev.pgvigil.advisor.table.AnalyzeTableCommand;
+import dev.pgvigil.advisor.table.BloatInputs;
+import dev.pgvigil.collector.read.Snapshot;
+import dev.pgvigil.collector.read.StatementsReader;
+import dev.pgvigil.collector.read.StatementsView;
+import dev.pgvigil.common.text.Human;
+import dev.pgvigil.common.text.TextTable;
+import dev.pgvigil.rules.Rule;
+import dev.pgvigil.rules.RuleThresholds;
+import dev.pgvigil.rules.Text;
+import dev.pgvigil.rules.Threshold;
+import java.io.Console;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pgvigil report}: the health of one database now, and what to do about it. */
+@Command(name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+                "A health report of one database: slowest statements, tables (size, rows, dead rows, writes, bloat), unused,",
+                "duplicate and invalid indexes, cache hit ratio, connections by state against max_connections, long and",
+                "blocked sessions; then every finding with what to do about it. Decisions are the same rules the streaming",
+                "analyzer applies.",
+                "",
+                "Without --interval the counters are judged since their last reset (the report says how long ago that was);",
+                "with --interval two snapshots are taken that far apart and only the interval is judged."},
+        footer = {"", "Examples:",
+                "  pgvigil report --target postgresql://monitor@db1/shop --password-env PGPW",
+                "  pgvigil report --target postgresql://monitor@db1/shop --interval 30s --detailed",
+                "  pgvigil report --target postgresql://dba@db1/shop --reset-stats --yes",
+                "", "Exit codes: 0 healthy, 1 findings of warning or worse, 2 usage or connection error."})
+public final class ReportCommand extends AdvisorCommand {
+    private static final int ROWS = 10;
+    private static final int DETAILED_ROWS = 50;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Judge only what happens during this interval (1s to 1h), e.g. 10s, 2m.")
+    Duration interval;
+
+    @Option(names = "--detailed", description = "Longer lists (50 statements and tables instead of 10) and the sessions worth a look.")
+    boolean detailed;
+
+    @Option(names = "--slow-query-ms", paramLabel = "MS",
+            description = "A statement with a mean time above this is slow (default: the statement mean time rule's warning level, 100 ms).")
+    Double slowQueryMs;
+
+    @Option(names = "--unused-index-days", paramLabel = "DAYS",
+            description = "Days of statistics before an index without scans counts as unused (default: 7).")
+    Double unusedIndexDays;
+
+    @Option(names = "--reset-stats",
+            description = "After the report, reset pg_stat_statements and the statistics counters of this database (asks first).")
+    boolean resetStats;
+
+    @Option(names = "--yes", description = "With --reset-stats: do not ask.")
+    boolean yes;
+
+    @Override
+    protected void checkOptions() {
+        if (interval != null && (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new UsageException("--interval must be between 1s and 1h");
+        }
+        if (yes && !resetStats) {
+            throw new UsageException("--yes only goes with --reset-stats");
+        }
+        if (resetStats && !yes && System.console() == null) {
+            throw new UsageException("--reset-stats asks for confirmation at a terminal; pass --yes to reset without asking");
+        }
+        if (slowQueryMs != null && slowQueryMs <= 0) {
+            throw new UsageException("--slow-query-ms must be above 0");
+        }
+    }
+
+    @Override
+    protected int run(Connection c, Output out) throws SQLException {
+        Snapshot first = null;
+        if (interval != null) {
+            first = Snapshots.take(c, instance());
+            progress().accept("first snapshot taken; the second follows in " + Human.duration(interval));
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UsageException("interrupted while waiting for the second snapshot");
+            }
+        }
+        Snapshot last = Snapshots.take(c, instance());
+        Map<Long, BloatInputs> bloat = BloatInputs.read(c, null);
+        RuleThresholds thresholds = RuleThresholds.defaults();
+        Threshold mean = thresholds.get(Rule.STATEMENT_MEAN_TIME);
+        Threshold slow = slowQueryMs == null ? mean
+                : new Threshold(mean.enabled(), slowQueryMs, Math.max(mean.critical(), slowQueryMs), mean.forIntervals(), mean.minEvidence());
+        HealthReport report = new ReportBuilder(instance(), thresholds, slow, AnalyzeTableCommand.unusedIndexThreshold(thresholds, unusedIndexDays))
+                .build(first, last, bloat);
+        if (json()) {
+            out.json(report);
+        } else {
+            print(out, report);
+        }
+        if (resetStats) {
+            resetStatistics(c, out, last.server().database());
+        }
+        return Output.exitCode(report.findings());
+    }
+
+    private void resetStatistics(Connection c, Output out, String database) throws SQLException {
+        if (!yes) {
+            Console console = System.console();
+            String answer = console == null ? null
+                    : console.readLine("Reset pg_stat_statements and the statistics counters of database %s? [y/N] ", database);
+            if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
+                spec.commandLine().getErr().println("pgvigil report: statistics not reset");
+                return;
+            }
+        }
+        Optional<StatementsView> view = StatementsReader.find(c);
+        try (Statement s = c.createStatement()) {
+            if (view.isPresent()) {
+                // this database's statements only: other databases' counters are not ours to reset
+                s.execute("/* pgvigil */ SELECT " + view.get().schema() // quote_ident'ed by the reader
+                        + ".pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)");
+            }
+            s.execute("/* pgvigil */ SELECT pg_stat_reset()");
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new UsageException("cannot reset the statistics: " + e.getMessage().lines().findFirst().orElse("")
+                        + " (needs a superuser, or GRANT EXECUTE ON FUNCTION pg_stat_reset() and pg_stat_statements_reset(oid, oid, bigint))");
+            }
+            throw e;
+        }
+        spec.commandLine().getErr().println("pgvigil report: statistics of " + database + (view.isPresent() ? " and its pg_stat_statements" : "")
+                + " reset; the next report starts from now");
+    }
+
+    private void print(Output out, HealthReport r) {
+        int rows = detailed ? DETAILED_ROWS : ROWS;
+        out.heading("Health report for " + r.instance() + " (PostgreSQL " + r.serverVersion() + ")");
+        out.println("Covers " + r.period().description() + ".");
+        if (!r.period().interval() && r.period().statementsResetAt() != null) {
+            out.println("pg_stat_statements counts since " + r.period().statementsResetAt() + ".");
+        }
+        out.println();
+        DatabaseSummary d = r.database();
+        if (d != null) {
+            out.heading("Database " + r.databaseName());
+            TextTable t = new TextTable().indent("  ").left("").right("");
+            t.row("size", Human.bytes(d.sizeBytes()));
+            t.row("cache hit ratio", d.cacheHitRatio() == null ? "-" : Human.percent(d.cacheHitRatio())
+                    + " (" + Human.count(d.blocksHit()) + " hits, " + Human.count(d.blocksRead()) + " reads)");
+            t.row("transactions", Human.count(d.commits()) + " commits, " + Human.count(d.rollbacks()) + " rollbacks");
+            t.row("temporary files", Human.bytes(d.tempBytes()));
+            t.row("deadlocks", Human.count(d.deadlocks()));
+            t.row("transaction ID age", Human.count(d.frozenXidAge()) + " (" + Human.percent(d.frozenXidAge() / 2147483648.0) + " of wraparound)");
+            out.print(stripHeader(t.render()));
+            out.println();
+        }
+        Connections c = r.connections();
+        if (c != null) {
+            out.heading("Connections: " + c.total() + " of " + c.usable() + " usable (max_connections " + c.maxConnections() + ")");
+            out.println("  " + c.byState().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
+                    + "; " + c.idleInTransaction() + " idle in transaction, " + c.waitingOnLocks() + " waiting on a lock"
+                    + (c.oldestTransactionSeconds() == null ? "" : "; oldest transaction " + Human.duration(Duration.ofMillis((long) (c.oldestTransactionSeconds() * 1000)))));
+            out.println();
+        }
+        out.heading("Statements by total time" + (r.statements().size() > rows ? " (top " + rows + " of " + r.statements().size() + ")" : ""));
+        if (r.statements().isEmpty()) {
+            out.println("  none" + (r.warnings().stream().anyMatch(w -> w.startsWith("statements")) ? " (pg_stat_statements not available)" : ""));
+        } else {
+            TextTable t = new TextTable().indent("  ").right("queryid").right("calls").right("total").right("mean").right("p95")
+                    .right("rows").left("statement");
+            for (StatementRow s : r.statements().stream().limit(rows).toList()) {
+                t.row(s.queryId(), Human.count(s.calls()), Human.millis(s.totalTimeMs()), Human.millis(s.meanTimeMs()), Human.millis(s.p95TimeMs()),
+                        Human.count(s.rows()), Text.abbreviate(s.query() == null ? "" : s.query(), 70));
+            }
+            out.print(t.render());
+        }
+        out.println();
+        out.heading("Tables by size" + (r.tables().size() > rows ? " (top " + rows + " of " + r.tables().size() + ")" : ""));
+        TextTable t = new TextTable().indent("  ").left("table").right("size").right("live rows").right("dead").right("inserts")
+                .right("updates").right("deletes").right("seq scans").right("idx scans").right("bloat");
+        for (TableRow x : r.tables().stream().limit(rows).toList()) {
+            t.row(x.table(), Human.bytes(x.totalBytes()), Human.count(x.liveRows()), Human.percent(x.deadShare()), Human.count(x.inserted()),
+                    Human.count(x.updated()), Human.count(x.deleted()), Human.count(x.seqScans()),
+                    x.indexScans() == null ? "-" : Human.count(x.indexScans()), x.bloatShare() == null ? "-" : Human.percent(x.bloatShare()));
+        }
+        out.print(t.render());
+        out.println();
+        if (!r.warnings().isEmpty()) {
+            out.heading("Not read");
+            r.warnings().forEach(w -> out.println("  " + out.colors().yellow(w)));
+            out.println();
+        }
+        out.findings(r.findings());
+    }
+
+    /** A two-column key/value table reads better without its empty header. */
+    private static String stripHeader(String rendered) {
+        return rendered.lines().skip(2).map(l -> l + "\n").collect(Collectors.joining());
+    }
+}

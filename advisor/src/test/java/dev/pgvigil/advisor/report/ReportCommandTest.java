@@ -1,0 +1,155 @@
+package dev.pgvigil.advisor.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgvigil.advisor.testing.Cli;
+import dev.pgvigil.advisor.testing.Shop;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Shop.class)
+class ReportCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Cli.Result report(String database, String... more) {
+        List<String> a = new ArrayList<>(List.of(Shop.target(database)));
+        a.addAll(List.of(more));
+        return Cli.run(new ReportCommand(), a.toArray(String[]::new));
+    }
+
+    static List<String> findings(JsonNode root) {
+        return StreamSupport.stream(root.path("findings").spliterator(), false)
+                .map(f -> f.path("kind").asText() + " " + f.path("object").asText()).toList();
+    }
+
+    static long queryId(String database, String like) throws Exception {
+        try (Connection c = Shop.pg().connect(database);
+             PreparedStatement ps = c.prepareStatement("SELECT queryid FROM pg_stat_statements WHERE query LIKE ? AND dbid = "
+                     + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            ps.setString(1, like);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(like).isTrue();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void everyPlantedProblemIsFoundSinceTheReset() throws Exception {
+        Cli.Result r = report(Shop.DATABASE, "--json", "--unused-index-days", "0", "--slow-query-ms", "1");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        JsonNode root = JSON.readTree(r.out());
+        assertThat(root.path("period").path("interval").asBoolean()).isFalse();
+        assertThat(root.path("period").path("description").asText()).startsWith("since ");
+        long join = queryId(Shop.DATABASE, "SELECT o.id, o.total_cents, c.email%");
+        assertThat(findings(root)).contains(
+                "missing_index public.customers",
+                "missing_index public.orders",
+                "vacuum_overdue public.events",
+                "table_bloat public.events",
+                "unused_index public.customers_created_at_idx",
+                "duplicate_index public.orders_status_idx",
+                "slow_query queryid " + join);
+        // indexes that back constraints or are in use are never called unused
+        assertThat(findings(root)).noneMatch(f -> f.startsWith("unused_index") && f.endsWith("_pkey"));
+        assertThat(root.path("connections").path("maxConnections").asInt()).isEqualTo(50);
+        assertThat(root.path("connections").path("total").asInt()).isPositive();
+        JsonNode events = StreamSupport.stream(root.path("tables").spliterator(), false)
+                .filter(t -> t.path("table").asText().equals("public.events")).findFirst().orElseThrow();
+        assertThat(events.path("deadRows").asLong()).isGreaterThanOrEqualTo(40_000);
+        assertThat(events.path("bloatShare").asDouble()).isGreaterThan(0.5);
+        assertThat(root.path("statements").get(0).path("calls").asLong()).isPositive();
+        // the findings are in the shared shape, worst first
+        JsonNode first = root.path("findings").get(0);
+        assertThat(first.fieldNames()).toIterable().containsExactlyInAnyOrder("kind", "severity", "instance", "object", "detail", "recommendation");
+        assertThat(first.path("severity").asText()).isEqualTo("CRITICAL");
+    }
+
+    @Test
+    void anIntervalJudgesOnlyWhatHappensInIt() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread scanner = new Thread(() -> {
+            try (Connection c = Shop.pg().connect(Shop.DATABASE); Statement s = c.createStatement()) {
+                while (running.get()) {
+                    s.executeQuery("SELECT count(*) FROM audit_log WHERE actor = 'svc7'").close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        scanner.start();
+        Cli.Result r;
+        try {
+            r = report(Shop.DATABASE, "--json", "--interval", "3s");
+        } finally {
+            running.set(false);
+            scanner.join(30_000);
+        }
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        JsonNode root = JSON.readTree(r.out());
+        assertThat(root.path("period").path("interval").asBoolean()).isTrue();
+        assertThat(root.path("period").path("length").asText()).startsWith("PT3");
+        // audit_log is larger than shared_buffers: scanning it over and over misses the cache
+        assertThat(findings(root)).contains("low_cache_hit shop");
+        assertThat(root.path("database").path("cacheHitRatio").asDouble()).isLessThan(0.5);
+        // only the scans of the interval: the email lookups of the workload ran before it
+        assertThat(root.path("statements").findValuesAsText("query")).anyMatch(q -> q.contains("audit_log"))
+                .noneMatch(q -> q.contains("WHERE email = $1"));
+    }
+
+    @Test
+    void humanOutputReadsWell() {
+        Cli.Result r = report(Shop.DATABASE, "--detailed");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("Health report for 127.0.0.1:" + Shop.pg().port() + "/shop").contains("Covers since")
+                .contains("cache hit ratio").contains("Connections:").contains("Statements by total time").contains("Tables by size")
+                .contains("public.events").contains("Findings").contains("vacuum_overdue").doesNotContain("\u001B[");
+    }
+
+    @Test
+    void resetStatsNeedsConsentAndResetsOnlyThisDatabase() throws Exception {
+        Shop.pg().createDatabase("resetme");
+        Shop.pg().execute("resetme", "CREATE EXTENSION pg_stat_statements", "CREATE TABLE x (id int)", "SELECT count(*) FROM x");
+        assertThat(count("resetme", "SELECT count(*) FROM pg_stat_statements WHERE query = 'SELECT count(*) FROM x'")).isEqualTo(1);
+        assertThat(report("resetme", "--reset-stats").exitCode()).isEqualTo(2); // no terminal to ask at, no --yes
+        assertThat(report("resetme", "--yes").exitCode()).isEqualTo(2);
+        long shopStatementsBefore = count(Shop.DATABASE, "SELECT count(*) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'shop')");
+
+        Cli.Result r = report("resetme", "--reset-stats", "--yes");
+        assertThat(r.exitCode()).as(r.err()).isIn(0, 1);
+        assertThat(r.err()).contains("reset");
+        assertThat(count("resetme", "SELECT count(*) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'resetme')"
+                + " AND query = 'SELECT count(*) FROM x'")).as(() -> texts("resetme")).isZero();
+        assertThat(count("resetme", "SELECT count(*) FROM pg_stat_database WHERE datname = 'resetme' AND stats_reset > now() - interval '1 minute'"))
+                .isEqualTo(1);
+        assertThat(count(Shop.DATABASE, "SELECT count(*) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'shop')"))
+                .isGreaterThanOrEqualTo(shopStatementsBefore);
+    }
+
+    static String texts(String database) {
+        try (Connection c = Shop.pg().connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(query, ' | ') FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    static long count(String database, String sql) throws Exception {
+        try (Connection c = Shop.pg().connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
