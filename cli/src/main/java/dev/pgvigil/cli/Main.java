@@ -29,6 +29,12 @@ import picocli.CommandLine.Command;
                 dev.pgvigil.analyzer.cli.TailCommand.class,
                 dev.pgvigil.alerter.cli.AlerterCommand.class,
                 dev.pgvigil.alerter.cli.SilenceCommand.class,
+                dev.pgvigil.advisor.report.ReportCommand.class,
+                dev.pgvigil.advisor.indexes.SuggestIndexesCommand.class,
+                dev.pgvigil.advisor.table.AnalyzeTableCommand.class,
+                dev.pgvigil.advisor.explain.ExplainCommand.class,
+                dev.pgvigil.advisor.baseline.BaselineCommand.class,
+                dev.pgvigil.advisor.tune.TuneCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
