@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * The dashboard and its API on one port: {@code /} the pages, {@code /api/...} the JSON API over
@@ -38,6 +39,20 @@ public final class WebServer implements AutoCloseable {
         this(settings, data, registry, health, Clock.systemUTC());
     }
 
+    /**
+     * With routes of the service that runs it added first (the analyzer's {@code /internal/...} routes,
+     * which answer from one copy's own state when another copy forwards a question).
+     */
+    public WebServer(HttpSettings settings, DashboardData data, PrometheusMeterRegistry registry, HealthChecks health,
+                     Consumer<Router> serviceRoutes) {
+        this.settings = settings;
+        this.registry = registry;
+        this.token = settings.token();
+        Router r = new Router();
+        serviceRoutes.accept(r);
+        this.router = addRoutes(r, data, registry, health, Clock.systemUTC());
+    }
+
     WebServer(HttpSettings settings, DashboardData data, PrometheusMeterRegistry registry, HealthChecks health, Clock clock) {
         this.settings = settings;
         this.registry = registry;
@@ -47,7 +62,10 @@ public final class WebServer implements AutoCloseable {
 
     /** Every route of the web server, for the server and for the check that openapi.yaml documents them all. */
     static Router routes(DashboardData data, PrometheusMeterRegistry registry, HealthChecks health, Clock clock) {
-        Router router = new Router();
+        return addRoutes(new Router(), data, registry, health, clock);
+    }
+
+    private static Router addRoutes(Router router, DashboardData data, PrometheusMeterRegistry registry, HealthChecks health, Clock clock) {
         new DashboardApi(data, clock).addTo(router);
         ServiceEndpoints.addTo(router, health, registry);
         StaticFiles openapi = StaticFiles.classpath(WebServer.class, "", StaticFiles.REVALIDATE);

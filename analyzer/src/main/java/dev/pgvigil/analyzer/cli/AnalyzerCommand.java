@@ -1,10 +1,11 @@
 package dev.pgvigil.analyzer.cli;
 
-import dev.pgvigil.analyzer.Analyzer;
+import dev.pgvigil.analyzer.query.AnalyzerService;
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.http.HttpSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "analyzer", mixinStandardHelpOptions = true,
         description = {
                 "Run the analyzer: per-interval metrics, rollups, baselines, violations and findings from the collector's snapshots.",
-                "Reads the 'kafka' and 'analyzer' sections of the configuration file; runs until stopped (Ctrl-C, SIGTERM).",
+                "Reads the 'kafka', 'analyzer' and 'http' sections of the configuration file; runs until stopped (Ctrl-C, SIGTERM).",
+                "Serves the dashboard, its API, /health and /metrics on the 'http' address (default http://127.0.0.1:8080/).",
                 "Run more copies with the same applicationId to share the work."},
         footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration, unreachable Kafka, or a failure that stopped it."})
 public final class AnalyzerCommand implements Callable<Integer> {
@@ -29,10 +31,12 @@ public final class AnalyzerCommand implements Callable<Integer> {
         if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
             throw new IllegalArgumentException(config + ": kafka.bootstrapServers is required");
         }
-        try (Analyzer running = Analyzer.start(kafka, analyzer)) {
+        HttpSettings http = file.section("http", HttpSettings.class);
+        try (AnalyzerService running = AnalyzerService.start(kafka, analyzer, http)) {
+            System.err.println("Dashboard: " + running.dashboardUri());
             Thread hook = new Thread(running::close, "pgvigil-analyzer-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            boolean failed = running.awaitStop();
+            boolean failed = running.analyzer().awaitStop();
             return failed ? ExitCodes.USAGE_OR_CONNECTION : ExitCodes.OK;
         }
     }
