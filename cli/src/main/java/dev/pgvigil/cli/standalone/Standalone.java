@@ -2,12 +2,13 @@ package dev.pgvigil.cli.standalone;
 
 import dev.pgvigil.alerter.Alerter;
 import dev.pgvigil.alerter.config.AlerterConfig;
-import dev.pgvigil.analyzer.Analyzer;
+import dev.pgvigil.analyzer.query.AnalyzerService;
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.collector.Collector;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.http.HttpSettings;
 import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.Folders;
 import dev.pgvigil.embedded.LocalPostgres;
@@ -35,13 +36,15 @@ public final class Standalone implements AutoCloseable {
      * @param configFile pgvigil YAML file, or null for the built-in demo
      * @param dataDir where the broker keeps its data across runs, or null for a temporary folder
      * @param kafkaPort the broker's port on 127.0.0.1 (0 picks a free one)
+     * @param httpPort the dashboard's port (0 picks a free one); the rest of the {@code http} section applies
      */
-    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale) {}
+    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort) {}
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final PrintWriter progress;
     private EmbeddedKafka kafka;
     private DemoDatabase.Target demoTarget;
+    private AnalyzerService analyzer;
 
     private Standalone(PrintWriter progress) {
         this.progress = progress;
@@ -97,8 +100,16 @@ public final class Standalone implements AutoCloseable {
         if (options.dataDir() == null) {
             running.push(() -> Folders.deleteQuietly(stateDir));
         }
-        Analyzer analyzer = step("analyzer (Kafka Streams)", () -> Analyzer.start(kafkaSettings, analyzerConfig.withStateDir(stateDir)));
+        HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
+        analyzer = step("analyzer (Kafka Streams) and dashboard", () -> {
+            try {
+                return AnalyzerService.start(kafkaSettings, analyzerConfig.withStateDir(stateDir), http);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot serve the dashboard on " + http.bindAddress() + ":" + http.port() + ": " + e.getMessage(), e);
+            }
+        });
         running.push(analyzer);
+        say("  Dashboard: " + analyzer.dashboardUri());
 
         Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
         running.push(alerter);
@@ -142,6 +153,11 @@ public final class Standalone implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/}. */
+    public java.net.URI dashboardUri() {
+        return analyzer.dashboardUri();
     }
 
     /** The demo target, when running the built-in demo. */

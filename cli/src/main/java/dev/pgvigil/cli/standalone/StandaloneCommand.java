@@ -39,12 +39,17 @@ public final class StandaloneCommand implements Callable<Integer> {
             description = "Port of the embedded broker on 127.0.0.1, for 'pgvigil tail' and other clients (0: any free port; default ${DEFAULT-VALUE}).")
     int kafkaPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the dashboard, its API, /health and /metrics (0: any free port; default ${DEFAULT-VALUE}). "
+                    + "The address and token come from the config's 'http' section (default 127.0.0.1).")
+    int httpPort;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Standalone standalone;
         try {
-            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO), err);
+            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO, httpPort), err);
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             err.println();
             err.println("pgvigil: cannot start: " + e.getMessage());

@@ -23,7 +23,7 @@ class StandaloneProcessIT {
     void ctrlCStopsEveryPart() throws Exception {
         Path jar = Path.of(System.getProperty("pgvigil.jar", "target/pgvigil.jar"));
         assertThat(jar).exists();
-        Process process = new ProcessBuilder("java", "-jar", jar.toString(), "standalone", "--kafka-port", "0")
+        Process process = new ProcessBuilder("java", "-jar", jar.toString(), "standalone", "--kafka-port", "0", "--http-port", "0")
                 .redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         int demoPort = -1;

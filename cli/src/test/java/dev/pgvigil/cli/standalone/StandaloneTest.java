@@ -10,7 +10,13 @@ import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +36,9 @@ class StandaloneTest {
         int kafkaPort;
         int demoPort;
         String demoPassword;
+        URI dashboardUri;
         try (Standalone standalone = Standalone.start(
-                new Standalone.Options(null, null, 0, DemoDatabase.Scale.SMALL), new PrintWriter(progress, true))) {
+                new Standalone.Options(null, null, 0, DemoDatabase.Scale.SMALL, 0), new PrintWriter(progress, true))) {
             kafkaPort = Integer.parseInt(standalone.bootstrapServers().replaceAll(".*:", ""));
             demoPort = Integer.parseInt(standalone.demoTarget().jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
             demoPassword = standalone.demoTarget().password();
@@ -46,12 +53,39 @@ class StandaloneTest {
             assertThat(duplicate.getInstance()).isEqualTo(DemoTargets.INSTANCE_ID);
             assertThat(duplicate.getObject()).contains("orders_status_idx");
             assertThat(duplicate.getRecommendation()).contains("DROP INDEX");
+
+            // the dashboard's API answers from the analyzer's state: the demo instance is up
+            dashboardUri = standalone.dashboardUri();
+            JsonNode demo = awaitFleetEntry(dashboardUri, DemoTargets.INSTANCE_ID, Duration.ofSeconds(30));
+            assertThat(demo.get("status").asText()).isEqualTo("UP");
+            assertThat(demo.get("lastSnapshotAt").isNull()).isFalse();
         }
+        assertThat(progress.toString()).contains("Dashboard: " + dashboardUri);
+        assertThat(listening(dashboardUri.getPort())).as("dashboard stopped").isFalse();
         assertThat(progress.toString())
                 .contains("Starting Kafka broker", "Starting demo PostgreSQL", "Starting collector", "Starting analyzer", "Starting alerter")
                 .doesNotContain(demoPassword);
         assertThat(listening(kafkaPort)).as("broker stopped").isFalse();
         assertThat(listening(demoPort)).as("demo PostgreSQL stopped").isFalse();
+    }
+
+    private static JsonNode awaitFleetEntry(URI dashboard, String id, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(dashboard.resolve("/api/fleet")).build(), HttpResponse.BodyHandlers.ofString());
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200) {
+                for (JsonNode i : new ObjectMapper().readTree(r.body()).get("instances")) {
+                    if (i.get("id").asText().equals(id) && !i.get("lastSnapshotAt").isNull()) {
+                        return i;
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("instance " + id + " not in /api/fleet within " + timeout + "; last answer: " + last);
     }
 
     private static SnapshotInfo firstOkSnapshot(String bootstrap, Duration timeout) {
