@@ -12,15 +12,15 @@ const DAY = 86400;
 
 // The analyzer's metric names (pgvigil.metrics / rollups); docs/web.md lists them.
 const CHARTS = [
-  { name: 'tps', metric: 'database.transactions_per_s', top: 5, label: (l) => l.database, format: (v) => count(v),
+  { name: 'tps', metric: 'database.tps', top: 5, label: (l) => l.database, format: (v) => count(v),
     emptyText: 'No transaction rate in this range yet: the analyzer needs two snapshots of a database to compute one.' },
   { name: 'cacheHit', metric: 'database.cache_hit_ratio', top: 8, label: (l) => l.database, format: percent, clamp: [0, 1],
     emptyText: 'No cache hit ratio in this range yet: it is computed per interval once blocks are read.' },
-  { name: 'connections', metric: 'activity.connections', label: (l) => l.state || 'all', format: (v) => count(v),
+  { name: 'connections', metric: 'instance.sessions', label: (l) => l.state || 'all', format: (v) => count(v),
     emptyText: 'No connection counts in this range yet.' },
   { name: 'statements', metric: 'statement.mean_time_ms', top: 5, label: (l) => statementLabel(l.queryid), format: millis,
     emptyText: 'No statement timings in this range. They need the pg_stat_statements extension: CREATE EXTENSION pg_stat_statements;' },
-  { name: 'deadRows', metric: 'table.dead_rows', top: 5, label: (l) => l.table, format: (v) => count(v),
+  { name: 'deadRows', metric: 'table.dead_rows', top: 5, label: (l) => (l.schema ? `${l.schema}.${l.table}` : l.table), format: (v) => count(v),
     emptyText: 'No dead rows measured in this range: no table has had updates or deletes yet.' },
   { name: 'size', metric: 'database.size_bytes', top: 5, label: (l) => l.database, format: bytes, value: 'last',
     emptyText: 'No database sizes in this range yet.' },

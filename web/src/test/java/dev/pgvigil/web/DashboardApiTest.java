@@ -144,7 +144,7 @@ class DashboardApiTest {
 
     @Test
     void seriesDefaultToTheLastHourAtOneMinute() throws Exception {
-        JsonNode answer = getJson("/api/instances/" + ID + "/series?metric=database.transactions_per_s");
+        JsonNode answer = getJson("/api/instances/" + ID + "/series?metric=database.tps");
         assertThat(answer.get("resolution").asText()).isEqualTo("1m");
         assertThat(answer.get("from").asText()).isEqualTo("2025-03-10T11:00:30Z");
         assertThat(answer.get("to").asText()).isEqualTo("2025-03-10T12:00:30Z");
@@ -160,7 +160,7 @@ class DashboardApiTest {
             assertThat(p.get("avg").asDouble()).isLessThanOrEqualTo(p.get("max").asDouble());
         }
         SeriesQuery asked = lastQuery();
-        assertThat(asked).isEqualTo(new SeriesQuery(ID, "database.transactions_per_s", Map.of(),
+        assertThat(asked).isEqualTo(new SeriesQuery(ID, "database.tps", Map.of(),
                 Instant.parse("2025-03-10T11:00:30Z"), NOW, Resolution.MINUTE));
     }
 
@@ -185,9 +185,10 @@ class DashboardApiTest {
         assertThat(one.get("from").asText()).isEqualTo("2025-03-10T11:00:00Z");
         assertThat(one.at("/series/0/points")).hasSize(2);
 
-        JsonNode table = getJson("/api/instances/" + ID + "/series?metric=table.dead_rows&table=audit.log");
+        JsonNode table = getJson("/api/instances/" + ID + "/series?metric=table.dead_rows&table=log");
         assertThat(table.get("series")).hasSize(1);
-        assertThat(table.at("/series/0/labels/table").asText()).isEqualTo("audit.log");
+        assertThat(table.at("/series/0/labels/table").asText()).isEqualTo("log");
+        assertThat(table.at("/series/0/labels/schema").asText()).isEqualTo("audit");
 
         assertThat(getJson("/api/instances/" + ID + "/series?metric=no.such_metric").get("series")).isEmpty();
     }
@@ -198,10 +199,10 @@ class DashboardApiTest {
         List<String> expected = all.stream()
                 .sorted(Comparator.comparingDouble((Series s) -> s.points().stream().mapToDouble(DashboardData.SeriesPoint::avg).max().orElseThrow())
                         .reversed())
-                .limit(3).map(s -> s.labels().get("table")).toList();
+                .limit(3).map(s -> s.labels().get("schema") + "." + s.labels().get("table")).toList();
         JsonNode top = getJson("/api/instances/" + ID + "/series?metric=table.dead_rows&top=3");
         List<String> tables = new ArrayList<>();
-        top.get("series").forEach(s -> tables.add(s.at("/labels/table").asText()));
+        top.get("series").forEach(s -> tables.add(s.at("/labels/schema").asText() + "." + s.at("/labels/table").asText()));
         assertThat(all).hasSizeGreaterThan(3);
         assertThat(tables).containsExactlyElementsOf(expected);
     }

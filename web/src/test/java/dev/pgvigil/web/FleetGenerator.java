@@ -99,7 +99,7 @@ final class FleetGenerator {
             long diskBytes = 100 * GB;
             double daysUntilFull = DiskGrowth.daysUntilFull(sizeNow, growthPerDay, diskBytes).orElse(Double.NaN);
             databases.add(new DatabaseSize(db, sizeNow, growthPerDay, diskBytes, Double.isNaN(daysUntilFull) ? null : daysUntilFull));
-            data.metrics.add(new MetricSource(id, "database.transactions_per_s", Map.of("database", db), since,
+            data.metrics.add(new MetricSource(id, "database.tps", Map.of("database", db), since,
                     t -> Math.max(0, share * tpsBase * (1 + 0.35 * Math.sin(daily(t) + phase)) * (1 + 0.15 * noise(t, 1)))));
             data.metrics.add(new MetricSource(id, "database.cache_hit_ratio", Map.of("database", db), since,
                     t -> Math.min(1, Math.max(0, cacheBase - cacheOffset - 0.015 * (1 + Math.sin(daily(t) + phase)) + 0.004 * noise(t, 2)))));
@@ -112,7 +112,7 @@ final class FleetGenerator {
         for (int s = 0; s < states.length; s++) {
             double share = shares[s];
             int k = s;
-            data.metrics.add(new MetricSource(id, "activity.connections", Map.of("state", states[s]), since,
+            data.metrics.add(new MetricSource(id, "instance.sessions", Map.of("state", states[s]), since,
                     t -> Math.max(0, Math.round(share * connBase * (1 + 0.3 * Math.sin(daily(t) + phase) + 0.1 * noise(t, 10 + k))))));
         }
         List<TopStatement> top = new ArrayList<>();
@@ -129,7 +129,8 @@ final class FleetGenerator {
         for (int tb = 0; tb < TABLES.length; tb++) {
             double rate = Math.exp(random.nextDouble() * 8);
             long vacuumEvery = 3600L * (2 + random.nextInt(20));
-            data.metrics.add(new MetricSource(id, "table.dead_rows", Map.of("table", TABLES[tb], "database", dbNames[0]), since,
+            data.metrics.add(new MetricSource(id, "table.dead_rows", Map.of("schema", TABLES[tb].split("\\.")[0],
+                    "table", TABLES[tb].split("\\.")[1], "database", dbNames[0]), since,
                     t -> Math.floor(rate * (Math.floorMod(t, vacuumEvery) / 60.0))));
         }
 
