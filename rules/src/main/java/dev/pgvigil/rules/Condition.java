@@ -13,9 +13,10 @@ public record Condition(int heldIntervals, Instant since, Severity firing) {
 
     /**
      * The outcome of one interval: the condition to remember (null when clear), the event to publish, and
-     * its severity (the new one for FIRING, the last fired one for RESOLVED).
+     * its severity (the new one for FIRING, the last fired one for RESOLVED), and since when the condition
+     * has held (null when it never did).
      */
-    public record Step(Condition next, Event event, Severity severity) {
+    public record Step(Condition next, Event event, Severity severity, Instant since) {
         public boolean emits() {
             return event != Event.NONE;
         }
@@ -39,18 +40,18 @@ public record Condition(int heldIntervals, Instant since, Severity firing) {
         Instant since = previous == null ? at : previous.since;
         Severity firedBefore = previous == null ? null : previous.firing;
         if (held < forIntervals) {
-            return new Step(new Condition(held, since, firedBefore), Event.NONE, null);
+            return new Step(new Condition(held, since, firedBefore), Event.NONE, null, since);
         }
         Severity now = decision.severity();
         Condition next = new Condition(held, since, now);
-        return now == firedBefore ? new Step(next, Event.NONE, null) : new Step(next, Event.FIRING, now);
+        return now == firedBefore ? new Step(next, Event.NONE, null, since) : new Step(next, Event.FIRING, now, since);
     }
 
     /** The condition no longer holds (or its object is gone): resolves it if it had fired. */
     public static Step clear(Condition previous) {
         if (previous != null && previous.firing != null) {
-            return new Step(null, Event.RESOLVED, previous.firing);
+            return new Step(null, Event.RESOLVED, previous.firing, previous.since);
         }
-        return new Step(null, Event.NONE, null);
+        return new Step(null, Event.NONE, null, previous == null ? null : previous.since);
     }
 }

@@ -61,6 +61,7 @@ class ConditionTest {
         assertThat(resolved.event()).isEqualTo(Event.RESOLVED);
         assertThat(resolved.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(resolved.next()).isNull();
+        assertThat(resolved.since()).isEqualTo(T0);
         Step again = Condition.step(resolved.next(), OK, 1, T0.plusSeconds(20));
         assertThat(again.event()).isEqualTo(Event.NONE);
     }
