@@ -16,6 +16,7 @@ import dev.pgvigil.advisor.sql.Catalog;
 import dev.pgvigil.advisor.sql.SqlText;
 import dev.pgvigil.advisor.sql.StatementParser;
 import dev.pgvigil.advisor.sql.StatementShape;
+import dev.pgvigil.collector.read.ServerInfoReader;
 import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.FindingKind;
@@ -82,7 +83,7 @@ public final class ExplainCommand extends AdvisorCommand {
     @Override
     protected int run(Connection c, Output out) throws SQLException {
         StatementStat source = statement(c);
-        String text = SqlText.singleStatement(source.getQuery());
+        String text = SqlText.singleStatement(SqlText.withoutPrepare(source.getQuery()));
         String keyword = SqlText.firstKeyword(text);
         if (!EXPLAINABLE.contains(keyword)) {
             throw new UsageException("explain takes SELECT, INSERT, UPDATE, DELETE or MERGE statements, not " + keyword);
@@ -111,7 +112,7 @@ public final class ExplainCommand extends AdvisorCommand {
         List<Problem> problems = new PlanReview(catalog, largeTableRows).review(plan);
         Optional<HypoPg> hypo = HypoPg.open(c);
         IndexAdvice advice = new IndexAdvisor(catalog, planner, CandidateBuilder.Settings.defaults(), progress())
-                .advise(List.of(source), hypo, HypoPg.availability(c).explanation(c.getCatalog()));
+                .advise(List.of(source), hypo, HypoPg.availability(c).explanation(ServerInfoReader.read(c).database()));
         List<Finding> findings = new ArrayList<>(SuggestIndexesCommand.findings(advice, instance()));
         String object = source.getQueryId() != 0 ? "queryid " + source.getQueryId() : Text.abbreviate(text, 60);
         for (Problem p : problems) {
@@ -143,26 +144,20 @@ public final class ExplainCommand extends AdvisorCommand {
 
     /** EXPLAIN ANALYZE inside a transaction that is always rolled back; read-only unless the statement writes. */
     private JsonNode analyzeRolledBack(Connection c, Planner planner, String text, List<String> values, boolean writes) throws SQLException {
-        boolean readOnly = c.isReadOnly();
-        c.setReadOnly(!writes);
-        c.setAutoCommit(false);
-        try {
-            if (writes) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET TRANSACTION READ WRITE");
+        try (Statement s = c.createStatement()) {
+            // explicit, tagged BEGIN/ROLLBACK (not the driver's): pg_stat_statements keeps utility statements too
+            s.execute("/* pgvigil */ BEGIN " + (writes ? "READ WRITE" : "READ ONLY"));
+            try {
+                return planner.explain(text, values, true);
+            } catch (SQLException e) {
+                if ("25006".equals(e.getSQLState())) { // read_only_sql_transaction: a write hidden in a CTE or function
+                    throw new UsageException("the statement tried to modify data (" + e.getMessage().lines().findFirst().orElse("")
+                            + "); pass --allow-writes to run it inside a transaction that is rolled back");
                 }
+                throw e;
+            } finally {
+                s.execute("/* pgvigil */ ROLLBACK");
             }
-            return planner.explain(text, values, true);
-        } catch (SQLException e) {
-            if ("25006".equals(e.getSQLState())) { // read_only_sql_transaction: a write hidden in a CTE or function
-                throw new UsageException("the statement tried to modify data (" + e.getMessage().lines().findFirst().orElse("")
-                        + "); pass --allow-writes to run it inside a transaction that is rolled back");
-            }
-            throw e;
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-            c.setReadOnly(readOnly);
         }
     }
 

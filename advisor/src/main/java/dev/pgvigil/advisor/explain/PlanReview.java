@@ -140,9 +140,10 @@ public final class PlanReview {
         return sb.toString();
     }
 
+    /** Laid out like psql's EXPLAIN: children under {@code ->}, six columns deeper per level, details under their node. */
     private static void render(JsonNode node, int depth, StringBuilder sb, Colors colors) {
-        String indent = depth == 0 ? "" : "   ".repeat(depth - 1) + "-> ";
-        String pad = "   ".repeat(depth) + (depth == 0 ? "   " : "   ");
+        String indent = depth == 0 ? "" : " ".repeat(6 * (depth - 1) + 2) + "->  ";
+        String pad = " ".repeat(6 * depth + 2);
         sb.append(indent).append(colors.bold(label(node))).append("  ")
                 .append(colors.dim(String.format(Locale.ROOT, "(cost %s..%s rows %s)",
                         Human.number(node.path("Startup Cost").asDouble(), 2), Human.number(node.path("Total Cost").asDouble(), 2),

@@ -1,7 +1,10 @@
 package dev.pgvigil.advisor.indexes;
 
 import dev.pgvigil.advisor.indexes.CandidateBuilder.Skipped;
+import dev.pgvigil.common.text.Human;
+import dev.pgvigil.rules.Finding;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The answer of the index advisor: the indexes to create, with the statements each speeds up and by how
@@ -15,11 +18,37 @@ public record IndexAdvice(boolean verified, String verification, int statementsR
     }
 
     /**
-     * One index to create. {@code expectedGain} is the share of planner cost the index (with the other
+     * A {@code missing_index} finding of the rules (which decide from a table's scans that it needs an index)
+     * with this advice as its recommendation: the indexes to create on {@code qualifiedTable}, or why none
+     * would help. The rule's regular-expression guess at the columns is replaced by the parsed statements'.
+     */
+    public Finding refine(Finding finding, String qualifiedTable) {
+        List<Suggestion> mine = suggestions.stream().filter(s -> s.table().equals(qualifiedTable)).toList();
+        String recommendation;
+        if (!mine.isEmpty()) {
+            recommendation = mine.stream().map(s -> s.createStatement() + (s.verified() && s.expectedGain() != null
+                            ? " (HypoPG: planner cost of its statements cut by " + Human.percent(s.expectedGain()) + ")"
+                            : " (unverified: check with pgvigil suggest-indexes where HypoPG is installed)"))
+                    .collect(Collectors.joining(" "));
+        } else {
+            List<Skipped> reasons = skipped.stream().filter(s -> s.table().equals(qualifiedTable)).toList();
+            if (reasons.isEmpty()) {
+                return finding;
+            }
+            recommendation = "No index would serve the statements that scan it: " + reasons.stream()
+                    .map(s -> "(" + String.join(", ", s.columns()) + ") " + s.reason()).collect(Collectors.joining("; "))
+                    + ". Check whether the scans are needed at all: pgvigil explain --query-id <queryid> --analyze.";
+        }
+        return new Finding(finding.kind(), finding.severity(), finding.instance(), finding.object(), finding.detail(), recommendation);
+    }
+
+    /**
+     * One index to create: the share and number of rows a lookup through it is expected to return, and the
+     * time its statements spent. {@code expectedGain} is the share of planner cost the index (with the other
      * suggestions) removes from its statements, weighted by their time; null when unverified.
      */
     public record Suggestion(String table, List<String> columns, String createStatement, boolean verified,
-                             double estimatedSelectivity, double totalTimeMs, long calls, Double expectedGain,
+                             double estimatedSelectivity, double estimatedRowsPerLookup, double totalTimeMs, long calls, Double expectedGain,
                              List<StatementGain> statements) {
         public Suggestion {
             columns = List.copyOf(columns);

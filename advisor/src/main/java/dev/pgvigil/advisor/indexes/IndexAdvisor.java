@@ -76,7 +76,7 @@ public final class IndexAdvisor {
                                 s.getMeanExecTimeMs(), null, null, null))
                         .toList();
                 suggestions.add(new Suggestion(c.table().qualifiedName(), c.columns(), c.createStatement(), false,
-                        c.estimatedSelectivity(), c.totalTimeMs(), c.calls(), null, gains));
+                        c.estimatedSelectivity(), c.estimatedSelectivity() * c.table().estimatedRows(), c.totalTimeMs(), c.calls(), null, gains));
             }
             return new IndexAdvice(false, verification, statements.size(), understood, suggestions, skipped);
         }
@@ -149,7 +149,7 @@ public final class IndexAdvisor {
             double weighted = weight <= 0 ? list.stream().mapToDouble(StatementGain::gain).average().orElse(0)
                     : list.stream().mapToDouble(g -> g.gain() * g.totalTimeMs()).sum() / weight;
             suggestions.add(new Suggestion(c.table().qualifiedName(), c.columns(), c.createStatement(), true,
-                    c.estimatedSelectivity(), c.totalTimeMs(), c.calls(), weighted, list));
+                    c.estimatedSelectivity(), c.estimatedSelectivity() * c.table().estimatedRows(), c.totalTimeMs(), c.calls(), weighted, list));
         }
     }
 

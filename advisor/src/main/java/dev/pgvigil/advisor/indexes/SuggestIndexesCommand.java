@@ -7,6 +7,7 @@ import dev.pgvigil.advisor.indexes.IndexAdvice.Suggestion;
 import dev.pgvigil.advisor.plan.HypoPg;
 import dev.pgvigil.advisor.plan.Planner;
 import dev.pgvigil.advisor.sql.Catalog;
+import dev.pgvigil.collector.read.ServerInfoReader;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;
@@ -73,7 +74,7 @@ public final class SuggestIndexesCommand extends AdvisorCommand {
             }
         }
         HypoPg.Availability availability = HypoPg.availability(c);
-        String database = c.getCatalog();
+        String database = ServerInfoReader.read(c).database();
         List<StatementStat> statements = WorkloadStatements.top(c, top);
         Catalog catalog = Catalog.load(c);
         IndexAdvisor advisor = new IndexAdvisor(catalog, new Planner(c), new CandidateBuilder.Settings(minRows, maxSelectivity), progress);
@@ -120,7 +121,7 @@ public final class SuggestIndexesCommand extends AdvisorCommand {
             out.println(out.colors().bold(n++ + ". " + s.createStatement()));
             String gain = s.expectedGain() != null ? "expected gain " + Human.percent(s.expectedGain()) + " of planner cost; " : "";
             out.println("   " + gain + "its statements spent " + Human.millis(s.totalTimeMs()) + " in " + Human.count(s.calls())
-                    + " calls; a lookup returns about " + Human.percent(s.estimatedSelectivity()) + " of the rows");
+                    + " calls; a lookup returns about " + Human.count(Math.max(1, Math.round(s.estimatedRowsPerLookup()))) + " rows");
             TextTable t = new TextTable().indent("   ").right("queryid").right("calls").right("total").right("mean")
                     .right("cost before").right("after").right("gain").left("statement");
             for (StatementGain g : s.statements()) {

@@ -1,6 +1,7 @@
 package dev.pgvigil.advisor.indexes;
 
 import dev.pgvigil.advisor.AdvisorCommand.UsageException;
+import dev.pgvigil.collector.read.ServerInfoReader;
 import dev.pgvigil.collector.read.StatementsReader;
 import dev.pgvigil.collector.read.StatementsView;
 import dev.pgvigil.schema.StatementStat;
@@ -24,7 +25,7 @@ public final class WorkloadStatements {
         StatementsView view = StatementsReader.find(c).orElseThrow(() -> new UsageException(
                 "pg_stat_statements is not installed in this database: run CREATE EXTENSION pg_stat_statements"
                         + " (the library must also be in shared_preload_libraries)"));
-        String database = c.getCatalog();
+        String database = ServerInfoReader.read(c).database();
         try {
             return StatementsReader.read(c, view, QUERY_TEXT_MAX, db -> Objects.equals(db, database)).stream()
                     .filter(s -> s.getQuery() != null)

@@ -53,20 +53,16 @@ public final class HypoPg {
 
     /** Installs the extension in a read-write transaction of its own; the session stays read-only otherwise. */
     public static void install(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        boolean readOnly = c.isReadOnly();
-        c.setReadOnly(false);
-        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION READ WRITE");
-            s.execute("CREATE EXTENSION IF NOT EXISTS hypopg");
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-            c.setReadOnly(readOnly);
+            // explicit, tagged transaction statements: pg_stat_statements keeps utility statements too
+            s.execute("/* pgvigil */ BEGIN READ WRITE");
+            try {
+                s.execute("/* pgvigil */ CREATE EXTENSION IF NOT EXISTS hypopg");
+                s.execute("/* pgvigil */ COMMIT");
+            } catch (SQLException e) {
+                s.execute("/* pgvigil */ ROLLBACK");
+                throw e;
+            }
         }
     }
 

@@ -44,18 +44,18 @@ public final class Planner {
 
     /** The generic plan of {@code sql} (EXPLAIN only: nothing is executed). */
     public JsonNode genericPlan(String sql) throws SQLException {
-        String text = SqlText.singleStatement(sql);
+        String text = SqlText.singleStatement(SqlText.withoutPrepare(sql));
         if (serverVersionNum >= 160000) {
             return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text));
         }
         return withPrepared(text, (name, types) -> {
             int count = types.size();
             try (Statement s = connection.createStatement()) {
-                s.execute("SET plan_cache_mode = force_generic_plan");
+                s.execute("/* pgvigil */ SET plan_cache_mode = force_generic_plan");
                 try {
                     return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(count)));
                 } finally {
-                    s.execute("RESET plan_cache_mode");
+                    s.execute("/* pgvigil */ RESET plan_cache_mode");
                 }
             }
         });
@@ -66,7 +66,7 @@ public final class Planner {
      * the caller decides the transaction it runs in). A statement without parameters is explained as it is.
      */
     public JsonNode explain(String sql, List<String> values, boolean analyze) throws SQLException {
-        String text = SqlText.singleStatement(sql);
+        String text = SqlText.singleStatement(SqlText.withoutPrepare(sql));
         String options = analyze ? "(ANALYZE, BUFFERS, VERBOSE, FORMAT JSON)" : "(VERBOSE, FORMAT JSON)";
         return withPrepared(text, (name, types) -> {
             int count = types.size();
@@ -89,7 +89,7 @@ public final class Planner {
 
     /** How many parameters a statement has, as PostgreSQL counts them (it must be able to infer their types). */
     public int parameterCount(String sql) throws SQLException {
-        return withPrepared(SqlText.singleStatement(sql), (name, types) -> types.size());
+        return withPrepared(SqlText.singleStatement(SqlText.withoutPrepare(sql)), (name, types) -> types.size());
     }
 
     private interface WithName<T> {
@@ -112,11 +112,11 @@ public final class Planner {
                     }
                 }
                 T result = body.apply(name, types);
-                s.execute("DEALLOCATE " + name);
+                s.execute("/* pgvigil */ DEALLOCATE " + name);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 try {
-                    s.execute("DEALLOCATE " + name);
+                    s.execute("/* pgvigil */ DEALLOCATE " + name);
                 } catch (SQLException inAbortedTransaction) {
                     // the prepared statement ends with the session; the first error is the one to report
                     e.addSuppressed(inAbortedTransaction);

@@ -1,6 +1,7 @@
 package dev.pgvigil.advisor.report;
 
 import dev.pgvigil.advisor.RuleInputs;
+import dev.pgvigil.advisor.indexes.IndexAdvice;
 import dev.pgvigil.advisor.report.HealthReport.Connections;
 import dev.pgvigil.advisor.report.HealthReport.DatabaseSummary;
 import dev.pgvigil.advisor.report.HealthReport.Period;
@@ -24,6 +25,7 @@ import dev.pgvigil.rules.MissingIndexRule;
 import dev.pgvigil.rules.Rule;
 import dev.pgvigil.rules.RuleThresholds;
 import dev.pgvigil.rules.Session;
+import dev.pgvigil.rules.Sql;
 import dev.pgvigil.rules.StatementMeanTimeRule;
 import dev.pgvigil.rules.TableBloatRule;
 import dev.pgvigil.rules.Threshold;
@@ -67,9 +69,9 @@ public final class ReportBuilder {
 
     /**
      * {@code first} is null for a report since the stats reset. {@code bloat} holds the bloat inputs by
-     * table oid (may be empty).
+     * table oid (may be empty); {@code advice} the index advisor's answer for the statements (null: none).
      */
-    public HealthReport build(Snapshot first, Snapshot last, Map<Long, BloatInputs> bloat) {
+    public HealthReport build(Snapshot first, Snapshot last, Map<Long, BloatInputs> bloat, IndexAdvice advice) {
         String db = last.server().database();
         List<Finding> findings = new ArrayList<>();
         List<String> warnings = new ArrayList<>(last.warnings());
@@ -102,7 +104,7 @@ public final class ReportBuilder {
 
         Connections connections = connections(last.activity(), findings);
         List<StatementRow> statements = statements(first, last, db, findings);
-        List<TableRow> tables = tables(first, last, bloat, findings);
+        List<TableRow> tables = tables(first, last, bloat, advice, findings);
         indexes(last, statsSince(dbNow, last), now, findings);
         findings.sort(Comparator.comparing(Finding::severity).reversed().thenComparing(f -> f.kind().ordinal()));
         return new HealthReport(instance, last.server().version(), db, period, summary, connections, statements, tables, warnings, findings);
@@ -171,7 +173,7 @@ public final class ReportBuilder {
         return rows;
     }
 
-    private List<TableRow> tables(Snapshot first, Snapshot last, Map<Long, BloatInputs> bloat, List<Finding> findings) {
+    private List<TableRow> tables(Snapshot first, Snapshot last, Map<Long, BloatInputs> bloat, IndexAdvice advice, List<Finding> findings) {
         if (last.tables() == null) {
             return List.of();
         }
@@ -201,7 +203,8 @@ public final class ReportBuilder {
             expected.flatMap(e -> TableBloatRule.evaluate(instance, t.getSchemaName(), t.getTableName(), t.getNLiveTup(), t.getHeapSizeBytes(), e,
                     thresholds.get(Rule.TABLE_BLOAT))).ifPresent(findings::add);
             MissingIndexRule.evaluate(instance, new MissingIndexRule.TableScans(t.getSchemaName(), t.getTableName(), seqScans, seqRows,
-                    idxScans == null ? 0 : idxScans, t.getNLiveTup()), statements, thresholds.get(Rule.MISSING_INDEX)).ifPresent(findings::add);
+                    idxScans == null ? 0 : idxScans, t.getNLiveTup()), statements, thresholds.get(Rule.MISSING_INDEX))
+                    .map(f -> advice == null ? f : advice.refine(f, Sql.qualified(t.getSchemaName(), t.getTableName()))).ifPresent(findings::add);
         }
         rows.sort(Comparator.comparingLong(TableRow::totalBytes).reversed());
         return rows;

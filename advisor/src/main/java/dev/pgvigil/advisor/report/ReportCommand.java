@@ -4,11 +4,17 @@ import dev.pgvigil.advisor.AdvisorCommand;
 import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.Snapshots;
 import dev.pgvigil.advisor.connect.DurationConverter;
+import dev.pgvigil.advisor.indexes.CandidateBuilder;
+import dev.pgvigil.advisor.indexes.IndexAdvice;
+import dev.pgvigil.advisor.indexes.IndexAdvisor;
+import dev.pgvigil.advisor.plan.HypoPg;
+import dev.pgvigil.advisor.plan.Planner;
 import dev.pgvigil.advisor.report.HealthReport.Connections;
 import dev.pgvigil.advisor.report.HealthReport.DatabaseSummary;
 import dev.pgvigil.advisor.report.HealthReport.StatementRow;
 import dev.pgvigil.advisor.report.HealthReport.TableRow;
 import dev.pgvigil.advisor.table.AnalyzeTableCommand;
+import dev.pgvigil.advisor.sql.Catalog;
 import dev.pgvigil.advisor.table.BloatInputs;
 import dev.pgvigil.collector.read.Snapshot;
 import dev.pgvigil.collector.read.StatementsReader;
@@ -19,14 +25,17 @@ import dev.pgvigil.rules.Rule;
 import dev.pgvigil.rules.RuleThresholds;
 import dev.pgvigil.rules.Text;
 import dev.pgvigil.rules.Threshold;
+import dev.pgvigil.schema.StatementStat;
 import java.io.Console;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -51,6 +60,8 @@ import picocli.CommandLine.Option;
 public final class ReportCommand extends AdvisorCommand {
     private static final int ROWS = 10;
     private static final int DETAILED_ROWS = 50;
+    /** Statements the index advisor looks at, most total time first. */
+    private static final int ADVISED_STATEMENTS = 200;
 
     @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Judge only what happens during this interval (1s to 1h), e.g. 10s, 2m.")
@@ -110,7 +121,7 @@ public final class ReportCommand extends AdvisorCommand {
         Threshold slow = slowQueryMs == null ? mean
                 : new Threshold(mean.enabled(), slowQueryMs, Math.max(mean.critical(), slowQueryMs), mean.forIntervals(), mean.minEvidence());
         HealthReport report = new ReportBuilder(instance(), thresholds, slow, AnalyzeTableCommand.unusedIndexThreshold(thresholds, unusedIndexDays))
-                .build(first, last, bloat);
+                .build(first, last, bloat, indexAdvice(c, last));
         if (json()) {
             out.json(report);
         } else {
@@ -120,6 +131,21 @@ public final class ReportCommand extends AdvisorCommand {
             resetStatistics(c, out, last.server().database());
         }
         return Output.exitCode(report.findings());
+    }
+
+    /** The index advisor on the database's statements, to say which columns a table that needs an index needs it on. */
+    private IndexAdvice indexAdvice(Connection c, Snapshot last) throws SQLException {
+        if (last.statements() == null) {
+            return null;
+        }
+        List<StatementStat> statements = last.statements().stream()
+                .filter(s -> Objects.equals(s.getDatname(), last.server().database()) && s.getQuery() != null)
+                .sorted(Comparator.comparingDouble(StatementStat::getTotalExecTimeMs).reversed())
+                .limit(ADVISED_STATEMENTS)
+                .toList();
+        HypoPg.Availability availability = HypoPg.availability(c);
+        return new IndexAdvisor(Catalog.load(c), new Planner(c), CandidateBuilder.Settings.defaults(), progress())
+                .advise(statements, HypoPg.open(c), availability.explanation(last.server().database()));
     }
 
     private void resetStatistics(Connection c, Output out, String database) throws SQLException {
@@ -176,8 +202,9 @@ public final class ReportCommand extends AdvisorCommand {
         Connections c = r.connections();
         if (c != null) {
             out.heading("Connections: " + c.total() + " of " + c.usable() + " usable (max_connections " + c.maxConnections() + ")");
-            out.println("  " + c.byState().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-                    + "; " + c.idleInTransaction() + " idle in transaction, " + c.waitingOnLocks() + " waiting on a lock"
+            String states = c.byState().isEmpty() ? "no sessions but pgvigil's"
+                    : c.byState().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+            out.println("  " + states + "; " + c.idleInTransaction() + " idle in transaction, " + c.waitingOnLocks() + " waiting on a lock"
                     + (c.oldestTransactionSeconds() == null ? "" : "; oldest transaction " + Human.duration(Duration.ofMillis((long) (c.oldestTransactionSeconds() * 1000)))));
             out.println();
         }

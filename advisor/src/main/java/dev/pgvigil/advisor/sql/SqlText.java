@@ -70,10 +70,16 @@ public final class SqlText {
         return sql.substring(start, i).toUpperCase(Locale.ROOT);
     }
 
-    /** One line of at most {@code max} characters, whitespace collapsed, for tables and messages. */
-    public static String oneLine(String sql, int max) {
-        String s = sql.replaceAll("\\s+", " ").strip();
-        return s.length() <= max ? s : s.substring(0, Math.max(0, max - 1)) + "…";
+    private static final java.util.regex.Pattern PREPARE = java.util.regex.Pattern.compile(
+            "^\\s*PREPARE\\s+\\S+(\\s*\\([^)]*\\))?\\s+AS\\s+", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The statement inside {@code PREPARE name [(types)] AS statement}, as pg_stat_statements keeps statements
+     * that clients prepared with SQL; any other text as it is.
+     */
+    public static String withoutPrepare(String sql) {
+        java.util.regex.Matcher m = PREPARE.matcher(sql);
+        return m.find() ? sql.substring(m.end()) : sql;
     }
 
     private static boolean hasCode(String s, int from) {

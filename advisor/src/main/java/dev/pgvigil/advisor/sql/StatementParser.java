@@ -70,7 +70,7 @@ public final class StatementParser {
     public Optional<StatementShape> parse(String sql) {
         Statement statement;
         try {
-            statement = CCJSqlParserUtil.parse(sql);
+            statement = CCJSqlParserUtil.parse(SqlText.withoutPrepare(sql));
         } catch (JSQLParserException | RuntimeException e) {
             return Optional.empty();
         }

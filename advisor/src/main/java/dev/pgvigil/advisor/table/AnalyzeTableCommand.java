@@ -4,6 +4,11 @@ import dev.pgvigil.advisor.AdvisorCommand;
 import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.RuleInputs;
 import dev.pgvigil.advisor.Snapshots;
+import dev.pgvigil.advisor.indexes.CandidateBuilder;
+import dev.pgvigil.advisor.indexes.IndexAdvice;
+import dev.pgvigil.advisor.indexes.IndexAdvisor;
+import dev.pgvigil.advisor.plan.HypoPg;
+import dev.pgvigil.advisor.plan.Planner;
 import dev.pgvigil.advisor.sql.Catalog;
 import dev.pgvigil.advisor.sql.StatementParser;
 import dev.pgvigil.advisor.sql.StatementShape;
@@ -115,7 +120,10 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
                 i.getIsUnique(), i.getIsPrimary(), i.getIsValid())).toList();
         List<StatementStat> touching = statementsTouching(c, table, snapshot);
 
-        List<Finding> findings = findings(table, stat, indexes, statsSince, expected, touching);
+        IndexAdvice advice = touching.isEmpty() ? null
+                : new IndexAdvisor(Catalog.load(c), new Planner(c), CandidateBuilder.Settings.defaults(), progress())
+                        .advise(touching, HypoPg.open(c), HypoPg.availability(c).explanation(server.database()));
+        List<Finding> findings = findings(table, stat, indexes, statsSince, expected, touching, advice);
         List<TopStatement> top = touching.stream().limit(TOP_STATEMENTS)
                 .map(s -> new TopStatement(s.getQueryId(), s.getCalls(), s.getTotalExecTimeMs(), s.getMeanExecTimeMs(), s.getRows(), s.getQuery()))
                 .toList();
@@ -131,7 +139,7 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
     }
 
     private List<Finding> findings(TableName table, TableStat stat, List<IndexStat> indexes, Instant statsSince, Optional<Long> expected,
-                                   List<StatementStat> touching) {
+                                   List<StatementStat> touching, IndexAdvice advice) {
         RuleThresholds thresholds = RuleThresholds.defaults();
         Instant now = Instant.now();
         List<Finding> findings = new ArrayList<>();
@@ -148,7 +156,8 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
                 stat.getIdxScan() == null ? 0 : stat.getIdxScan(), stat.getNLiveTup());
         List<MissingIndexRule.StatementInfo> statements = touching.stream()
                 .map(s -> new MissingIndexRule.StatementInfo(s.getQueryId(), s.getQuery(), s.getCalls(), s.getTotalExecTimeMs())).toList();
-        MissingIndexRule.evaluate(instance(), scans, statements, thresholds.get(Rule.MISSING_INDEX)).ifPresent(findings::add);
+        MissingIndexRule.evaluate(instance(), scans, statements, thresholds.get(Rule.MISSING_INDEX))
+                .map(f -> advice == null ? f : advice.refine(f, qualified(table))).ifPresent(findings::add);
         return findings;
     }
 
@@ -183,7 +192,7 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
 
     private void print(Output out, Report r) {
         out.heading("Table " + r.table() + " (" + r.kind() + ") on " + r.instance());
-        TextTable sizes = new TextTable().indent("  ").left("size").right("bytes");
+        TextTable sizes = new TextTable().indent("  ").left("part").right("size");
         sizes.row("heap", Human.bytes(r.sizes().heapBytes()));
         sizes.row("indexes", Human.bytes(r.sizes().indexesBytes()));
         sizes.row("TOAST", Human.bytes(r.sizes().toastBytes()));
@@ -197,7 +206,8 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
                 : Human.bytes(b.wastedBytes()) + " (" + Human.percent(b.wastedShare()) + " of the heap) beyond the "
                 + Human.bytes(b.expectedHeapBytes()) + " the live rows need, " + b.note()));
         Activity a = r.activity();
-        out.println("  activity since " + (r.statisticsSince() == null ? "the stats reset" : r.statisticsSince()) + ": "
+        out.println("  activity since " + (r.statisticsSince() == null ? "the statistics reset"
+                : "the statistics reset " + Human.duration(Duration.between(r.statisticsSince(), Instant.now())) + " ago") + ": "
                 + Human.count(a.seqScans()) + " sequential scans (" + Human.count(a.seqRowsRead()) + " rows read), "
                 + (a.indexScans() == null ? "no index" : Human.count(a.indexScans()) + " index scans") + "; "
                 + Human.count(a.inserted()) + " inserted, " + Human.count(a.updated()) + " updated (" + Human.count(a.hotUpdated()) + " HOT), "

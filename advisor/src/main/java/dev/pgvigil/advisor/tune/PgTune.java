@@ -26,7 +26,7 @@ public final class PgTune {
         int connections = in.effectiveConnections();
         List<Recommendation> r = new ArrayList<>();
 
-        r.add(number("max_connections", connections, "connections to plan memory for (" + (in.connections() == null ? "usual for " + name(w) : "given") + ")"));
+        r.add(number("max_connections", connections, in.connections() == null ? "usual for a " + name(w) + " workload" : "connections to plan memory for"));
         long sharedBuffersKb = w == Workload.DESKTOP ? ramKb / 16 : ramKb / 4;
         r.add(memory("shared_buffers", sharedBuffersKb, w == Workload.DESKTOP ? "1/16 of RAM on a desktop" : "1/4 of RAM"));
         r.add(memory("effective_cache_size", w == Workload.DESKTOP ? ramKb / 4 : ramKb * 3 / 4,

@@ -60,6 +60,13 @@ class ReportCommandTest {
                 "unused_index public.customers_created_at_idx",
                 "duplicate_index public.orders_status_idx",
                 "slow_query queryid " + join);
+        // the rule says a table needs an index; the parsed statements say which: email, never the two-valued status
+        JsonNode customers = StreamSupport.stream(root.path("findings").spliterator(), false)
+                .filter(f -> f.path("kind").asText().equals("missing_index") && f.path("object").asText().equals("public.customers"))
+                .findFirst().orElseThrow();
+        assertThat(customers.path("recommendation").asText()).startsWith("CREATE INDEX CONCURRENTLY ON public.customers (email);")
+                .doesNotContain("(status)");
+        assertThat(root.path("findings").findValuesAsText("recommendation")).noneMatch(rec -> rec.contains("customers (status)"));
         // indexes that back constraints or are in use are never called unused
         assertThat(findings(root)).noneMatch(f -> f.startsWith("unused_index") && f.endsWith("_pkey"));
         assertThat(root.path("connections").path("maxConnections").asInt()).isEqualTo(50);

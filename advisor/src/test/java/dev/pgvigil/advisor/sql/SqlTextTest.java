@@ -28,4 +28,11 @@ class SqlTextTest {
         assertThat(SqlText.firstKeyword("(select 1)")).isEqualTo("SELECT");
         assertThat(SqlText.firstKeyword("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x")).isEqualTo("WITH");
     }
+
+    @Test
+    void statementsPreparedWithSqlAreReadInside() {
+        assertThat(SqlText.withoutPrepare("PREPARE p1 AS SELECT * FROM t WHERE a = $1")).isEqualTo("SELECT * FROM t WHERE a = $1");
+        assertThat(SqlText.withoutPrepare("prepare q (int, text) as delete from t where id = $1")).isEqualTo("delete from t where id = $1");
+        assertThat(SqlText.withoutPrepare("SELECT 'PREPARE x AS y'")).isEqualTo("SELECT 'PREPARE x AS y'");
+    }
 }
