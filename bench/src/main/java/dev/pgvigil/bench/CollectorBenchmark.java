@@ -305,7 +305,7 @@ public final class CollectorBenchmark {
                             null, null, null, null, List.of(db), null));
                 }
             }
-            CollectorConfig config = new CollectorConfig(10, null, null, null, null, null, null, null, null, null, null, targets);
+            CollectorConfig config = new CollectorConfig(10, null, null, null, null, null, null, null, null, null, null, targets, false, null);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             System.gc();

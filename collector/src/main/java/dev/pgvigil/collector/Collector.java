@@ -14,6 +14,15 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.pgvigil.common.http.HealthChecks;
+import dev.pgvigil.common.http.HttpApiServer;
+import dev.pgvigil.common.http.Router;
+import dev.pgvigil.common.http.ServiceEndpoints;
+import dev.pgvigil.common.metrics.ServiceMeters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +46,8 @@ public final class Collector implements AutoCloseable {
     private KafkaSnapshotPublisher publisher;
     private ScheduledExecutorService ticker;
     private ThreadPoolExecutor workers;
+    private ServiceMeters meters;
+    private HttpApiServer http;
 
     public Collector(CollectorConfig config, KafkaSettings kafka) {
         this.config = config;
@@ -63,7 +74,33 @@ public final class Collector implements AutoCloseable {
             ticker.scheduleAtFixedRate(() -> tick(runner), offsetMs, intervalMs, TimeUnit.MILLISECONDS);
             log.info("collecting {} every {} s", target, target.intervalSeconds(config));
         }
-        log.info("collector started: {} targets, {} threads", targets.size(), config.threads());
+        startEndpoints(targets);
+        log.info("collector started: {} targets, {} threads{}", targets.size(), config.threads(),
+                http == null ? "" : ", /health and /metrics on " + http.baseUri());
+    }
+
+    /** /health (the scheduler runs) and /metrics (per-target cycles, failures, overruns, producer metrics). */
+    private void startEndpoints(List<TargetConfig> targets) {
+        meters = new ServiceMeters("collector");
+        meters.bind(new CollectorMeters(stats, targets.stream().map(TargetConfig::id).toList()));
+        publisher.bindMetrics(meters);
+        if (!config.httpEnabled()) {
+            return;
+        }
+        HealthChecks health = new HealthChecks().register("scheduler", () -> ticker.isShutdown()
+                ? HealthChecks.Check.down("stopped")
+                : HealthChecks.Check.up(targets.size() + " targets scheduled"));
+        try {
+            http = HttpApiServer.start(config.http(), ServiceEndpoints.addTo(new Router(), health, meters.registry()),
+                    config.http().token(), meters.registry());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve /health and /metrics on " + config.http().bindAddress() + ":" + config.http().port(), e);
+        }
+    }
+
+    /** Where /health and /metrics are served, when they are. */
+    public Optional<URI> endpoint() {
+        return Optional.ofNullable(http).map(HttpApiServer::baseUri);
     }
 
     /** Kafka gets at most one interval to take a snapshot (and no less than 10 s). */
@@ -116,7 +153,11 @@ public final class Collector implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         runners.forEach(TargetRunner::close);
+        if (http != null) {
+            http.close();
+        }
         publisher.close();
+        meters.close();
         log.info("collector stopped");
     }
 

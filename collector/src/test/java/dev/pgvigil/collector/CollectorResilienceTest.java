@@ -17,6 +17,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,6 +85,7 @@ class CollectorResilienceTest {
                   intervalSeconds: 1
                   reconnectMaxBackoffSeconds: 2
                   connectTimeoutSeconds: 2
+                  http: {port: 0}
                   targets:
                     - id: healthy
                       url: "postgresql://mon:%s@127.0.0.1:%d/postgres"
@@ -118,6 +123,33 @@ class CollectorResilienceTest {
     private static SnapshotInfo await(String instance, SnapshotStatus status, Instant after) {
         return topics.await(i -> i.getRef().getInstanceId().equals(instance) && i.getStatus() == status
                 && i.getRef().getCollectedAt().isAfter(after), WAIT, status + " from " + instance + " after " + after);
+    }
+
+    @Test
+    @Order(4)
+    void healthAndMetricsTellHowEachTargetFares() throws Exception {
+        URI base = collector.endpoint().orElseThrow();
+        assertThat(base.getHost()).isEqualTo("127.0.0.1");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"scheduler\"", "UP");
+
+        String metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metricValue(metrics, "pgvigil_collector_cycles_total", "healthy")).isGreaterThanOrEqualTo(5);
+        assertThat(metricValue(metrics, "pgvigil_collector_cycle_failures_total", "flaky"))
+                .as("the outage of the first test").isGreaterThanOrEqualTo(3);
+        assertThat(metricValue(metrics, "pgvigil_collector_cycle_failures_total", "healthy")).isZero();
+        assertThat(metrics).contains("pgvigil_collector_last_cycle_seconds{", "kafka_producer_");
+        assertThat(metrics).doesNotContain(URL_SECRET, FILE_SECRET, WRONG_SECRET, DEAD_URL_SECRET);
+    }
+
+    /** The value of a Prometheus sample {@code name{...target="id"...} value}. */
+    private static double metricValue(String exposition, String name, String target) {
+        return exposition.lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains("target=\"" + target + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " for " + target + " in:\n" + exposition));
     }
 
     @Test

@@ -4,9 +4,9 @@ import dev.pgvigil.collector.TargetConnection;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.collector.config.TargetConfig;
 import dev.pgvigil.collector.config.TargetUrl;
+import dev.pgvigil.common.config.ConfigFile;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.ArgGroup;
@@ -84,8 +84,9 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException("--statement-timeout must be between 100ms and 10m");
         }
         TargetConfig config = targetConfig();
-        CollectorConfig limits = new CollectorConfig(null, (int) timeoutMs, null, null, null, null, null, null, null, null, null,
-                List.of(config));
+        // bound by name like the collector section of a config file: every other limit keeps the collector's default
+        CollectorConfig limits = ConfigFile.parse("command line", "collector: {statementTimeoutMs: " + timeoutMs + "}")
+                .section("collector", CollectorConfig.class);
         TargetConnection session = new TargetConnection(config, limits);
         try {
             return session.get(); // closing the JDBC connection ends the session; the wrapper holds nothing else

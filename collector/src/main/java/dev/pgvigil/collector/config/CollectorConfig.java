@@ -1,5 +1,6 @@
 package dev.pgvigil.collector.config;
 
+import dev.pgvigil.common.http.HttpSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,13 @@ public record CollectorConfig(
         Integer chunkMaxBytes,
         Integer maxSessions,
         Integer sessionMinAgeSeconds,
-        List<TargetConfig> targets) {
+        List<TargetConfig> targets,
+        Boolean httpEnabled,
+        HttpSettings http) {
 
     public static final int DEFAULT_INTERVAL_SECONDS = 10;
+    /** The collector's own /health and /metrics (the dashboard has 8080, the alerter 8093). */
+    public static final int DEFAULT_HTTP_PORT = 8092;
     /** Kafka's default max.request.size is 1 MiB; chunks stay far below it. */
     public static final int MAX_CHUNK_BYTES = 900_000;
 
@@ -33,6 +38,8 @@ public record CollectorConfig(
         connectTimeoutSeconds = range("connectTimeoutSeconds", connectTimeoutSeconds, 5, 1, 300);
         reconnectMaxBackoffSeconds = range("reconnectMaxBackoffSeconds", reconnectMaxBackoffSeconds, 60, 1, 3_600);
         targets = targets == null ? List.of() : List.copyOf(targets);
+        httpEnabled = httpEnabled == null || httpEnabled;
+        http = http == null ? HttpSettings.loopback(DEFAULT_HTTP_PORT) : http;
         threads = range("threads", threads, Math.max(1, Math.min(8, targets.size())), 1, 256);
         fullSnapshotEvery = range("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
         queryTextMaxLength = range("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
@@ -52,9 +59,15 @@ public record CollectorConfig(
         }
     }
 
-    /** Defaults for everything, with these targets. */
+    /** Defaults for everything, with these targets, and no HTTP endpoint (for embedding: tests, benchmarks, standalone). */
     public static CollectorConfig of(List<TargetConfig> targets) {
-        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets);
+        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets, false, null);
+    }
+
+    /** The same configuration serving /health and /metrics with these settings. */
+    public CollectorConfig withHttp(HttpSettings settings) {
+        return new CollectorConfig(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds,
+                threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, true, settings);
     }
 
     private static int range(String key, Integer value, int defaultValue, int min, int max) {

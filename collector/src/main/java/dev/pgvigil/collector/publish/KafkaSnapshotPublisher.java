@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import dev.pgvigil.common.metrics.ServiceMeters;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,6 +97,11 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
                 throw new PublishException("interrupted while publishing", e);
             }
         }
+    }
+
+    /** The producer's own metrics (record send rate, errors, latency) join the service's /metrics. */
+    public void bindMetrics(ServiceMeters meters) {
+        meters.bindKafkaProducer(producer);
     }
 
     @Override
