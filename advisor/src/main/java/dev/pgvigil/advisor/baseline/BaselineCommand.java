@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "baseline",
         mixinStandardHelpOptions = true,
         description = {
-                "Baselines of a database: its size, table sizes and rows, index count, cache hit ratio, connections and top",
-                "statements at one moment. 'create' takes one, 'compare' sets now against one, 'show' lists them.",
-                "They are kept in a JSON file (default ~/.pgvigil/baselines.json), the last 10 per instance."},
+                "Baselines of a database: its size, table sizes and rows, index count, cache hit ratio, connections "
+                        + "and top statements at one moment. 'create' takes one, 'compare' sets now against one, 'show' lists "
+                        + "them. They are kept in a JSON file (default ~/.pgvigil/baselines.json), the last 10 per instance."},
         subcommands = {BaselineCommand.Create.class, BaselineCommand.Compare.class, BaselineCommand.Show.class})
 public final class BaselineCommand implements Runnable {
     @CommandLine.Spec

@@ -38,15 +38,16 @@ import picocli.CommandLine.Option;
 @Command(name = "explain",
         mixinStandardHelpOptions = true,
         description = {
-                "Show a statement's plan as a readable tree and point at what matters: sequential scans that filter a large",
-                "table, row counts the planner misjudged, sorts and hashes that spilled to disk, and the index that would help.",
+                "Show a statement's plan as a readable tree and point at what matters: sequential scans that filter a "
+                        + "large table, row counts the planner misjudged, sorts and hashes that spilled to disk, and the index "
+                        + "that would help.",
                 "",
-                "Without --analyze nothing is executed: a statement from pg_stat_statements (with $1, $2, ...) gets its",
-                "generic plan. With --analyze the statement runs, always inside a transaction that is rolled back:",
-                "a SELECT in a read-only one; INSERT, UPDATE, DELETE and MERGE only with --allow-writes (their triggers",
-                "still fire and sequences still advance). DDL and other utility statements are refused.",
-                "For --query-id with --analyze, each $n gets a representative value from pg_stats (most common value,",
-                "histogram bound), quoted by the server."},
+                "Without --analyze nothing is executed: a statement from pg_stat_statements (with $1, $2, ...) gets "
+                        + "its generic plan. With --analyze the statement runs, always inside a transaction that is rolled "
+                        + "back: a SELECT in a read-only one; INSERT, UPDATE, DELETE and MERGE only with --allow-writes (their "
+                        + "triggers still fire and sequences still advance). DDL and other utility statements are refused. For "
+                        + "--query-id with --analyze, each $n gets a representative value from pg_stats (most common value, "
+                        + "histogram bound), quoted by the server."},
         footer = {"", "Examples:",
                 "  pgvigil explain --target postgresql://dba@db1/shop --sql \"SELECT * FROM orders WHERE customer_id = 42\"",
                 "  pgvigil explain --target postgresql://dba@db1/shop --query-id -6872451098713 --analyze",

@@ -29,12 +29,12 @@ import picocli.CommandLine.Option;
 @Command(name = "suggest-indexes",
         mixinStandardHelpOptions = true,
         description = {
-                "Suggest indexes from the workload: parses the statements in pg_stat_statements, collects the columns they",
-                "filter, join and sort on, weighs each candidate by the time its statements spend, rejects columns whose",
-                "values repeat too much to be worth an index, and skips what an existing index already serves.",
-                "With HypoPG installed in the database, every candidate is tried as a hypothetical index and kept only if it",
-                "cuts a statement's planner cost by at least half; without it the advice is marked UNVERIFIED.",
-                "The role needs SELECT on the tables (pg_stats and EXPLAIN show only what it may read)."},
+                "Suggest indexes from the workload: parses the statements in pg_stat_statements, collects the columns "
+                        + "they filter, join and sort on, weighs each candidate by the time its statements spend, rejects "
+                        + "columns whose values repeat too much to be worth an index, and skips what an existing index already "
+                        + "serves. With HypoPG installed in the database, every candidate is tried as a hypothetical index and "
+                        + "kept only if it cuts a statement's planner cost by at least half; without it the advice is marked "
+                        + "UNVERIFIED. The role needs SELECT on the tables (pg_stats and EXPLAIN show only what it may read)."},
         footer = {"", "Exit codes: 0 no index to suggest, 1 indexes suggested, 2 usage or connection error."})
 public final class SuggestIndexesCommand extends AdvisorCommand {
     @Option(names = "--top", defaultValue = "200", paramLabel = "N",

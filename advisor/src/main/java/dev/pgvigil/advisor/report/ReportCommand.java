@@ -45,13 +45,13 @@ import picocli.CommandLine.Option;
 @Command(name = "report",
         mixinStandardHelpOptions = true,
         description = {
-                "A health report of one database: slowest statements, tables (size, rows, dead rows, writes, bloat), unused,",
-                "duplicate and invalid indexes, cache hit ratio, connections by state against max_connections, long and",
-                "blocked sessions; then every finding with what to do about it. Decisions are the same rules the streaming",
-                "analyzer applies.",
+                "A health report of one database: slowest statements, tables (size, rows, dead rows, writes, bloat), "
+                        + "unused, duplicate and invalid indexes, cache hit ratio, connections by state against "
+                        + "max_connections, long and blocked sessions; then every finding with what to do about it. Decisions "
+                        + "are the same rules the streaming analyzer applies.",
                 "",
-                "Without --interval the counters are judged since their last reset (the report says how long ago that was);",
-                "with --interval two snapshots are taken that far apart and only the interval is judged."},
+                "Without --interval the counters are judged since their last reset (the report says how long ago that "
+                        + "was); with --interval two snapshots are taken that far apart and only the interval is judged."},
         footer = {"", "Examples:",
                 "  pgvigil report --target postgresql://monitor@db1/shop --password-env PGPW",
                 "  pgvigil report --target postgresql://monitor@db1/shop --interval 30s --detailed",

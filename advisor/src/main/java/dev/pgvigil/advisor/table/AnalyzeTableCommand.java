@@ -46,11 +46,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "analyze-table",
         mixinStandardHelpOptions = true,
         description = {
-                "Everything about one table: size (heap, indexes, TOAST), rows, columns and types, constraints, indexes with",
-                "their size and scans, dead rows and estimated bloat, vacuum and analyze history, and the statements from",
-                "pg_stat_statements that touch it; then findings (vacuum overdue, bloat, unused, duplicate or invalid indexes).",
-                "NAME is resolved by the server like any table name in SQL: schema.table, or along the search_path;",
-                "quote mixed case (\"Orders\" or public.\"Orders\")."},
+                "Everything about one table: size (heap, indexes, TOAST), rows, columns and types, constraints, "
+                        + "indexes with their size and scans, dead rows and estimated bloat, vacuum and analyze history, and "
+                        + "the statements from pg_stat_statements that touch it; then findings (vacuum overdue, bloat, unused, "
+                        + "duplicate or invalid indexes). NAME is resolved by the server like any table name in SQL: "
+                        + "schema.table, or along the search_path; quote mixed case (\"Orders\" or public.\"Orders\")."},
         footer = {"", "Exit codes: 0 healthy, 1 findings of warning or worse, 2 no such table, usage or connection error."})
 public final class AnalyzeTableCommand extends AdvisorCommand {
     private static final int TOP_STATEMENTS = 10;

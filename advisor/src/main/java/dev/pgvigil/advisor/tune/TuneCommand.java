@@ -28,10 +28,10 @@ import picocli.CommandLine.Option;
 @Command(name = "tune",
         mixinStandardHelpOptions = true,
         description = {
-                "Recommend configuration for the server's memory, CPUs, storage and workload (PGTune's rules) and compare",
-                "each with the current value from pg_settings. Prints a table and the ALTER SYSTEM statements to apply.",
-                "--ram and --cpus default to this machine's when the target is local (localhost/127.0.0.1), and are",
-                "required otherwise. --connections defaults to the server's max_connections."},
+                "Recommend configuration for the server's memory, CPUs, storage and workload (PGTune's rules) and "
+                        + "compare each with the current value from pg_settings. Prints a table and the ALTER SYSTEM statements "
+                        + "to apply. --ram and --cpus default to this machine's when the target is local (localhost/127.0.0.1), "
+                        + "and are required otherwise. --connections defaults to the server's max_connections."},
         footer = {"", "Example:",
                 "  pgvigil tune --target postgresql://dba@db1/shop --ram 64 --cpus 16 --storage ssd --workload oltp",
                 "", "Exit codes: 0 nothing far off, 1 a memory setting off by 4x or more, 2 usage or connection error."})
