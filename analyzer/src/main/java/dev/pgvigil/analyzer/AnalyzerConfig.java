@@ -1,5 +1,6 @@
 package dev.pgvigil.analyzer;
 
+import dev.pgvigil.common.config.Limits;
 import dev.pgvigil.rules.RulesConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,21 +51,21 @@ public record AnalyzerConfig(
         stateDir = stateDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "pgvigil-analyzer-state") : stateDir;
         rules = rules == null ? RulesConfig.defaults() : rules;
         rollupMetrics = rollupMetrics == null ? DEFAULT_ROLLUP_METRICS : List.copyOf(rollupMetrics);
-        rollup1mRetentionHours = range("rollup1mRetentionHours", rollup1mRetentionHours, 24, 1, 24 * 90);
-        rollup1hRetentionDays = range("rollup1hRetentionDays", rollup1hRetentionDays, 30, 1, 3650);
+        rollup1mRetentionHours = Limits.intOrDefault("rollup1mRetentionHours", rollup1mRetentionHours, 24, 1, 24 * 90);
+        rollup1hRetentionDays = Limits.intOrDefault("rollup1hRetentionDays", rollup1hRetentionDays, 30, 1, 3650);
         diskSizeBytes = diskSizeBytes == null ? Map.of() : Map.copyOf(diskSizeBytes);
         diskSizeBytes.forEach((id, size) -> {
             if (size == null || size <= 0) {
                 throw new IllegalArgumentException("diskSizeBytes." + id + " must be a positive number of bytes");
             }
         });
-        baselineDays = range("baselineDays", baselineDays, 7, 1, 90);
-        namedBaselinesKept = range("namedBaselinesKept", namedBaselinesKept, 10, 1, 100);
-        findingsRepeatMinutes = range("findingsRepeatMinutes", findingsRepeatMinutes, 60, 1, 7 * 24 * 60);
-        instanceDownCheckSeconds = range("instanceDownCheckSeconds", instanceDownCheckSeconds, 5, 1, 3600);
-        assumedIntervalSeconds = range("assumedIntervalSeconds", assumedIntervalSeconds, 10, 1, 86_400);
-        maxPointsPerBatch = range("maxPointsPerBatch", maxPointsPerBatch, 1000, 10, 5000);
-        stateBuckets = range("stateBuckets", stateBuckets, 16, 1, 1024);
+        baselineDays = Limits.intOrDefault("baselineDays", baselineDays, 7, 1, 90);
+        namedBaselinesKept = Limits.intOrDefault("namedBaselinesKept", namedBaselinesKept, 10, 1, 100);
+        findingsRepeatMinutes = Limits.intOrDefault("findingsRepeatMinutes", findingsRepeatMinutes, 60, 1, 7 * 24 * 60);
+        instanceDownCheckSeconds = Limits.intOrDefault("instanceDownCheckSeconds", instanceDownCheckSeconds, 5, 1, 3600);
+        assumedIntervalSeconds = Limits.intOrDefault("assumedIntervalSeconds", assumedIntervalSeconds, 10, 1, 86_400);
+        maxPointsPerBatch = Limits.intOrDefault("maxPointsPerBatch", maxPointsPerBatch, 1000, 10, 5000);
+        stateBuckets = Limits.intOrDefault("stateBuckets", stateBuckets, 16, 1, 1024);
         streams = streams == null ? Map.of() : Map.copyOf(streams);
     }
 
@@ -98,15 +99,5 @@ public record AnalyzerConfig(
             }
         }
         return false;
-    }
-
-    private static int range(String key, Integer value, int defaultValue, int min, int max) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 }

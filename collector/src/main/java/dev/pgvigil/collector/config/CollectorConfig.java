@@ -1,5 +1,6 @@
 package dev.pgvigil.collector.config;
 
+import dev.pgvigil.common.config.Limits;
 import dev.pgvigil.common.http.HttpSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -32,20 +33,20 @@ public record CollectorConfig(
     public static final int MAX_CHUNK_BYTES = 900_000;
 
     public CollectorConfig {
-        intervalSeconds = range("intervalSeconds", intervalSeconds, DEFAULT_INTERVAL_SECONDS, 1, 86_400);
-        statementTimeoutMs = range("statementTimeoutMs", statementTimeoutMs, 5_000, 100, 600_000);
-        lockTimeoutMs = range("lockTimeoutMs", lockTimeoutMs, 1_000, 10, 600_000);
-        connectTimeoutSeconds = range("connectTimeoutSeconds", connectTimeoutSeconds, 5, 1, 300);
-        reconnectMaxBackoffSeconds = range("reconnectMaxBackoffSeconds", reconnectMaxBackoffSeconds, 60, 1, 3_600);
+        intervalSeconds = Limits.intOrDefault("intervalSeconds", intervalSeconds, DEFAULT_INTERVAL_SECONDS, 1, 86_400);
+        statementTimeoutMs = Limits.intOrDefault("statementTimeoutMs", statementTimeoutMs, 5_000, 100, 600_000);
+        lockTimeoutMs = Limits.intOrDefault("lockTimeoutMs", lockTimeoutMs, 1_000, 10, 600_000);
+        connectTimeoutSeconds = Limits.intOrDefault("connectTimeoutSeconds", connectTimeoutSeconds, 5, 1, 300);
+        reconnectMaxBackoffSeconds = Limits.intOrDefault("reconnectMaxBackoffSeconds", reconnectMaxBackoffSeconds, 60, 1, 3_600);
         targets = targets == null ? List.of() : List.copyOf(targets);
         httpEnabled = httpEnabled == null || httpEnabled;
         http = http == null ? HttpSettings.loopback(DEFAULT_HTTP_PORT) : http;
-        threads = range("threads", threads, Math.max(1, Math.min(8, targets.size())), 1, 256);
-        fullSnapshotEvery = range("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
-        queryTextMaxLength = range("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
-        chunkMaxBytes = range("chunkMaxBytes", chunkMaxBytes, 256 * 1024, 16 * 1024, MAX_CHUNK_BYTES);
-        maxSessions = range("maxSessions", maxSessions, 50, 0, 10_000);
-        sessionMinAgeSeconds = range("sessionMinAgeSeconds", sessionMinAgeSeconds, 5, 0, 86_400);
+        threads = Limits.intOrDefault("threads", threads, Math.max(1, Math.min(8, targets.size())), 1, 256);
+        fullSnapshotEvery = Limits.intOrDefault("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
+        queryTextMaxLength = Limits.intOrDefault("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
+        chunkMaxBytes = Limits.intOrDefault("chunkMaxBytes", chunkMaxBytes, 256 * 1024, 16 * 1024, MAX_CHUNK_BYTES);
+        maxSessions = Limits.intOrDefault("maxSessions", maxSessions, 50, 0, 10_000);
+        sessionMinAgeSeconds = Limits.intOrDefault("sessionMinAgeSeconds", sessionMinAgeSeconds, 5, 0, 86_400);
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             TargetConfig t = targets.get(i);
@@ -68,15 +69,5 @@ public record CollectorConfig(
     public CollectorConfig withHttp(HttpSettings settings) {
         return new CollectorConfig(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds,
                 threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, true, settings);
-    }
-
-    private static int range(String key, Integer value, int defaultValue, int min, int max) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 }
