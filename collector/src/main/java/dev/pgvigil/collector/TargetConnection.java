@@ -94,6 +94,9 @@ public final class TargetConnection implements AutoCloseable {
             props.setProperty("password", password);
         }
         props.setProperty("ApplicationName", ActivityReader.APPLICATION_NAME);
+        // with a known minimum version the driver sends application_name in the startup packet; otherwise it
+        // sends an untagged "SET application_name" that would show up in pg_stat_statements as the target's own
+        props.setProperty("assumeMinServerVersion", "10");
         props.setProperty("connectTimeout", String.valueOf(config.connectTimeoutSeconds()));
         props.setProperty("loginTimeout", String.valueOf(config.connectTimeoutSeconds()));
         // a query stuck in the network must not hold the cycle forever; the server's own timeout comes first

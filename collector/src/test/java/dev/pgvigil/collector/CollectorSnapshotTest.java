@@ -163,6 +163,8 @@ class CollectorSnapshotTest {
         assertThat(known.getDatname()).isEqualTo("app");
         assertThat(known.getMeanExecTimeMs()).isCloseTo(known.getTotalExecTimeMs() / 25, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(statements).noneMatch(s -> s.getQuery() != null && s.getQuery().startsWith("/* pgvigil */"));
+        assertThat(statements).as("the driver's session set-up of pgvigil's own connection")
+                .noneMatch(s -> s.getQuery() != null && s.getQuery().contains("application_name = 'pgvigil'"));
 
         TableStat orders = topics.chunks(Topics.STATS_TABLES, id, Serdes.tables()::deserialize, c -> c.getRef().getSnapshotId())
                 .stream().flatMap(c -> c.getTables().stream()).filter(t -> t.getTableName().equals("orders")).findFirst().orElseThrow();
