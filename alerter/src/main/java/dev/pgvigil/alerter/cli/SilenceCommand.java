@@ -5,6 +5,7 @@ import dev.pgvigil.alerter.model.LabelMatcher;
 import dev.pgvigil.alerter.model.Silence;
 import dev.pgvigil.alerter.model.SilenceView;
 import dev.pgvigil.alerter.state.SilenceStore;
+import dev.pgvigil.common.cli.KafkaOptions;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.JsonOutput;

@@ -3,11 +3,10 @@ package dev.pgvigil.analyzer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvigil.common.ExitCodes;
-import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.cli.KafkaOptions;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.schema.kafka.AvroJson;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +20,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,16 +58,8 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop when no record came for this long (default: follow until stopped).")
     Integer timeoutSeconds;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Cluster cluster;
-
-    static final class Cluster {
-        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka to read from.")
-        String bootstrapServers;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Read the 'kafka' section of this configuration file.")
-        Path config;
-    }
+    @Mixin
+    KafkaOptions cluster;
 
     @Override
     public Integer call() {
@@ -79,8 +70,7 @@ public final class TailCommand implements Callable<Integer> {
             err.println("pgvigil tail: unknown topic '" + topic + "'; known: " + String.join(", ", TopicPayloads.known()));
             return ExitCodes.USAGE_OR_CONNECTION;
         }
-        KafkaSettings kafka = cluster.config != null
-                ? ConfigFile.load(cluster.config).section("kafka", KafkaSettings.class) : KafkaSettings.of(cluster.bootstrapServers);
+        KafkaSettings kafka = cluster.settings();
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the analyzer writes in transactions

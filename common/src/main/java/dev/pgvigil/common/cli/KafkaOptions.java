@@ -1,4 +1,4 @@
-package dev.pgvigil.alerter.cli;
+package dev.pgvigil.common.cli;
 
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Where Kafka is: the {@code kafka} section of a configuration file, or a bootstrap address. */
-final class KafkaOptions {
+/**
+ * Where Kafka is, for commands that talk to it directly: the {@code kafka} section of a configuration
+ * file, or a bootstrap address. Use as {@code @Mixin KafkaOptions kafka;}.
+ */
+public final class KafkaOptions {
     static final class Source {
-        @Option(names = "--config", paramLabel = "FILE", description = "pgvigil configuration file (its kafka section is used)")
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "pgvigil configuration file (its kafka section is used)")
         Path config;
 
         @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka to talk to, instead of --config")
@@ -19,7 +22,8 @@ final class KafkaOptions {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    KafkaSettings settings() {
+    /** The Kafka settings named on the command line; a config file without bootstrapServers is an error. */
+    public KafkaSettings settings() {
         if (source.bootstrapServers != null) {
             return KafkaSettings.of(source.bootstrapServers);
         }
