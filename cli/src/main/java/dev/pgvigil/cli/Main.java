@@ -53,6 +53,7 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::handleError)
+                .setUsageHelpAutoWidth(true)
                 .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));
         return cli.execute(args);
     }

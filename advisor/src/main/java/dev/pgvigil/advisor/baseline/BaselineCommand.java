@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvigil baseline create|compare|show}: remember how a database looked, and see what changed since. */
 @Command(name = "baseline",
+        header = "Create, compare and show baselines of a database.",
         mixinStandardHelpOptions = true,
         description = {
                 "Baselines of a database: its size, table sizes and rows, index count, cache hit ratio, connections "

@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvigil explain}: one statement's plan, what is wrong with it, and the index that would help. */
 @Command(name = "explain",
+        header = "Show a statement's plan as a readable tree and point at what matters.",
         mixinStandardHelpOptions = true,
         description = {
                 "Show a statement's plan as a readable tree and point at what matters: sequential scans that filter a "
@@ -49,9 +50,11 @@ import picocli.CommandLine.Option;
                         + "--query-id with --analyze, each $n gets a representative value from pg_stats (most common value, "
                         + "histogram bound), quoted by the server."},
         footer = {"", "Examples:",
-                "  pgvigil explain --target postgresql://dba@db1/shop --sql \"SELECT * FROM orders WHERE customer_id = 42\"",
+                "pgvigil explain --target postgresql://dba@db1/shop --sql \"SELECT * FROM orders WHERE customer_id = "
+                        + "42\"",
                 "  pgvigil explain --target postgresql://dba@db1/shop --query-id -6872451098713 --analyze",
-                "", "Exit codes: 0 no problem found, 1 problems or a missing index found, 2 usage or connection error."})
+                "", "Exit codes: 0 no problem found, 1 problems or a missing index found, 2 usage or connection "
+                        + "error."})
 public final class ExplainCommand extends AdvisorCommand {
     private static final Set<String> EXPLAINABLE = Set.of("SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "MERGE");
     private static final Set<String> WRITES = Set.of("INSERT", "UPDATE", "DELETE", "MERGE");

@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvigil suggest-indexes}: which indexes the workload in pg_stat_statements asks for. */
 @Command(name = "suggest-indexes",
+        header = "Suggest indexes from the workload, verified with HypoPG when it is installed.",
         mixinStandardHelpOptions = true,
         description = {
                 "Suggest indexes from the workload: parses the statements in pg_stat_statements, collects the columns "

@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvigil report}: the health of one database now, and what to do about it. */
 @Command(name = "report",
+        header = "A health report of one database, with recommendations.",
         mixinStandardHelpOptions = true,
         description = {
                 "A health report of one database: slowest statements, tables (size, rows, dead rows, writes, bloat), "

@@ -44,6 +44,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pgvigil analyze-table NAME}: everything about one table a DBA looks at, and what to do about it. */
 @Command(name = "analyze-table",
+        header = "Everything about one table: size, rows, columns, indexes, bloat, vacuum history, statements.",
         mixinStandardHelpOptions = true,
         description = {
                 "Everything about one table: size (heap, indexes, TOAST), rows, columns and types, constraints, "

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvigil tune}: PGTune-style settings for the server's hardware and workload, against what is set now. */
 @Command(name = "tune",
+        header = "Recommend server settings (PGTune's rules) against the current ones.",
         mixinStandardHelpOptions = true,
         description = {
                 "Recommend configuration for the server's memory, CPUs, storage and workload (PGTune's rules) and "
@@ -34,7 +35,8 @@ import picocli.CommandLine.Option;
                         + "and are required otherwise. --connections defaults to the server's max_connections."},
         footer = {"", "Example:",
                 "  pgvigil tune --target postgresql://dba@db1/shop --ram 64 --cpus 16 --storage ssd --workload oltp",
-                "", "Exit codes: 0 nothing far off, 1 a memory setting off by 4x or more, 2 usage or connection error."})
+                "", "Exit codes: 0 nothing far off, 1 a memory setting off by 4x or more, 2 usage or connection "
+                        + "error."})
 public final class TuneCommand extends AdvisorCommand {
     /** Settings PostgreSQL reads only at start: changing them needs a restart. */
     static final Set<String> NEED_RESTART = Set.of("shared_buffers", "huge_pages", "max_connections", "max_worker_processes",

@@ -15,12 +15,15 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvigil alerter --config FILE}: runs the alerter until stopped (Ctrl-C, SIGTERM). */
 @Command(name = "alerter",
+        header = "Run the alerter: turn violations into alerts and deliver notifications.",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the alerter until Ctrl-C: turn violations into alerts and send notifications (log, webhook, Slack, e-mail).",
+                "Run the alerter until Ctrl-C: turn violations into alerts and send notifications (log, webhook, "
+                        + "Slack, e-mail).",
                 "",
                 "Reads the kafka and alerter sections of the configuration file and creates missing pgvigil topics. "
-                        + "Serves the alerts and silences API on 127.0.0.1:8093 unless configured otherwise. See docs/alerter.md."},
+                        + "Serves the alerts and silences API on 127.0.0.1:8093 unless configured otherwise. See "
+                        + "docs/alerter.md."},
         footer = {"", "Example: pgvigil alerter --config /etc/pgvigil/pgvigil.yaml",
                 "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable."})
 public final class AlerterCommand implements Callable<Integer> {

@@ -34,9 +34,12 @@ import picocli.CommandLine.Spec;
  * they work whether or not an alerter runs, and every alerter picks them up within a second.
  */
 @Command(name = "silence",
+        header = "Create, list and expire silences.",
         mixinStandardHelpOptions = true,
-        description = {"Create, list and expire silences: matched alerts send no notification until the silence ends; "
-                + "one that still fires then is sent then. Silences are kept in Kafka (pgvigil.silences), so every alerter sees them."},
+        description = {
+                "Create, list and expire silences: matched alerts send no notification until the silence ends; one "
+                        + "that still fires then is sent then. Silences are kept in Kafka (pgvigil.silences), so every alerter "
+                        + "sees them."},
         subcommands = {SilenceCommand.Add.class, SilenceCommand.ListSilences.class, SilenceCommand.Expire.class})
 public final class SilenceCommand implements Runnable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

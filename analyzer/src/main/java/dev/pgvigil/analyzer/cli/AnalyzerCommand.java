@@ -12,12 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pgvigil analyzer --config FILE}: the analyzer service alone, against any Kafka cluster. */
-@Command(name = "analyzer", mixinStandardHelpOptions = true,
+@Command(name = "analyzer",
+        header = "Run the analyzer: metrics, trends, baselines, violations, findings, and the dashboard.", mixinStandardHelpOptions = true,
         description = {
-                "Run the analyzer: per-interval metrics, rollups, baselines, violations and findings from the collector's snapshots.",
-                "Reads the 'kafka', 'analyzer' and 'http' sections of the configuration file; runs until stopped (Ctrl-C, SIGTERM).",
-                "Serves the dashboard, its API, /health and /metrics on the 'http' address (default http://127.0.0.1:8080/).",
-                "Run more copies with the same applicationId to share the work."},
+                "Run the analyzer: per-interval metrics, rollups, baselines, violations and findings from the "
+                        + "collector's snapshots. Reads the 'kafka', 'analyzer' and 'http' sections of the configuration file; "
+                        + "runs until stopped (Ctrl-C, SIGTERM). Serves the dashboard, its API, /health and /metrics on the "
+                        + "'http' address (default http://127.0.0.1:8080/). Run more copies with the same applicationId to "
+                        + "share the work."},
         footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration, unreachable Kafka, or a failure that stopped it."})
 public final class AnalyzerCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "pgvigil YAML configuration file.")

@@ -31,13 +31,16 @@ import picocli.CommandLine.Spec;
  * {@code pgvigil tail TOPIC}: any pgvigil topic as JSON lines on stdout, one record per line, for people
  * and scripts. Reads without a consumer group, so it never moves anyone's offsets.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Print the records of a pgvigil topic as JSON lines (timestamps in ISO-8601), following new ones.",
-                "Topics: pgvigil.snapshots, pgvigil.stats.*, pgvigil.metrics, pgvigil.rollups.1m|1h, pgvigil.violations,",
-                "pgvigil.findings, pgvigil.baselines, pgvigil.alerts, the dead letter topics, ..."},
+@Command(name = "tail",
+        header = "Print a pgvigil topic as JSON lines.", mixinStandardHelpOptions = true,
+        description = {
+                "Print the records of a pgvigil topic as JSON lines (timestamps in ISO-8601), following new ones. "
+                        + "Topics: pgvigil.snapshots, pgvigil.stats.*, pgvigil.metrics, pgvigil.rollups.1m|1h, "
+                        + "pgvigil.violations, pgvigil.findings, pgvigil.baselines, pgvigil.alerts, the dead letter topics, ..."},
         footer = {"", "Examples:",
                 "  pgvigil tail pgvigil.violations --config pgvigil.yaml",
-                "  pgvigil tail pgvigil.findings --from-beginning --max 20 --instance shop-primary --bootstrap-servers localhost:9092",
+                "pgvigil tail pgvigil.findings --from-beginning --max 20 --instance shop-primary --bootstrap-servers "
+                        + "localhost:9092",
                 "", "Exit codes: 0 done, 2 unknown topic, bad configuration or unreachable Kafka."})
 public final class TailCommand implements Callable<Integer> {
     @Spec

@@ -13,12 +13,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code pgvigil standalone}: the whole pipeline in one process, on an embedded broker. */
 @Command(name = "standalone",
+        header = "Run everything in one process on an embedded Kafka broker (a built-in demo without --config).",
         mixinStandardHelpOptions = true,
         description = {
-                "Run everything in one process: an embedded Kafka broker, the collector, the analyzer and the alerter.",
-                "Without --config (or with a config that has no collector targets) it watches a built-in demo:",
-                "a throwaway PostgreSQL cluster with a small shop database, real problems and a running workload.",
-                "Stop it with Ctrl-C: every part stops, and the demo cluster is removed."},
+                "Run everything in one process: an embedded Kafka broker, the collector, the analyzer and the "
+                        + "alerter. Without --config (or with a config that has no collector targets) it watches a built-in "
+                        + "demo: a throwaway PostgreSQL cluster with a small shop database, real problems and a running "
+                        + "workload. Stop it with Ctrl-C: every part stops, and the demo cluster is removed."},
         footer = {"", "Examples:",
                 "  pgvigil standalone                                  # the demo",
                 "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",

@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code pgvigil collector}: the collector service alone, until Ctrl-C. */
 @Command(name = "collector",
+        header = "Run the collector: read every target on its interval and publish snapshots to Kafka.",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the collector alone: read every target in the config's 'collector' section on its interval",
-                "and publish snapshots to the Kafka cluster of its 'kafka' section, until Ctrl-C.",
-                "Creates missing pgvigil topics at start."},
+                "Run the collector alone: read every target in the config's 'collector' section on its interval and "
+                        + "publish snapshots to the Kafka cluster of its 'kafka' section, until Ctrl-C. Creates missing pgvigil "
+                        + "topics at start."},
         footer = {"", "Example: pgvigil collector --config /etc/pgvigil/pgvigil.yaml",
                 "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable at start."})
 public final class CollectorCommand implements Callable<Integer> {

@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code pgvigil snapshot}: one snapshot, printed instead of published. */
 @Command(name = "snapshot",
+        header = "Take one snapshot of a database and print what the collector would publish.",
         mixinStandardHelpOptions = true,
         description = {
-                "Take one snapshot of a PostgreSQL database and print what the collector would publish:",
-                "server, databases, top statements, tables, indexes, activity and settings.",
-                "Reads as the collector does: read-only, with timeouts, as a role with pg_monitor."},
+                "Take one snapshot of a PostgreSQL database and print what the collector would publish: server, "
+                        + "databases, top statements, tables, indexes, activity and settings. Reads as the collector does: "
+                        + "read-only, with timeouts, as a role with pg_monitor."},
         footer = {"", "Examples:",
                 "  PGPW=secret pgvigil snapshot --target postgresql://monitor@db1:5432/app --password-env PGPW",
-                "  pgvigil snapshot --target jdbc:postgresql://db1/app --user monitor --password-file ~/.pgvigil-pw --json",
+                "pgvigil snapshot --target jdbc:postgresql://db1/app --user monitor --password-file ~/.pgvigil-pw "
+                        + "--json",
                 "", "Exit codes: 0 snapshot taken (OK or PARTIAL), 2 bad arguments or cannot connect."})
 public final class SnapshotCommand implements Callable<Integer> {
     @Spec
