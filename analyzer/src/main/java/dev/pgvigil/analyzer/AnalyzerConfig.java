@@ -23,6 +23,8 @@ import java.util.Map;
  * @param assumedIntervalSeconds the collection interval assumed until two snapshots show the real one
  * @param maxPointsPerBatch the most metric points in one pgvigil.metrics record
  * @param stateBuckets how many state records the entities of one kind of one instance are spread over
+ * @param entityMetrics publish per-statement, per-table and per-index points on pgvigil.metrics (default true);
+ *                      false keeps only instance and database points, for fleets where that volume does not pay
  * @param streams Kafka Streams properties passed through as they are (num.stream.threads, ...)
  */
 public record AnalyzerConfig(
@@ -40,6 +42,7 @@ public record AnalyzerConfig(
         Integer assumedIntervalSeconds,
         Integer maxPointsPerBatch,
         Integer stateBuckets,
+        Boolean entityMetrics,
         Map<String, String> streams) {
 
     /** Instance and database metrics, and what the dashboard charts of statements and tables (top statements over a range). */
@@ -66,29 +69,40 @@ public record AnalyzerConfig(
         assumedIntervalSeconds = Limits.intOrDefault("assumedIntervalSeconds", assumedIntervalSeconds, 10, 1, 86_400);
         maxPointsPerBatch = Limits.intOrDefault("maxPointsPerBatch", maxPointsPerBatch, 1000, 10, 5000);
         stateBuckets = Limits.intOrDefault("stateBuckets", stateBuckets, 16, 1, 1024);
+        entityMetrics = entityMetrics == null || entityMetrics;
         streams = streams == null ? Map.of() : Map.copyOf(streams);
     }
 
+    /** Without {@code entityMetrics} (on): the shape before it existed. */
+    public AnalyzerConfig(String applicationId, Path stateDir, RulesConfig rules, List<String> rollupMetrics, Integer rollup1mRetentionHours,
+                          Integer rollup1hRetentionDays, Map<String, Long> diskSizeBytes, Integer baselineDays, Integer namedBaselinesKept,
+                          Integer findingsRepeatMinutes, Integer instanceDownCheckSeconds, Integer assumedIntervalSeconds,
+                          Integer maxPointsPerBatch, Integer stateBuckets, Map<String, String> streams) {
+        this(applicationId, stateDir, rules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays, diskSizeBytes, baselineDays,
+                namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds, maxPointsPerBatch, stateBuckets,
+                null, streams);
+    }
+
     public static AnalyzerConfig defaults() {
-        return new AnalyzerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AnalyzerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public AnalyzerConfig withRules(RulesConfig newRules) {
         return new AnalyzerConfig(applicationId, stateDir, newRules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays,
                 diskSizeBytes, baselineDays, namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds,
-                maxPointsPerBatch, stateBuckets, streams);
+                maxPointsPerBatch, stateBuckets, entityMetrics, streams);
     }
 
     public AnalyzerConfig withStateDir(Path dir) {
         return new AnalyzerConfig(applicationId, dir, rules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays,
                 diskSizeBytes, baselineDays, namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds,
-                maxPointsPerBatch, stateBuckets, streams);
+                maxPointsPerBatch, stateBuckets, entityMetrics, streams);
     }
 
     public AnalyzerConfig withApplicationId(String id) {
         return new AnalyzerConfig(id, stateDir, rules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays,
                 diskSizeBytes, baselineDays, namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds,
-                maxPointsPerBatch, stateBuckets, streams);
+                maxPointsPerBatch, stateBuckets, entityMetrics, streams);
     }
 
     /** True when {@code metric} is rolled up: listed, or under a listed prefix ending in {@code *}. */

@@ -25,6 +25,7 @@ class AnalyzerConfigTest {
         assertThat(c.rollsUp("database.tps")).isTrue();
         assertThat(c.rollsUp("statement.p95_time_ms")).isFalse();
         assertThat(c.stateBuckets()).isEqualTo(16);
+        assertThat(c.entityMetrics()).isTrue();
     }
 
     @Test
@@ -42,6 +43,7 @@ class AnalyzerConfigTest {
                         unused_index: { enabled: false }
                   rollupMetrics: [instance.*, statement.p95_time_ms]
                   diskSizeBytes: { billing: 536870912000 }
+                  entityMetrics: false
                   streams: { num.stream.threads: "2" }
                 """);
         assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/pgvigil/analyzer"));
@@ -51,6 +53,7 @@ class AnalyzerConfigTest {
         assertThat(c.rollsUp("statement.p95_time_ms")).isTrue();
         assertThat(c.rollsUp("database.tps")).isFalse();
         assertThat(c.diskSizeBytes()).containsEntry("billing", 536_870_912_000L);
+        assertThat(c.entityMetrics()).isFalse();
         Properties p = Analyzer.streamsProperties(KafkaSettings.of("localhost:9092"), c);
         assertThat(p).containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("application.id", "analyzer-eu")
                 .containsEntry("num.stream.threads", "2").containsEntry("bootstrap.servers", "localhost:9092");

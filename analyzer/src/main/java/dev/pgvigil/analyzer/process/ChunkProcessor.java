@@ -130,6 +130,6 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
     protected MetricBatcher batcher(String instanceId, String snapshotId, KindCursor cursor) {
         long end = cursor.collectedAtMs;
         long start = cursor.hasInterval() ? cursor.previousCollectedAtMs : end;
-        return outputs.batcher(instanceId, snapshotId, start, end, config.maxPointsPerBatch());
+        return outputs.batcher(instanceId, snapshotId, start, end, config.maxPointsPerBatch(), config.entityMetrics());
     }
 }

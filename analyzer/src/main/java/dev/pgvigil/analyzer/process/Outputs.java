@@ -48,8 +48,9 @@ public final class Outputs {
     }
 
     /** A batcher of the points of one interval of one instance, flushed through {@link #metrics}. */
-    public MetricBatcher batcher(String instanceId, String snapshotId, long intervalStartMs, long intervalEndMs, int maxPoints) {
-        return new MetricBatcher(instanceId, snapshotId, intervalStartMs, intervalEndMs, maxPoints, this);
+    public MetricBatcher batcher(String instanceId, String snapshotId, long intervalStartMs, long intervalEndMs, int maxPoints,
+                                 boolean entityMetrics) {
+        return new MetricBatcher(instanceId, snapshotId, intervalStartMs, intervalEndMs, maxPoints, entityMetrics, this);
     }
 
     /**

@@ -90,7 +90,6 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
                 bucket.entities.put(key, e);
             }
             Map<String, String> labels = Map.of("database", now.datname(), "schema", now.schema(), "table", now.table());
-            metrics.add("table.live_rows", labels, now.liveRows());
             metrics.add("table.dead_rows", labels, now.deadRows());
             long rows = now.liveRows() + now.deadRows();
             if (rows > 0) {
@@ -105,10 +104,8 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
                 metrics.add("table.seq_scans_per_s", labels, CounterDelta.rate(now.seqScan() - was.seqScan(), seconds));
                 metrics.add("table.seq_rows_read_per_s", labels, CounterDelta.rate(now.seqTupRead() - was.seqTupRead(), seconds));
                 metrics.add("table.idx_scans_per_s", labels, CounterDelta.rate(now.idxScan() - was.idxScan(), seconds));
-                metrics.add("table.rows_inserted_per_s", labels, CounterDelta.rate(now.nTupIns() - was.nTupIns(), seconds));
-                metrics.add("table.rows_updated_per_s", labels, CounterDelta.rate(now.nTupUpd() - was.nTupUpd(), seconds));
-                metrics.add("table.rows_deleted_per_s", labels, CounterDelta.rate(now.nTupDel() - was.nTupDel(), seconds));
-                metrics.add("table.heap_blocks_read_per_s", labels, CounterDelta.rate(now.heapBlksRead() - was.heapBlksRead(), seconds));
+                long written = (now.nTupIns() - was.nTupIns()) + (now.nTupUpd() - was.nTupUpd()) + (now.nTupDel() - was.nTupDel());
+                metrics.add("table.rows_written_per_s", labels, CounterDelta.rate(written, seconds));
             }
 
             Subject dead = deadRows(instanceId, now);

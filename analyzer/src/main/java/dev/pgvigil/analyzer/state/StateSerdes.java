@@ -34,7 +34,7 @@ public final class StateSerdes {
             if (value == null) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
             try (DataOutputStream data = new DataOutputStream(bytes)) {
                 data.writeByte(VERSION);
                 codec.write(data, value);

@@ -1,0 +1,262 @@
+package dev.pgvigil.bench.analyzer;
+
+import dev.pgvigil.analyzer.Analyzer;
+import dev.pgvigil.analyzer.AnalyzerConfig;
+import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.schema.Violation;
+import dev.pgvigil.schema.kafka.AvroSerde;
+import dev.pgvigil.schema.kafka.Serdes;
+import dev.pgvigil.schema.kafka.TopicSetup;
+import dev.pgvigil.schema.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The analyzer against the limit of this machine, in one run on one in-process KRaft broker:
+ *
+ * <ol>
+ *   <li>a synthetic fleet ({@code --instances} x {@code --entities} statements, tables and indexes, every
+ *       entity moving every snapshot) writes {@code --snapshots} snapshots per instance as a backlog;</li>
+ *   <li>baseline: a plain KafkaConsumer reads the same six topics and only deserializes each record;</li>
+ *   <li>the analyzer topology (exactly-once, RocksDB state, every output) processes the same backlog;</li>
+ * </ol>
+ * both after a warm-up pass of their own, reported as records/s and the ratio analyzer / plain. Then,
+ * with the analyzer caught up, {@code --rounds} rounds of live snapshots measure the latency from a
+ * snapshot's collectedAt to its violation on pgvigil.violations (p50, p99).
+ */
+public final class AnalyzerBenchmark {
+    private static final List<String> INPUTS = List.of(Topics.SNAPSHOTS, Topics.STATS_DATABASE, Topics.STATS_STATEMENTS,
+            Topics.STATS_TABLES, Topics.STATS_INDEXES, Topics.STATS_ACTIVITY);
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        int instances = option(a, "--instances", 100);
+        int entities = option(a, "--entities", 200);
+        int snapshots = option(a, "--snapshots", 10);
+        int rounds = option(a, "--rounds", 6);
+        int intervalSeconds = option(a, "--interval-seconds", 10);
+        int partitions = option(a, "--partitions", 2);
+        commitMs = option(a, "--commit-ms", 0);
+        entityMetrics = !a.contains("--no-entity-metrics");
+        SyntheticFleet fleet = new SyntheticFleet(instances, entities);
+        System.out.printf(Locale.ROOT, "fleet: %d instances x %d statements, tables and indexes; %d snapshots each; %d partitions;"
+                + " entity metrics %s%n", instances, entities, snapshots, partitions, entityMetrics ? "on" : "off");
+
+        Path work = Files.createTempDirectory("pgvigil-analyzer-bench-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            try (Admin admin = kafka.admin()) {
+                TopicSetup.ensureAll(admin, partitions, (short) 1);
+            }
+            long records;
+            Instant base = Instant.now().minusSeconds(10L * (snapshots + 1));
+            long produceStart = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+                records = 0;
+                for (int k = 0; k < snapshots; k++) {
+                    for (int i = 0; i < instances; i++) {
+                        for (ProducerRecord<String, byte[]> r : fleet.snapshot(i, k, base.plusSeconds(10L * k).plusMillis(i))) {
+                            producer.send(r);
+                            records++;
+                        }
+                    }
+                }
+                producer.flush();
+            }
+            long entityCount = (long) instances * snapshots * (3 * entities + 3 + 1);
+            System.out.printf(Locale.ROOT, "backlog: %,d records (%,d entities) produced in %.1f s%n", records, entityCount,
+                    (System.nanoTime() - produceStart) / 1e9);
+
+            plainConsumer(kafka, records); // warm-up
+            double plain = plainConsumer(kafka, records);
+            System.out.printf(Locale.ROOT, "plain consumer (deserialize only): %,.0f records/s (%,.0f entities/s)%n", plain,
+                    plain * entityCount / records);
+
+            analyzerPass(kafka, work, records, "warmup").analyzer().close(); // warm-up: same work, its own application id and state
+            Pass measured = analyzerPass(kafka, work, records, "measured");
+            System.out.printf(Locale.ROOT, "analyzer: %,.0f records/s (%,.0f entities/s)%n", measured.recordsPerSecond,
+                    measured.recordsPerSecond * entityCount / records);
+            System.out.printf(Locale.ROOT, "ratio analyzer / plain consumer: %.2f (goal >= 0.50)%n", measured.recordsPerSecond / plain);
+
+            try (Analyzer analyzer = measured.analyzer) {
+                latency(kafka, fleet, snapshots, rounds, intervalSeconds);
+            }
+        }
+    }
+
+    /** Kafka Streams commit.interval.ms for the analyzer; 0 keeps pgvigil's default. */
+    private static int commitMs;
+    /** Whether the analyzer publishes per-statement, per-table and per-index points (analyzer.entityMetrics). */
+    private static boolean entityMetrics;
+
+    private static int option(List<String> a, String name, int dflt) {
+        int i = a.indexOf(name);
+        return i >= 0 ? Integer.parseInt(a.get(i + 1)) : dflt;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "compression.type", "lz4", "linger.ms", "10",
+                "batch.size", String.valueOf(512 * 1024), "max.request.size", String.valueOf(4 << 20)),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Reads every input record from the beginning and deserializes it; records per second. */
+    private static double plainConsumer(EmbeddedKafka kafka, long expected) {
+        Map<String, AvroSerde<?>> serdes = Map.of(Topics.SNAPSHOTS, Serdes.snapshotInfo(), Topics.STATS_DATABASE, Serdes.databaseStats(),
+                Topics.STATS_STATEMENTS, Serdes.statements(), Topics.STATS_TABLES, Serdes.tables(), Topics.STATS_INDEXES, Serdes.indexes(),
+                Topics.STATS_ACTIVITY, Serdes.activity());
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("enable.auto.commit", "false");
+        p.put("max.partition.fetch.bytes", String.valueOf(8 << 20));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = partitions(consumer);
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long start = System.nanoTime();
+            long read = 0;
+            while (read < expected) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (serdes.get(r.topic()).deserialize(r.topic(), r.value()) != null) {
+                        read++;
+                    }
+                }
+            }
+            return read / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : INPUTS) {
+            consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+        }
+        return parts;
+    }
+
+    private record Pass(Analyzer analyzer, double recordsPerSecond) {}
+
+    /** Runs a fresh analyzer over the whole backlog; time from RUNNING until it has processed every input record. */
+    private static Pass analyzerPass(EmbeddedKafka kafka, Path work, long records, String name) throws Exception {
+        String appId = "bench-analyzer-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        ConfigFile file = ConfigFile.parse("bench.yaml", """
+                kafka: { bootstrapServers: "%s" }
+                analyzer:
+                  applicationId: %s
+                  stateDir: %s
+                  entityMetrics: %s
+                  streams: { %s }
+                """.formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
+                commitMs > 0 ? "commit.interval.ms: \"" + commitMs + "\"" : ""));
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            ends = c.endOffsets(partitions(c));
+        }
+        Analyzer analyzer = Analyzer.start(file.section("kafka", KafkaSettings.class), file.section("analyzer", AnalyzerConfig.class));
+        if (!analyzer.awaitRunning(Duration.ofSeconds(120))) {
+            throw new IllegalStateException("analyzer did not start");
+        }
+        // done when the stream threads have processed every input record (their process-total metric),
+        // so the commit interval does not blur the end
+        long start = System.nanoTime();
+        while (processed(analyzer) < records) {
+            if (analyzer.failure().isPresent()) {
+                throw new IllegalStateException("analyzer failed", analyzer.failure().get());
+            }
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "analyzer pass '%s': %,d records in %.1f s%n", name, records, seconds);
+        return new Pass(analyzer, records / seconds);
+    }
+
+    private static long processed(Analyzer analyzer) {
+        return analyzer.streams().metrics().values().stream()
+                .filter(m -> m.metricName().group().equals("stream-thread-metrics") && m.metricName().name().equals("process-total"))
+                .mapToLong(m -> ((Number) m.metricValue()).longValue()).sum();
+    }
+
+    /** Live snapshots, every instance once per interval: latency from collectedAt to its violation. */
+    private static void latency(EmbeddedKafka kafka, SyntheticFleet fleet, int firstSnapshot, int rounds, int intervalSeconds) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        List<Long> latenciesMs = Collections.synchronizedList(new ArrayList<>());
+        try (KafkaConsumer<String, Violation> consumer = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.violation());
+             KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.VIOLATIONS).stream()
+                    .map(i -> new TopicPartition(Topics.VIOLATIONS, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            consumer.poll(Duration.ZERO);
+            Instant phaseStart = Instant.now();
+            long intervalNanos = intervalSeconds * 1_000_000_000L;
+            long next = System.nanoTime();
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < fleet.instances(); i++) {
+                    for (ProducerRecord<String, byte[]> r : fleet.snapshot(i, firstSnapshot + round, Instant.now())) {
+                        producer.send(r);
+                    }
+                    producer.flush();
+                    drain(consumer, phaseStart, latenciesMs);
+                    next += intervalNanos / fleet.instances(); // spread over the interval, as the collector does
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (latenciesMs.size() < (long) rounds * fleet.instances() && System.nanoTime() < deadline) {
+                drain(consumer, phaseStart, latenciesMs);
+            }
+        }
+        List<Long> sorted = new ArrayList<>(latenciesMs);
+        Collections.sort(sorted);
+        if (sorted.isEmpty()) {
+            System.out.println("latency: no violations arrived");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "latency collectedAt -> violation on the topic (%d samples, %d instances every %d s): p50 %d ms, p99 %d ms, max %d ms%n",
+                sorted.size(), fleet.instances(), intervalSeconds, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+    }
+
+    private static void drain(KafkaConsumer<String, Violation> consumer, Instant phaseStart, List<Long> latenciesMs) {
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<String, Violation> r : consumer.poll(Duration.ZERO)) {
+            Violation v = r.value();
+            if (v.getRule().equals("dead_rows") && !v.getObservedAt().isBefore(phaseStart)) {
+                latenciesMs.add(now - v.getObservedAt().toEpochMilli());
+            }
+        }
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+}
