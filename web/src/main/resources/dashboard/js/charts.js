@@ -62,8 +62,13 @@ export class Chart {
     return { width: Math.max(200, this.body.clientWidth), height: 220 };
   }
 
-  /** Draws seriesList ({label, points, dash?, color?}); an empty list or no points shows the empty text. */
-  update(seriesList, note = '') {
+  /**
+   * Draws seriesList ({label, points, dash?, color?}); an empty list or no points shows the empty text.
+   * timeRange [fromSeconds, toSeconds] fixes the time axis to the range asked for, so a minute of data
+   * does not stretch over years; points beyond it (a projection) widen it.
+   */
+  update(seriesList, note = '', timeRange = null) {
+    this.timeRange = timeRange;
     const total = seriesList.reduce((n, s) => n + s.points.length, 0);
     state.charts[this.options.name] = { series: seriesList.length, points: total };
     const noteElement = this.card.querySelector('.chart-note');
@@ -104,7 +109,9 @@ export class Chart {
       cursor: { points: { size: 6 } },
       legend: { live: true },
       scales: {
-        x: { time: true },
+        x: { time: true, range: (u, min, max) => (this.timeRange
+          ? [Math.min(this.timeRange[0], min ?? this.timeRange[0]), Math.max(this.timeRange[1], max ?? this.timeRange[1])]
+          : [min, max]) },
         y: this.options.clamp ? { range: (u, min, max) => clampedRange(min, max, this.options.clamp) } : {},
       },
       hooks: {

@@ -108,7 +108,7 @@ async function loadCharts() {
       series = series.concat(projection.extra);
       note = projection.note;
     }
-    charts.get(c.name).update(series, note);
+    charts.get(c.name).update(series, note, [Date.parse(from) / 1000, Date.parse(to) / 1000]);
   });
 }
 

@@ -18,6 +18,8 @@ import dev.pgvigil.schema.kafka.TopicSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +71,13 @@ public final class Standalone implements AutoCloseable {
         AlerterConfig alerterConfig = config.section("alerter", AlerterConfig.class);
         AnalyzerConfig analyzerConfig = config.section("analyzer", AnalyzerConfig.class);
         KafkaSettings fileKafka = config.section("kafka", KafkaSettings.class);
+        HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
+        // a busy port should stop us now, not after a broker and a database have started
+        requireFree("127.0.0.1", options.kafkaPort(), "the embedded broker", "--kafka-port");
+        requireFree(http.bindAddress(), http.port(), "the dashboard", "--http-port");
+        if (alerterConfig.httpEnabled()) {
+            requireFree(alerterConfig.http().bindAddress(), alerterConfig.http().port(), "the alerter's API", "alerter.http.port");
+        }
 
         kafka = step("Kafka broker (embedded, KRaft)", () -> options.dataDir() == null
                 ? EmbeddedKafka.start(temporaryFolder("pgvigil-standalone-kafka-"), options.kafkaPort(), Map.of(), true)
@@ -100,7 +109,6 @@ public final class Standalone implements AutoCloseable {
         if (options.dataDir() == null) {
             running.push(() -> Folders.deleteQuietly(stateDir));
         }
-        HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
         analyzer = step("analyzer (Kafka Streams) and dashboard", () -> {
             try {
                 return AnalyzerService.start(kafkaSettings, analyzerConfig.withStateDir(stateDir), http);
@@ -143,6 +151,18 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
+    private static void requireFree(String host, int port, String what, String setting) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(host + ":" + port + " for " + what + " is in use (" + e.getMessage()
+                    + "); choose another with " + setting + " (0 picks a free port)");
+        }
+    }
+
     private static Path temporaryFolder(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
@@ -169,13 +189,12 @@ public final class Standalone implements AutoCloseable {
         T start();
     }
 
+    /** Announces a part, starts it, and says how long it took; whole lines, so service logs never split one. */
     private <T> T step(String what, Starter<T> starter) {
-        progress.print("Starting " + what + " ... ");
-        progress.flush();
+        say("Starting " + what + " ...");
         long began = System.nanoTime();
         T started = starter.start();
-        progress.println("ok (" + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms)");
-        progress.flush();
+        say("  ready in " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
         return started;
     }
 

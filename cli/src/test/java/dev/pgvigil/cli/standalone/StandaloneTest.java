@@ -88,6 +88,19 @@ class StandaloneTest {
         throw new AssertionError("instance " + id + " not in /api/fleet within " + timeout + "; last answer: " + last);
     }
 
+    @Test
+    void aBusyDashboardPortStopsItBeforeAnythingStarts() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Standalone.start(
+                            new Standalone.Options(null, null, 0, DemoDatabase.Scale.SMALL, busy.getLocalPort()), new PrintWriter(progress, true)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("127.0.0.1:" + busy.getLocalPort())
+                    .hasMessageContaining("--http-port");
+        }
+        assertThat(progress.toString()).doesNotContain("Starting");
+    }
+
     private static SnapshotInfo firstOkSnapshot(String bootstrap, Duration timeout) {
         var serde = Serdes.snapshotInfo();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
