@@ -5,7 +5,11 @@ import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.baseline.BaselineComparison.MetricChange;
 import dev.pgvigil.advisor.baseline.BaselineComparison.StatementChange;
 import dev.pgvigil.advisor.baseline.BaselineComparison.TableChange;
+import dev.pgvigil.advisor.connect.DurationConverter;
 import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.common.config.ConfigException;
+import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.rules.Finding;
@@ -22,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,7 +37,8 @@ import picocli.CommandLine.Option;
         description = {
                 "Baselines of a database: its size, table sizes and rows, index count, cache hit ratio, connections "
                         + "and top statements at one moment. 'create' takes one, 'compare' sets now against one, 'show' lists "
-                        + "them. They are kept in a JSON file (default ~/.pgvigil/baselines.json), the last 10 per instance."},
+                        + "them. They are kept in a JSON file (default ~/.pgvigil/baselines.json), the last 10 per instance, or with "
+                        + "--config/--bootstrap-servers on the compacted pgvigil.baselines topic, where the analyzer keeps its own."},
         subcommands = {BaselineCommand.Create.class, BaselineCommand.Compare.class, BaselineCommand.Show.class})
 public final class BaselineCommand implements Runnable {
     @CommandLine.Spec
@@ -51,8 +57,61 @@ public final class BaselineCommand implements Runnable {
         @Option(names = "--file", paramLabel = "FILE", description = "The baselines file (default: ~/.pgvigil/baselines.json).")
         Path file;
 
+        /** Optional here, unlike {@code KafkaOptions}: without either option the baselines stay in the file. */
+        static final class KafkaSource {
+            @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "pgvigil configuration file: keep the baselines on "
+                    + "the pgvigil.baselines topic of its kafka section, instead of the file.")
+            Path config;
+
+            @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Keep the baselines on the pgvigil.baselines "
+                    + "topic of this Kafka, instead of the file.")
+            String bootstrapServers;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        KafkaSource kafka;
+
+        @Option(names = "--instance-id", paramLabel = "ID", description = "The instance's key for the baselines (default: host:port/database); "
+                + "use the collector's instance id to share baselines with the analyzer.")
+        String instanceId;
+
+        @Option(names = "--kafka-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "How long to wait for Kafka before giving up (default: ${DEFAULT-VALUE}).")
+        Duration kafkaTimeout;
+
+        @Override
+        protected void checkOptions() {
+            if (kafka != null && file != null) {
+                throw new UsageException("--file and --config/--bootstrap-servers exclude each other");
+            }
+            if (instanceId != null && instanceId.isBlank()) {
+                throw new UsageException("--instance-id must not be empty");
+            }
+        }
+
+        @Override
+        protected String instance() {
+            return instanceId != null ? instanceId : super.instance();
+        }
+
         BaselineStore store() {
-            return new BaselineStore(file != null ? file : BaselineStore.defaultFile());
+            if (kafka == null) {
+                return new BaselineFile(file != null ? file : BaselineFile.defaultFile());
+            }
+            KafkaSettings settings;
+            if (kafka.bootstrapServers != null) {
+                settings = KafkaSettings.of(kafka.bootstrapServers);
+            } else {
+                try {
+                    settings = ConfigFile.load(kafka.config).section("kafka", KafkaSettings.class);
+                } catch (ConfigException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                if (settings.bootstrapServers() == null || settings.bootstrapServers().isBlank()) {
+                    throw new UsageException(kafka.config + ": kafka.bootstrapServers is not set");
+                }
+            }
+            return new BaselineTopic(settings, kafkaTimeout);
         }
     }
 
@@ -74,12 +133,12 @@ public final class BaselineCommand implements Runnable {
             try {
                 store.add(instance(), b);
             } catch (IOException e) {
-                throw new UsageException("cannot write " + store.file() + ": " + e.getMessage());
+                throw new UsageException(e.getMessage());
             }
             if (json()) {
                 out.json(b);
             } else {
-                out.println("Baseline '" + n + "' of " + instance() + " stored in " + store.file());
+                out.println("Baseline '" + n + "' of " + instance() + " stored in " + store.where());
                 out.print(metricsTable(b).render());
             }
             return ExitCodes.OK;
@@ -101,8 +160,8 @@ public final class BaselineCommand implements Runnable {
             Baseline before;
             try {
                 before = store.find(instance(), name).orElseThrow(() -> new UsageException(name == null
-                        ? "no baseline of " + instance() + " in " + store.file() + ": run 'pgvigil baseline create' first"
-                        : "no baseline '" + name + "' of " + instance() + " in " + store.file()));
+                        ? "no baseline of " + instance() + " in " + store.where() + ": run 'pgvigil baseline create' first"
+                        : "no baseline '" + name + "' of " + instance() + " in " + store.where()));
             } catch (IOException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -182,9 +241,10 @@ public final class BaselineCommand implements Runnable {
 
         @Override
         protected int run(Connection ignored, Output out) {
+            BaselineStore store = store();
             List<Baseline> history;
             try {
-                history = store().history(instance());
+                history = store.history(instance());
             } catch (IOException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -193,10 +253,10 @@ public final class BaselineCommand implements Runnable {
                 return ExitCodes.OK;
             }
             if (history.isEmpty()) {
-                out.println("No baselines of " + instance() + " in " + store().file() + ".");
+                out.println("No baselines of " + instance() + " in " + store.where() + ".");
                 return ExitCodes.OK;
             }
-            out.heading("Baselines of " + instance() + " (" + store().file() + ")");
+            out.heading("Baselines of " + instance() + " (" + store.where() + ")");
             TextTable t = new TextTable().left("name").left("taken").right("database").right("tables").right("indexes").right("cache hit")
                     .right("connections");
             for (Baseline b : history) {

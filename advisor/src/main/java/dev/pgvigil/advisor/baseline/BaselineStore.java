@@ -1,54 +1,25 @@
 package dev.pgvigil.advisor.baseline;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pgvigil.advisor.AdvisorJson;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
-/**
- * Baselines in a JSON file ({@code ~/.pgvigil/baselines.json} by default): per instance, the last
- * {@value #KEPT} baselines, oldest first. A name used again replaces the older baseline of that name.
- * The file is written to a temporary file first and moved into place, so a crash never leaves half a file.
- */
-public final class BaselineStore {
-    public static final int KEPT = 10;
+/** Where baselines are kept: per instance, the last {@value #KEPT}, oldest first. */
+public interface BaselineStore {
+    int KEPT = 10;
 
-    private final Path file;
-    private final ObjectMapper mapper;
+    /** The baselines of {@code instance}, oldest first; empty when there are none. */
+    List<Baseline> history(String instance) throws IOException;
 
-    public BaselineStore(Path file) {
-        this.file = file;
-        this.mapper = AdvisorJson.create().mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
+    /** Adds {@code baseline}, replacing one of the same name and dropping the oldest beyond {@value #KEPT}. */
+    void add(String instance, Baseline baseline) throws IOException;
 
-    public static Path defaultFile() {
-        return Path.of(System.getProperty("user.home"), ".pgvigil", "baselines.json");
-    }
-
-    public Path file() {
-        return file;
-    }
-
-    /** The file's content: instance → baselines, oldest first. */
-    public record Contents(int version, Map<String, List<Baseline>> instances) {}
-
-    public List<Baseline> history(String instance) throws IOException {
-        return read().instances().getOrDefault(instance, List.of());
-    }
+    /** Where the baselines are, for messages: a file path or a topic. */
+    String where();
 
     /** The newest baseline of the instance, or the one called {@code name}. */
-    public Optional<Baseline> find(String instance, String name) throws IOException {
+    default Optional<Baseline> find(String instance, String name) throws IOException {
         List<Baseline> history = history(instance);
         if (name == null) {
             return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
@@ -56,46 +27,14 @@ public final class BaselineStore {
         return history.stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
-    /** Adds {@code baseline}, replacing one of the same name and dropping the oldest beyond {@value #KEPT}. */
-    public void add(String instance, Baseline baseline) throws IOException {
-        Contents contents = read();
-        Map<String, List<Baseline>> instances = new TreeMap<>(contents.instances());
-        List<Baseline> history = new ArrayList<>(instances.getOrDefault(instance, List.of()));
-        history.removeIf(b -> b.name().equals(baseline.name()));
-        history.add(baseline);
-        while (history.size() > KEPT) {
-            history.remove(0);
+    /** {@code history} with {@code baseline} appended: one of the same name replaced, the oldest beyond {@value #KEPT} dropped. */
+    static List<Baseline> appended(List<Baseline> history, Baseline baseline) {
+        List<Baseline> result = new ArrayList<>(history);
+        result.removeIf(b -> b.name().equals(baseline.name()));
+        result.add(baseline);
+        while (result.size() > KEPT) {
+            result.remove(0);
         }
-        instances.put(instance, history);
-        write(new Contents(1, instances));
-    }
-
-    private Contents read() throws IOException {
-        if (!Files.exists(file)) {
-            return new Contents(1, Map.of());
-        }
-        try {
-            Map<String, List<Baseline>> instances = mapper.convertValue(mapper.readTree(file.toFile()).path("instances"),
-                    new TypeReference<Map<String, List<Baseline>>>() {});
-            return new Contents(1, instances == null ? Map.of() : instances);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException(file + " is not a pgvigil baselines file: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-    }
-
-    private void write(Contents contents) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".baselines", ".tmp");
-        try {
-            mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), contents);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return result;
     }
 }

@@ -68,7 +68,7 @@ class BaselineComparisonTest {
 
     @Test
     void theStoreKeepsTheLastTenPerInstanceAndReplacesByName(@TempDir Path dir) throws IOException {
-        BaselineStore store = new BaselineStore(dir.resolve("sub/baselines.json"));
+        BaselineFile store = new BaselineFile(dir.resolve("sub/baselines.json"));
         assertThat(store.find("a", null)).isEmpty();
         for (int i = 0; i < 12; i++) {
             store.add("a", baseline("b" + i, T0.plusSeconds(i), i, 1, 0, 1, 1));
@@ -81,10 +81,10 @@ class BaselineComparisonTest {
         assertThat(store.find("a", "b5").orElseThrow().metrics().get(Baseline.DATABASE_SIZE_BYTES)).isEqualTo(99.0);
         assertThat(store.find("a", null).orElseThrow().name()).isEqualTo("b5");
         assertThat(store.history("b")).hasSize(1);
-        assertThat(new BaselineStore(store.file()).find("a", "b9")).isPresent(); // read back from the file
+        assertThat(new BaselineFile(store.file()).find("a", "b9")).isPresent(); // read back from the file
 
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{ not json");
-        assertThatThrownBy(() -> new BaselineStore(broken).history("a")).isInstanceOf(IOException.class).hasMessageContaining("not a pgvigil baselines file");
+        assertThatThrownBy(() -> new BaselineFile(broken).history("a")).isInstanceOf(IOException.class).hasMessageContaining("not a pgvigil baselines file");
     }
 }
