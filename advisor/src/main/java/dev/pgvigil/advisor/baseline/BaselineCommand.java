@@ -116,7 +116,7 @@ public final class BaselineCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Take a baseline now and store it.",
-            footer = {"", "Exit codes: 0 stored, 2 usage, file or connection error."})
+            footer = {"", "Exit codes: 0 stored, 2 usage, file, Kafka or connection error."})
     public static final class Create extends Sub {
         @Option(names = "--name", paramLabel = "NAME", description = "Its name (default: baseline-<UTC time>); an existing one is replaced.")
         String name;
@@ -146,7 +146,7 @@ public final class BaselineCommand implements Runnable {
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true, description = "Compare now with a baseline (default: the newest).",
-            footer = {"", "Exit codes: 0 no regression, 1 a statement's mean time regressed, 2 no baseline, usage or connection error."})
+            footer = {"", "Exit codes: 0 no regression, 1 a statement's mean time regressed, 2 no baseline, usage, file, Kafka or connection error."})
     public static final class Compare extends Sub {
         @Option(names = "--name", paramLabel = "NAME", description = "The baseline to compare with (default: the newest).")
         String name;
@@ -232,7 +232,7 @@ public final class BaselineCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "List the stored baselines of the instance, oldest first.",
-            footer = {"", "Exit codes: 0 listed, 2 usage or file error."})
+            footer = {"", "Exit codes: 0 listed, 2 usage, file or Kafka error."})
     public static final class Show extends Sub {
         @Override
         protected boolean needsDatabase() {
