@@ -79,6 +79,14 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
     /** The kind's work on one chunk. */
     protected abstract void chunk(V value, KindCursor cursor, InstanceState instance, Instant at);
 
+    /**
+     * Which counter series a sample belongs to: a new one after the instance restarts (its epoch) or the
+     * database's statistics are reset, so a delta is never taken across either.
+     */
+    protected static long seriesId(InstanceState instance, long statsResetMs) {
+        return instance.epoch * 1_000_003L + statsResetMs;
+    }
+
     /** The kind's work once every chunk of the snapshot has arrived. */
     protected void complete(String instanceId, KindCursor cursor, InstanceState instance, Instant at) {}
 

@@ -65,7 +65,7 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
             if (e != null && e.seenAtMs >= atMs) {
                 continue; // already has this (or a newer) sample: a replayed chunk
             }
-            long series = instance.epoch * 1_000_003L + now.statsResetMs();
+            long series = seriesId(instance, now.statsResetMs());
             boolean sameSeries = e != null && e.series == series && !CounterDelta.wentBackwards(e.sample.counters(), now.counters());
             if (e == null) {
                 e = new Entity<>(atMs, series, now);

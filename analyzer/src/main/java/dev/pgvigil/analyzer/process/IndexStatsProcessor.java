@@ -65,7 +65,7 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
             if (e != null && e.seenAtMs >= atMs) {
                 continue;
             }
-            long series = instance.epoch * 1_000_003L + resets.getOrDefault(now.datname(), -1L);
+            long series = seriesId(instance, resets.getOrDefault(now.datname(), -1L));
             Map<String, String> labels = Map.of("database", now.datname(), "schema", now.schema(), "table", now.table(), "index", now.index());
             metrics.add("index.size_bytes", labels, now.sizeBytes());
             if (e == null) {

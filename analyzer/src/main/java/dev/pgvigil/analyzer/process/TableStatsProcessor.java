@@ -82,7 +82,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
             if (e != null && e.seenAtMs >= atMs) {
                 continue;
             }
-            long series = instance.epoch * 1_000_003L + resets.getOrDefault(now.datname(), -1L);
+            long series = seriesId(instance, resets.getOrDefault(now.datname(), -1L));
             boolean sameSeries = e != null && e.series == series && !CounterDelta.wentBackwards(e.sample.counters(), now.counters());
             TableSample was = e == null ? null : e.sample;
             if (e == null) {
