@@ -9,6 +9,8 @@ import java.util.Map;
 
 /**
  * pg_stat_user_indexes with pg_statio_user_indexes, size, definition and flags, for the connected database.
+ * The block counters are pg_statio_user_indexes' own expressions, not a join with that view (which would
+ * walk the catalogue a second time).
  *
  * <p>pg_get_indexdef and pg_get_expr lock the index's table, and pg_relation_size the index, so an index
  * whose table or itself is under an AccessExclusiveLock (held or awaited, e.g. by ALTER TABLE) is read
@@ -25,7 +27,9 @@ public final class IndexesReader {
                     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
             SELECT current_database() AS datname, s.indexrelid, s.relid, s.schemaname, s.relname, s.indexrelname,
-                   s.idx_scan, s.idx_tup_read, s.idx_tup_fetch, io.idx_blks_read, io.idx_blks_hit,
+                   s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
+                   pg_stat_get_blocks_fetched(s.indexrelid) - pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_read,
+                   pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_hit,
                    CASE WHEN lk.locked THEN ic.relpages::bigint * current_setting('block_size')::bigint
                         ELSE coalesce(pg_relation_size(s.indexrelid), 0) END AS size_bytes,
                    CASE WHEN NOT lk.locked THEN pg_get_indexdef(s.indexrelid) END AS definition,
@@ -40,7 +44,6 @@ public final class IndexesReader {
                    EXISTS (SELECT 1 FROM pg_constraint con
                            WHERE con.conindid = s.indexrelid AND con.conrelid = s.relid AND con.contype IN ('p', 'u', 'x')) AS backs_constraint
             FROM pg_stat_user_indexes s
-            JOIN pg_statio_user_indexes io ON io.indexrelid = s.indexrelid
             JOIN pg_index i ON i.indexrelid = s.indexrelid
             JOIN pg_class ic ON ic.oid = s.indexrelid
             JOIN pg_am am ON am.oid = ic.relam

@@ -15,11 +15,29 @@ public final class QueryText {
     private QueryText() {}
 
     public static String scrub(String query) {
-        if (query == null || query.isEmpty()) {
+        if (query == null || !mayHoldPassword(query)) {
             return query;
         }
         String out = PASSWORD_LITERAL.matcher(query).replaceAll("$1'***'");
         out = CONNINFO_PASSWORD.matcher(out).replaceAll("$1***");
         return URL_PASSWORD.matcher(out).replaceAll("$1***$2");
+    }
+
+    /**
+     * Every pattern above needs "password" or "://" in the text; checking for those first spares the
+     * regular expressions on nearly every statement of a snapshot.
+     */
+    private static boolean mayHoldPassword(String query) {
+        return query.contains("://") || containsIgnoreCase(query, "password");
+    }
+
+    private static boolean containsIgnoreCase(String text, String lowerCaseWord) {
+        int last = text.length() - lowerCaseWord.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, lowerCaseWord, 0, lowerCaseWord.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -26,14 +26,24 @@ final class Rows {
     }
 
     static <T> List<T> list(Connection c, String sql, Binder binder, Mapper<T> mapper) throws SQLException {
+        List<T> out = new ArrayList<>();
+        forEach(c, sql, binder, rs -> out.add(mapper.map(rs)));
+        return out;
+    }
+
+    @FunctionalInterface
+    interface RowConsumer {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    /** For readers that fold rows rather than map each to one value. */
+    static void forEach(Connection c, String sql, Binder binder, RowConsumer consumer) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(mapper.map(rs));
+                    consumer.accept(rs);
                 }
-                return out;
             }
         }
     }

@@ -11,6 +11,10 @@ import java.util.stream.Collectors;
 /**
  * pg_stat_user_tables with pg_statio_user_tables and sizes, for the connected database.
  *
+ * <p>The block counters are pg_statio_user_tables' own expressions (the same pg_stat_get_blocks_*
+ * functions on the table, its indexes and its toast table) rather than a join with that view, which
+ * would walk pg_class, pg_index and pg_namespace a second time.
+ *
  * <p>The size functions take a brief AccessShareLock per relation, which waits behind DDL holding (or
  * queued for) an AccessExclusiveLock; one such table would make the whole query hit lock_timeout. So a
  * table locked that way right now gets its sizes from pg_class.relpages (as of its last vacuum/analyze)
@@ -26,7 +30,11 @@ public final class TablesReader {
                    s.n_mod_since_analyze, %2$s AS n_ins_since_vacuum,
                    s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
                    s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
-                   io.heap_blks_read, io.heap_blks_hit, io.idx_blks_read, io.idx_blks_hit, io.toast_blks_read, io.toast_blks_hit,
+                   pg_stat_get_blocks_fetched(s.relid) - pg_stat_get_blocks_hit(s.relid) AS heap_blks_read,
+                   pg_stat_get_blocks_hit(s.relid) AS heap_blks_hit,
+                   ib.idx_blks_read, ib.idx_blks_hit,
+                   pg_stat_get_blocks_fetched(nullif(c.reltoastrelid, 0)) - pg_stat_get_blocks_hit(nullif(c.reltoastrelid, 0)) AS toast_blks_read,
+                   pg_stat_get_blocks_hit(nullif(c.reltoastrelid, 0)) AS toast_blks_hit,
                    CASE WHEN l.relation IS NULL THEN coalesce(pg_relation_size(s.relid), 0)
                         ELSE c.relpages::bigint * current_setting('block_size')::bigint END AS heap_size,
                    %3$s AS indexes_size,
@@ -35,8 +43,10 @@ public final class TablesReader {
                         ELSE (SELECT t.relpages::bigint * current_setting('block_size')::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) END AS toast_size,
                    c.reloptions
             FROM pg_stat_user_tables s
-            JOIN pg_statio_user_tables io ON io.relid = s.relid
             JOIN pg_class c ON c.oid = s.relid
+            CROSS JOIN LATERAL (SELECT sum(pg_stat_get_blocks_fetched(i.indexrelid) - pg_stat_get_blocks_hit(i.indexrelid))::bigint AS idx_blks_read,
+                                       sum(pg_stat_get_blocks_hit(i.indexrelid))::bigint AS idx_blks_hit
+                                FROM pg_index i WHERE i.indrelid = s.relid) ib
             LEFT JOIN (SELECT DISTINCT relation FROM locked) l ON l.relation = s.relid""";
 
     /**

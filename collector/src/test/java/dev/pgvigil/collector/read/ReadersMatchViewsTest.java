@@ -1,0 +1,167 @@
+package dev.pgvigil.collector.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgvigil.embedded.LocalPostgres;
+import dev.pgvigil.schema.IndexStat;
+import dev.pgvigil.schema.StatementStat;
+import dev.pgvigil.schema.TableStat;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The readers compute some columns themselves rather than asking the views for them (cheaper on the
+ * server); these tests hold each such column to what the view, or the GROUP BY it replaced, says.
+ */
+class ReadersMatchViewsTest {
+    /** The statements query before it left the summing to the reader, run as the reference. */
+    private static final String GROUPED_STATEMENTS = """
+            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, min(left(s.query, 2000)) AS query, sum(s.calls) AS calls,
+                   sum(s.total_exec_time) AS total_time, min(s.min_exec_time) AS min_time, max(s.max_exec_time) AS max_time,
+                   sum(s.calls * (s.stddev_exec_time * s.stddev_exec_time + s.mean_exec_time * s.mean_exec_time)) AS sum_sq,
+                   sum(s.rows) AS rows, sum(s.shared_blks_hit) AS shared_blks_hit, sum(s.shared_blks_read) AS shared_blks_read,
+                   sum(s.shared_blks_dirtied) AS shared_blks_dirtied, sum(s.shared_blks_written) AS shared_blks_written,
+                   sum(s.temp_blks_read) AS temp_blks_read, sum(s.temp_blks_written) AS temp_blks_written,
+                   sum(s.blk_read_time) AS blk_read_time, sum(s.blk_write_time) AS blk_write_time, sum(s.wal_bytes) AS wal_bytes,
+                   count(*) AS entries
+            FROM pg_stat_statements s
+            WHERE s.queryid IS NOT NULL AND s.query NOT LIKE '/* pgvigil */%'
+            GROUP BY s.queryid, s.userid, s.dbid""";
+
+    static LocalPostgres pg;
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+        pg.execute("postgres",
+                "CREATE EXTENSION pg_stat_statements",
+                "CREATE TABLE big (id int PRIMARY KEY, body text)",
+                "CREATE INDEX big_body ON big (left(body, 10))",
+                // long bodies go to the toast table, uncompressed
+                "ALTER TABLE big ALTER body SET STORAGE EXTERNAL",
+                "INSERT INTO big SELECT i, repeat(md5(i::text), 200) FROM generate_series(1, 300) i",
+                "CREATE TABLE bare (x int)",
+                "INSERT INTO bare VALUES (1)",
+                // the same statement nested, spelt differently: a second pg_stat_statements entry with its own text
+                "CREATE FUNCTION nested() RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE n bigint; BEGIN "
+                        + "select count(*) into n from big where id > 5; RETURN n; END $$");
+        pg.execute("postgres",
+                "SELECT count(*) FROM big WHERE id > 5",
+                "SELECT count(*) FROM big WHERE id > 7",
+                "SELECT nested()",
+                "SELECT nested()",
+                "SELECT length(body) FROM big WHERE id = 3",
+                "SELECT count(*) FROM bare",
+                "UPDATE big SET body = body || 'x' WHERE id < 50",
+                "SELECT pg_stat_force_next_flush()");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void statementsSummedByTheReaderEqualTheServersGroupBy() throws SQLException {
+        try (Connection c = pg.connect("postgres")) {
+            Map<List<Long>, Map<String, Object>> expected = new HashMap<>();
+            boolean sawTwoEntries = false;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(GROUPED_STATEMENTS)) {
+                while (rs.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 4; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    expected.put(List.of(rs.getLong("queryid"), rs.getLong("userid"), rs.getLong("dbid")), row);
+                    sawTwoEntries |= rs.getLong("entries") > 1;
+                }
+            }
+            assertThat(sawTwoEntries).as("a statement run both at top level and nested").isTrue();
+
+            StatementsView view = StatementsReader.find(c).orElseThrow();
+            List<StatementStat> read = StatementsReader.read(c, view, 2000, d -> true);
+            assertThat(read).hasSize(expected.size());
+            for (StatementStat s : read) {
+                Map<String, Object> e = expected.get(List.of(s.getQueryId(), s.getUserId(), s.getDbId()));
+                assertThat(e).as("statement %s", s.getQuery()).isNotNull();
+                long calls = ((Number) e.get("calls")).longValue();
+                double total = (Double) e.get("total_time");
+                double mean = total / calls;
+                assertThat(s.getQuery()).isEqualTo(e.get("query"));
+                assertThat(s.getCalls()).isEqualTo(calls);
+                assertThat(s.getTotalExecTimeMs()).isEqualTo(total);
+                assertThat(s.getMeanExecTimeMs()).isEqualTo(mean);
+                assertThat(s.getMinExecTimeMs()).isEqualTo(e.get("min_time"));
+                assertThat(s.getMaxExecTimeMs()).isEqualTo(e.get("max_time"));
+                assertThat(s.getStddevExecTimeMs()).isEqualTo(Math.sqrt(Math.max(0.0, (Double) e.get("sum_sq") / calls - mean * mean)));
+                assertThat(s.getRows()).isEqualTo(((Number) e.get("rows")).longValue());
+                assertThat(s.getSharedBlksHit()).isEqualTo(((Number) e.get("shared_blks_hit")).longValue());
+                assertThat(s.getSharedBlksRead()).isEqualTo(((Number) e.get("shared_blks_read")).longValue());
+                assertThat(s.getSharedBlksDirtied()).isEqualTo(((Number) e.get("shared_blks_dirtied")).longValue());
+                assertThat(s.getSharedBlksWritten()).isEqualTo(((Number) e.get("shared_blks_written")).longValue());
+                assertThat(s.getTempBlksRead()).isEqualTo(((Number) e.get("temp_blks_read")).longValue());
+                assertThat(s.getTempBlksWritten()).isEqualTo(((Number) e.get("temp_blks_written")).longValue());
+                assertThat(s.getBlkReadTimeMs()).isEqualTo(e.get("blk_read_time"));
+                assertThat(s.getBlkWriteTimeMs()).isEqualTo(e.get("blk_write_time"));
+                assertThat(s.getWalBytes()).isEqualTo(((Number) e.get("wal_bytes")).longValue());
+            }
+        }
+    }
+
+    @Test
+    void tableAndIndexBlockCountersEqualTheStatioViews() throws SQLException {
+        try (Connection c = pg.connect("postgres")) {
+            List<IndexStat> indexes = IndexesReader.read(c, Map.of());
+            List<TableStat> tables = TablesReader.read(c, ServerInfoReader.read(c).versionNum(), indexes);
+            assertThat(tables).extracting(TableStat::getTableName).containsExactlyInAnyOrder("big", "bare");
+            for (TableStat t : tables) {
+                try (var ps = c.prepareStatement("SELECT * FROM pg_statio_user_tables WHERE relid = ?")) {
+                    ps.setLong(1, t.getRelid());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(t.getHeapBlksRead()).isEqualTo(rs.getLong("heap_blks_read"));
+                        assertThat(t.getHeapBlksHit()).isEqualTo(rs.getLong("heap_blks_hit"));
+                        assertThat(t.getIdxBlksRead()).isEqualTo(nullableLong(rs, "idx_blks_read"));
+                        assertThat(t.getIdxBlksHit()).isEqualTo(nullableLong(rs, "idx_blks_hit"));
+                        assertThat(t.getToastBlksRead()).isEqualTo(nullableLong(rs, "toast_blks_read"));
+                        assertThat(t.getToastBlksHit()).isEqualTo(nullableLong(rs, "toast_blks_hit"));
+                    }
+                }
+            }
+            TableStat big = tables.stream().filter(t -> t.getTableName().equals("big")).findFirst().orElseThrow();
+            assertThat(big.getHeapBlksHit()).isPositive();
+            assertThat(big.getIdxBlksHit()).isPositive();
+            assertThat(big.getToastBlksHit()).isPositive();
+            TableStat bare = tables.stream().filter(t -> t.getTableName().equals("bare")).findFirst().orElseThrow();
+            assertThat(bare.getIdxBlksRead()).as("no index: null, as the view says").isNull();
+            assertThat(bare.getToastBlksRead()).as("no toast table").isNull();
+
+            assertThat(indexes).hasSize(2);
+            for (IndexStat i : indexes) {
+                try (var ps = c.prepareStatement("SELECT * FROM pg_statio_user_indexes WHERE indexrelid = ?")) {
+                    ps.setLong(1, i.getIndexRelid());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(i.getIdxBlksRead()).isEqualTo(rs.getLong("idx_blks_read"));
+                        assertThat(i.getIdxBlksHit()).isEqualTo(rs.getLong("idx_blks_hit")).isPositive();
+                    }
+                }
+            }
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column)).map(v -> ((Number) v).longValue()).orElse(null);
+    }
+}
