@@ -18,7 +18,7 @@ import dev.pgvigil.analyzer.state.IndexSample;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
 import dev.pgvigil.analyzer.state.ObjectCacheStore;
-import dev.pgvigil.analyzer.state.RollupAggregate;
+import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.StateSerdes;
 import dev.pgvigil.analyzer.state.StatementSample;
 import dev.pgvigil.analyzer.state.TableSample;
@@ -103,11 +103,17 @@ public final class AnalyzerTopology {
     public static final String ALERTS_STORE = "pgvigil-alerts";
     public static final String ALERTS_SOURCE = "alerts-source";
     public static final String ALERTS_UPDATER = "alerts-updater";
-    public static final String ROLLUPS_1M_STORE = "pgvigil-rollups-1m";
-    public static final String ROLLUPS_1H_STORE = "pgvigil-rollups-1h";
+    /** Closed windows: (instance, metric) → the rollups of all its series in one window (0.1 kept one record per series). */
+    public static final String ROLLUPS_1M_STORE = "pgvigil-rollup-blocks-1m";
+    public static final String ROLLUPS_1H_STORE = "pgvigil-rollup-blocks-1h";
+    /** Open windows: (window, instance, metric) → the window being rolled up now. */
+    public static final String ROLLUPS_OPEN_STORE = "pgvigil-rollup-blocks-open";
     public static final String ROLLUP_MARKS_STORE = "pgvigil-rollup-marks";
     public static final String BASELINES_HOURLY_STORE = "pgvigil-baselines-hourly";
     public static final String NAMED_BASELINES_STORE = "pgvigil-named-baselines";
+
+    public static final TrendsProcessor.Window ROLLUP_1M = new TrendsProcessor.Window("1m", Duration.ofMinutes(1), ROLLUPS_1M_STORE, ROLLUPS_1M_SINK);
+    public static final TrendsProcessor.Window ROLLUP_1H = new TrendsProcessor.Window("1h", Duration.ofHours(1), ROLLUPS_1H_STORE, ROLLUPS_1H_SINK);
 
     public static Topology build(AnalyzerConfig config) {
         // serdes, once
@@ -117,7 +123,7 @@ public final class AnalyzerTopology {
         Serde<Bucket<StatementSample>> statementsSerde = StateSerdes.binary("statements", Bucket.codec(StatementSample.CODEC));
         Serde<Bucket<TableSample>> tablesSerde = StateSerdes.binary("tables", Bucket.codec(TableSample.CODEC));
         Serde<Bucket<IndexSample>> indexesSerde = StateSerdes.binary("indexes", Bucket.codec(IndexSample.CODEC));
-        Serde<RollupAggregate> rollupSerde = StateSerdes.binary("rollup", RollupAggregate.CODEC);
+        Serde<RollupBlock> rollupSerde = StateSerdes.binary("rollup", RollupBlock.CODEC);
         Serde<BaselineHistory> baselineSerde = StateSerdes.binary("baseline", BaselineHistory.CODEC);
         Serde<BaselineSet> baselineSetSerde = Serdes.baselines();
         Serde<String> strings = org.apache.kafka.common.serialization.Serdes.String();
@@ -155,10 +161,8 @@ public final class AnalyzerTopology {
         String[] stats = {DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY};
 
         // trends and baselines from the metric batches
-        List<TrendsProcessor.Window> windows = List.of(
-                new TrendsProcessor.Window("1m", Duration.ofMinutes(1), ROLLUPS_1M_STORE, ROLLUPS_1M_SINK),
-                new TrendsProcessor.Window("1h", Duration.ofHours(1), ROLLUPS_1H_STORE, ROLLUPS_1H_SINK));
-        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, windows, ROLLUP_MARKS_STORE), stats);
+        List<TrendsProcessor.Window> windows = List.of(ROLLUP_1M, ROLLUP_1H);
+        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, windows, ROLLUPS_OPEN_STORE, ROLLUP_MARKS_STORE), stats);
         t.addProcessor(BASELINES, () -> new BaselinesProcessor(config), stats);
         t.addProcessor(NAMED_BASELINES, () -> new NamedBaselineProcessor(config), BASELINE_REQUESTS_SOURCE);
 
@@ -174,6 +178,7 @@ public final class AnalyzerTopology {
         t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS);
         t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
         t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
+        t.addStateStore(hot(ROLLUPS_OPEN_STORE, rollupSerde), TRENDS);
         t.addStateStore(kv(ROLLUP_MARKS_STORE, longs), TRENDS);
         t.addStateStore(hot(BASELINES_HOURLY_STORE, baselineSerde), BASELINES);
         t.addStateStore(kv(NAMED_BASELINES_STORE, baselineSetSerde), NAMED_BASELINES);

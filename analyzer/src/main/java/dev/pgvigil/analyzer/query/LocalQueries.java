@@ -6,6 +6,7 @@ import dev.pgvigil.analyzer.baseline.BaselineCapture;
 import dev.pgvigil.analyzer.process.DatabaseStatsProcessor;
 import dev.pgvigil.analyzer.process.FindingsLedger;
 import dev.pgvigil.analyzer.process.StatementStatsProcessor;
+import dev.pgvigil.analyzer.process.TrendsProcessor;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DailySizes;
 import dev.pgvigil.analyzer.state.DatabaseSample;
@@ -14,6 +15,7 @@ import dev.pgvigil.analyzer.state.IndexSample;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
 import dev.pgvigil.analyzer.state.RollupAggregate;
+import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.SeriesKey;
 import dev.pgvigil.analyzer.state.StatementSample;
 import dev.pgvigil.analyzer.state.TableSample;
@@ -59,7 +61,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -127,12 +128,26 @@ final class LocalQueries {
         if (s.lastEnvelopeMs < 0) {
             return null;
         }
-        Instant to = Instant.ofEpochMilli(s.lastEnvelopeMs);
         String key = new SeriesKey(s.instanceId, metric, Map.of()).encode();
-        try (WindowStoreIterator<RollupAggregate> it = this.<RollupAggregate>window(AnalyzerTopology.ROLLUPS_1M_STORE)
-                .backwardFetch(key, to.minus(LATEST_LOOKBACK), to)) {
-            return it.hasNext() ? it.next().value.last() : null;
+        RollupAggregate open = Optional.ofNullable(openWindow(AnalyzerTopology.ROLLUP_1M, key)).map(b -> b.series.get("")).orElse(null);
+        if (open != null) {
+            return open.last();
         }
+        Instant to = Instant.ofEpochMilli(s.lastEnvelopeMs);
+        try (WindowStoreIterator<RollupBlock> it = this.<RollupBlock>window(AnalyzerTopology.ROLLUP_1M.store())
+                .backwardFetch(key, to.minus(LATEST_LOOKBACK), to)) {
+            while (it.hasNext()) {
+                RollupAggregate a = it.next().value.series.get("");
+                if (a != null) {
+                    return a.last();
+                }
+            }
+            return null;
+        }
+    }
+
+    private RollupBlock openWindow(TrendsProcessor.Window w, String seriesKey) {
+        return this.<RollupBlock>kv(AnalyzerTopology.ROLLUPS_OPEN_STORE).get(TrendsProcessor.openKey(w.name(), seriesKey));
     }
 
     private List<DatabaseSize> databases(String instanceId) {
@@ -165,31 +180,30 @@ final class LocalQueries {
     }
 
     List<Series> series(SeriesQuery q) {
-        ReadOnlyWindowStore<String, RollupAggregate> store = window(q.resolution() == Resolution.HOUR
-                ? AnalyzerTopology.ROLLUPS_1H_STORE : AnalyzerTopology.ROLLUPS_1M_STORE);
-        // every label set of the metric is a key in [instance␀metric, instance␀metric␁)
-        String prefix = new SeriesKey(q.instanceId(), q.metric(), Map.of()).encode();
-        Map<String, List<SeriesPoint>> points = new TreeMap<>();
-        Map<String, Map<String, String>> labels = new HashMap<>();
-        try (KeyValueIterator<Windowed<String>, RollupAggregate> it = store.fetch(prefix, prefix + '\u0001', q.from(), q.to().minusMillis(1))) {
-            while (it.hasNext()) {
-                KeyValue<Windowed<String>, RollupAggregate> kv = it.next();
-                SeriesKey key = SeriesKey.decode(kv.key.key());
-                if (!key.name().equals(q.metric()) || !key.labels().entrySet().containsAll(q.labels().entrySet())) {
-                    continue;
-                }
-                RollupAggregate a = kv.value;
-                labels.putIfAbsent(kv.key.key(), key.labels());
-                points.computeIfAbsent(kv.key.key(), k -> new ArrayList<>())
-                        .add(new SeriesPoint(kv.key.window().startTime(), a.count(), a.min(), a.max(), a.avg(), a.last()));
-            }
+        TrendsProcessor.Window w = q.resolution() == Resolution.HOUR ? AnalyzerTopology.ROLLUP_1H : AnalyzerTopology.ROLLUP_1M;
+        String key = new SeriesKey(q.instanceId(), q.metric(), Map.of()).encode();
+        // labels key → window start → point; a window closing between the two reads is seen once
+        Map<String, TreeMap<Long, SeriesPoint>> points = new TreeMap<>();
+        try (WindowStoreIterator<RollupBlock> it = this.<RollupBlock>window(w.store()).fetch(key, q.from(), q.to().minusMillis(1))) {
+            it.forEachRemaining(kv -> addPoints(points, kv.value, q.labels()));
+        }
+        RollupBlock open = openWindow(w, key);
+        if (open != null && open.windowStartMs >= q.from().toEpochMilli() && open.windowStartMs < q.to().toEpochMilli()) {
+            addPoints(points, open, q.labels());
         }
         List<Series> out = new ArrayList<>();
-        points.forEach((key, list) -> {
-            list.sort(Comparator.comparing(SeriesPoint::start));
-            out.add(new Series(q.metric(), labels.get(key), list));
-        });
+        points.forEach((labelsKey, byStart) -> out.add(new Series(q.metric(), SeriesKey.labels(labelsKey), new ArrayList<>(byStart.values()))));
         return out;
+    }
+
+    private static void addPoints(Map<String, TreeMap<Long, SeriesPoint>> points, RollupBlock block, Map<String, String> wanted) {
+        Instant start = Instant.ofEpochMilli(block.windowStartMs);
+        block.series.forEach((labelsKey, a) -> {
+            if (wanted.isEmpty() || SeriesKey.labels(labelsKey).entrySet().containsAll(wanted.entrySet())) {
+                points.computeIfAbsent(labelsKey, k -> new TreeMap<>())
+                        .putIfAbsent(block.windowStartMs, new SeriesPoint(start, a.count(), a.min(), a.max(), a.avg(), a.last()));
+            }
+        });
     }
 
     List<FindingEntry> findings(String instanceId) {

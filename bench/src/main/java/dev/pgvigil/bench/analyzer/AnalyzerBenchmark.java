@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -191,7 +192,26 @@ public final class AnalyzerBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "analyzer pass '%s': %,d records in %.1f s%n", name, records, seconds);
+        printOutputs(analyzer);
         return new Pass(analyzer, records / seconds);
+    }
+
+    /** What the pass wrote, per topic (outputs and changelogs): where the producer's work went. */
+    private static void printOutputs(Analyzer analyzer) {
+        Map<String, double[]> perTopic = new TreeMap<>();
+        analyzer.streams().metrics().values().stream()
+                .filter(m -> m.metricName().group().equals("producer-topic-metrics"))
+                .forEach(m -> {
+                    String topic = m.metricName().tags().get("topic");
+                    double[] v = perTopic.computeIfAbsent(topic, t -> new double[2]);
+                    if (m.metricName().name().equals("record-send-total")) {
+                        v[0] += ((Number) m.metricValue()).doubleValue();
+                    } else if (m.metricName().name().equals("byte-total")) {
+                        v[1] += ((Number) m.metricValue()).doubleValue();
+                    }
+                });
+        perTopic.forEach((topic, v) -> System.out.printf(Locale.ROOT, "  wrote %,10.0f records %,8.1f MB (compressed) to %s%n",
+                v[0], v[1] / 1048576, topic.replaceAll("^bench-analyzer-[a-z]+-[0-9a-f]+-", "")));
     }
 
     private static long processed(Analyzer analyzer) {
