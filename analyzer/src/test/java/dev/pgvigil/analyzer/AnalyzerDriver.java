@@ -4,6 +4,7 @@ import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.Finding;
 import dev.pgvigil.schema.MetricBatch;
+import dev.pgvigil.schema.MetricBatches;
 import dev.pgvigil.schema.MetricPoint;
 import dev.pgvigil.schema.Rollup;
 import dev.pgvigil.schema.Violation;
@@ -112,7 +113,7 @@ final class AnalyzerDriver implements AutoCloseable {
     List<Point> points() {
         List<Point> out = new ArrayList<>();
         for (MetricBatch b : metrics.readValuesToList()) {
-            for (MetricPoint p : b.getPoints()) {
+            for (MetricPoint p : MetricBatches.points(b)) {
                 out.add(new Point(b.getInstanceId(), p.getName(), p.getLabels(), p.getValue(), b.getIntervalStart(), b.getIntervalEnd()));
             }
         }

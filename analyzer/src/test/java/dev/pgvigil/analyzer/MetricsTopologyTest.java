@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.pgvigil.analyzer.AnalyzerDriver.Point;
 import dev.pgvigil.schema.MetricBatch;
+import dev.pgvigil.schema.MetricBatches;
 import dev.pgvigil.schema.StatementStat;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,10 +155,13 @@ class MetricsTopologyTest {
         a.send(statements(ref("i1", "s2", t(10)), whole(), second.toArray(StatementStat[]::new)));
         List<MetricBatch> batches = a.metrics.readValuesToList();
         assertThat(batches).allSatisfy(b -> {
-            assertThat(b.getPoints().size()).isLessThanOrEqualTo(10);
+            assertThat(MetricBatches.points(b).size()).isLessThanOrEqualTo(10);
             assertThat(b.getInstanceId()).isEqualTo("i1");
             assertThat(b.getSnapshotId()).isEqualTo("s2");
         });
-        assertThat(batches.stream().mapToInt(b -> b.getPoints().size()).sum()).isEqualTo(7 * 5 + 2);
+        assertThat(batches.stream().mapToInt(b -> MetricBatches.points(b).size()).sum()).isEqualTo(7 * 5 + 2);
+        // a statement's five points travel packed: its labels once, a value per name
+        assertThat(batches).flatMap(MetricBatch::getSeries).hasSize(7)
+                .allSatisfy(s -> assertThat(s.getLabels()).containsKeys("queryid", "database", "userid"));
     }
 }

@@ -51,7 +51,7 @@ public final class BaselinesProcessor implements Processor<String, SpecificRecor
     @Override
     public void process(Record<String, SpecificRecord> record) {
         MetricBatch batch = (MetricBatch) record.value();
-        for (MetricPoint p : batch.getPoints()) {
+        for (MetricPoint p : batch.getPoints()) { // the instance's own points (packed series are per entity)
             KeyMetric m = KEY_METRICS.get(p.getName());
             if (m != null && p.getLabels().isEmpty()) {
                 judge(batch, m, m.invert() ? 1 - p.getValue() : p.getValue());

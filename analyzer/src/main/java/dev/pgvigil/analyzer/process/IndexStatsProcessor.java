@@ -41,6 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
     public static final String KIND = "indexes";
+    static final MetricBatcher.EntityMetrics METRICS = MetricBatcher.EntityMetrics.of("index.size_bytes", "index.scans_per_s", "index.rows_read_per_s");
 
     public IndexStatsProcessor(AnalyzerConfig config) {
         super(config, KIND, IndexesChunk::getRef, IndexesChunk::getChunk);
@@ -66,16 +67,18 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
                 continue;
             }
             long series = seriesId(instance, resets.getOrDefault(now.datname(), -1L));
-            Map<String, String> labels = Map.of("database", now.datname(), "schema", now.schema(), "table", now.table(), "index", now.index());
-            metrics.add("index.size_bytes", labels, now.sizeBytes());
+            double scansPerS = Double.NaN;
+            double rowsReadPerS = Double.NaN;
             if (e == null) {
                 e = new Entity<>(atMs, series, now);
                 bucket.entities.put(key, e);
             } else if (e.series == series && cursor.hasInterval() && now.idxScan() >= e.sample.idxScan()
                     && now.idxTupRead() >= e.sample.idxTupRead()) {
-                metrics.add("index.scans_per_s", labels, CounterDelta.rate(now.idxScan() - e.sample.idxScan(), seconds));
-                metrics.add("index.rows_read_per_s", labels, CounterDelta.rate(now.idxTupRead() - e.sample.idxTupRead(), seconds));
+                scansPerS = CounterDelta.rate(now.idxScan() - e.sample.idxScan(), seconds);
+                rowsReadPerS = CounterDelta.rate(now.idxTupRead() - e.sample.idxTupRead(), seconds);
             }
+            metrics.add(METRICS, Map.of("database", now.datname(), "schema", now.schema(), "table", now.table(), "index", now.index()),
+                    now.sizeBytes(), scansPerS, rowsReadPerS);
             e.sample = now;
             e.series = series;
             e.seenAtMs = atMs;

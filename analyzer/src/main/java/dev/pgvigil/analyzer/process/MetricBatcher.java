@@ -2,17 +2,29 @@ package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.schema.MetricBatch;
 import dev.pgvigil.schema.MetricPoint;
+import dev.pgvigil.schema.MetricSeries;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 /**
  * Packs the metric points of one interval of one instance into MetricBatch records of at most
- * {@code maxPoints} points each, so no record nears Kafka's size limit. Non-finite values (a ratio of
- * nothing) are left out rather than published.
+ * {@code maxPoints} points each, so no record nears Kafka's size limit. Instance and database points go
+ * one by one; an entity's points (a statement's, a table's, an index's) go packed as one series, its
+ * labels written once. Non-finite values (a ratio of nothing) are left out rather than published.
  */
 public final class MetricBatcher {
+
+    /** The metrics of one kind of entity, in the order a processor gives their values. */
+    public record EntityMetrics(List<String> names) {
+        public static EntityMetrics of(String... names) {
+            return new EntityMetrics(List.of(names));
+        }
+    }
+
     private final String instanceId;
     private final String snapshotId;
     private final long startMs;
@@ -21,6 +33,8 @@ public final class MetricBatcher {
     private final boolean entityMetrics;
     private final Outputs outputs;
     private List<MetricPoint> points = new ArrayList<>();
+    private EntityMetrics seriesKind;
+    private List<MetricSeries> series = new ArrayList<>();
 
     MetricBatcher(String instanceId, String snapshotId, long startMs, long endMs, int maxPoints, boolean entityMetrics, Outputs outputs) {
         this.instanceId = instanceId;
@@ -32,31 +46,73 @@ public final class MetricBatcher {
         this.outputs = outputs;
     }
 
-    /** False when per-statement, per-table and per-index points are switched off: callers can skip computing them. */
-    public boolean entityMetrics() {
-        return entityMetrics;
-    }
-
+    /** An instance or database point. */
     public void add(String name, Map<String, String> labels, double value) {
-        if (!Double.isFinite(value) || (!entityMetrics && isEntityMetric(name))) {
+        if (!Double.isFinite(value)) {
             return;
         }
         points.add(new MetricPoint(name, labels, value));
-        if (points.size() >= maxPoints) {
+        flushIfFull();
+    }
+
+    /**
+     * The points of one entity of {@code kind}: a value per name of {@code kind}, NaN for none this
+     * interval. Nothing when per-entity points are switched off ({@code entityMetrics: false}).
+     */
+    public void add(EntityMetrics kind, Map<String, String> labels, double... values) {
+        if (!entityMetrics) {
+            return;
+        }
+        if (values.length != kind.names().size()) {
+            throw new IllegalArgumentException(values.length + " values for " + kind.names());
+        }
+        if (seriesKind != null && !seriesKind.equals(kind)) {
+            flush(); // a batch names the metrics of one kind
+        }
+        seriesKind = kind;
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                values[i] = Double.NaN;
+            }
+        }
+        series.add(new MetricSeries(labels, new Doubles(values)));
+        flushIfFull();
+    }
+
+    private void flushIfFull() {
+        if (points.size() + (seriesKind == null ? 0 : series.size() * seriesKind.names().size()) >= maxPoints) {
             flush();
         }
     }
 
-    private static boolean isEntityMetric(String name) {
-        return name.startsWith("statement.") || name.startsWith("table.") || name.startsWith("index.");
-    }
-
     public void flush() {
-        if (points.isEmpty()) {
+        if (points.isEmpty() && series.isEmpty()) {
             return;
         }
-        MetricBatch batch = new MetricBatch(instanceId, snapshotId, Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs), points);
+        MetricBatch batch = new MetricBatch(instanceId, snapshotId, Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs), points,
+                series.isEmpty() ? List.of() : seriesKind.names(), series);
         points = new ArrayList<>();
+        series = new ArrayList<>();
+        seriesKind = null;
         outputs.metrics(batch, endMs);
+    }
+
+    /** A list view of the values, boxed one at a time as the encoder reads them. */
+    private static final class Doubles extends AbstractList<Double> implements RandomAccess {
+        private final double[] values;
+
+        Doubles(double[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public Double get(int index) {
+            return values[index];
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
     }
 }

@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -39,6 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class StatementStatsProcessor extends ChunkProcessor<StatementsChunk> {
     public static final String KIND = "statements";
     private static final int TOP_STATEMENTS = 25;
+    static final MetricBatcher.EntityMetrics METRICS = MetricBatcher.EntityMetrics.of(
+            "statement.calls_per_s", "statement.mean_time_ms", "statement.p95_time_ms", "statement.time_ms_per_s", "statement.rows_per_s");
 
     public StatementStatsProcessor(AnalyzerConfig config) {
         super(config, KIND, StatementsChunk::getRef, StatementsChunk::getChunk);
@@ -95,12 +98,10 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
             Subject subject = subject(instanceId, key, s.getDatname());
             if (interval.isPresent() && interval.get().calls() > 0) {
                 StatementMeanTimeRule.Interval i = interval.get();
-                Map<String, String> labels = subject.labels();
-                metrics.add("statement.calls_per_s", labels, CounterDelta.rate(i.calls(), seconds));
-                metrics.add("statement.mean_time_ms", labels, i.meanTimeMs());
-                metrics.add("statement.p95_time_ms", labels, i.p95TimeMs());
-                metrics.add("statement.time_ms_per_s", labels, CounterDelta.rate(i.totalTimeMs(), seconds));
-                CounterDelta.of(e.sample.rows(), now.rows()).ifPresent(rows -> metrics.add("statement.rows_per_s", labels, CounterDelta.rate(rows, seconds)));
+                OptionalLong rows = CounterDelta.of(e.sample.rows(), now.rows());
+                double rowsPerS = rows.isPresent() ? CounterDelta.rate(rows.getAsLong(), seconds) : Double.NaN;
+                metrics.add(METRICS, subject.labels(), CounterDelta.rate(i.calls(), seconds), i.meanTimeMs(), i.p95TimeMs(),
+                        CounterDelta.rate(i.totalTimeMs(), seconds), rowsPerS);
                 cursor.add("calls", i.calls());
                 cursor.add("time_ms", i.totalTimeMs());
                 cursor.add("interval_s", seconds);

@@ -39,6 +39,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
     public static final String KIND = "tables";
+    static final MetricBatcher.EntityMetrics METRICS = MetricBatcher.EntityMetrics.of("table.dead_rows", "table.dead_rows_ratio",
+            "table.size_bytes", "table.growth_bytes_per_day", "table.seq_scans_per_s", "table.seq_rows_read_per_s", "table.idx_scans_per_s",
+            "table.rows_written_per_s");
 
     public TableStatsProcessor(AnalyzerConfig config) {
         super(config, KIND, TablesChunk::getRef, TablesChunk::getChunk);
@@ -89,24 +92,20 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
                 e = new Entity<>(atMs, series, now);
                 bucket.entities.put(key, e);
             }
-            Map<String, String> labels = Map.of("database", now.datname(), "schema", now.schema(), "table", now.table());
-            metrics.add("table.dead_rows", labels, now.deadRows());
             long rows = now.liveRows() + now.deadRows();
-            if (rows > 0) {
-                metrics.add("table.dead_rows_ratio", labels, (double) now.deadRows() / rows);
-            }
-            metrics.add("table.size_bytes", labels, now.totalSizeBytes());
             e.dailySizes = DailySizes.record(e.dailySizes, atMs, now.totalSizeBytes(), 8);
-            DailySizes.bytesPerDay(e.dailySizes, atMs, now.totalSizeBytes()).ifPresent(g -> metrics.add("table.growth_bytes_per_day", labels, g));
-
+            double growth = DailySizes.bytesPerDay(e.dailySizes, atMs, now.totalSizeBytes()).orElse(Double.NaN);
             boolean interval = sameSeries && was != null && cursor.hasInterval();
+            double[] rates = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
             if (interval) {
-                metrics.add("table.seq_scans_per_s", labels, CounterDelta.rate(now.seqScan() - was.seqScan(), seconds));
-                metrics.add("table.seq_rows_read_per_s", labels, CounterDelta.rate(now.seqTupRead() - was.seqTupRead(), seconds));
-                metrics.add("table.idx_scans_per_s", labels, CounterDelta.rate(now.idxScan() - was.idxScan(), seconds));
                 long written = (now.nTupIns() - was.nTupIns()) + (now.nTupUpd() - was.nTupUpd()) + (now.nTupDel() - was.nTupDel());
-                metrics.add("table.rows_written_per_s", labels, CounterDelta.rate(written, seconds));
+                rates = new double[] {CounterDelta.rate(now.seqScan() - was.seqScan(), seconds),
+                        CounterDelta.rate(now.seqTupRead() - was.seqTupRead(), seconds),
+                        CounterDelta.rate(now.idxScan() - was.idxScan(), seconds), CounterDelta.rate(written, seconds)};
             }
+            metrics.add(METRICS, Map.of("database", now.datname(), "schema", now.schema(), "table", now.table()),
+                    now.deadRows(), rows > 0 ? (double) now.deadRows() / rows : Double.NaN, now.totalSizeBytes(), growth,
+                    rates[0], rates[1], rates[2], rates[3]);
 
             Subject dead = deadRows(instanceId, now);
             Decision d = DeadRowsRule.evaluate(now.liveRows(), now.deadRows(), t.get(Rule.DEAD_ROWS), dead.object());

@@ -4,7 +4,7 @@ import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.SeriesKey;
 import dev.pgvigil.schema.MetricBatch;
-import dev.pgvigil.schema.MetricPoint;
+import dev.pgvigil.schema.MetricBatches;
 import dev.pgvigil.schema.Rollup;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,17 +75,16 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
         MetricBatch batch = (MetricBatch) record.value();
         String instanceId = batch.getInstanceId();
         long atMs = batch.getIntervalEnd().toEpochMilli();
-        Map<Map<String, String>, String> labelKeys = new IdentityHashMap<>(); // a statement's points share one labels map
+        Map<Map<String, String>, String> labelKeys = new IdentityHashMap<>(); // an entity's points share one labels map
         for (Window w : windows) {
             long start = w.startOf(atMs);
             Map<String, Target> targets = new HashMap<>();
-            for (MetricPoint p : batch.getPoints()) {
-                if (!rollsUp.computeIfAbsent(p.getName(), config::rollsUp)) {
-                    continue;
+            MetricBatches.forEachPoint(batch, (name, labels, value) -> {
+                if (rollsUp.computeIfAbsent(name, config::rollsUp)) {
+                    Target target = targets.computeIfAbsent(name, n -> targetOf(w, instanceId, n, start));
+                    target.block().add(labelKeys.computeIfAbsent(labels, SeriesKey::labelsKey), value, atMs);
                 }
-                Target target = targets.computeIfAbsent(p.getName(), name -> targetOf(w, instanceId, name, start));
-                target.block().add(labelKeys.computeIfAbsent(p.getLabels(), SeriesKey::labelsKey), p.getValue(), atMs);
-            }
+            });
             targets.forEach((name, target) -> {
                 String key = new SeriesKey(instanceId, name, Map.of()).encode();
                 if (target.closed()) {
