@@ -7,6 +7,7 @@ import dev.pgvigil.common.config.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,7 @@ public final class Collector implements AutoCloseable {
     private KafkaSnapshotPublisher publisher;
     private ScheduledExecutorService ticker;
     private ThreadPoolExecutor workers;
+    private ExecutorService encoders;
     private ServiceMeters meters;
     private HttpApiServer http;
 
@@ -64,10 +66,13 @@ public final class Collector implements AutoCloseable {
         workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("pgvigil-collector-"));
         ticker = Executors.newSingleThreadScheduledExecutor(named("pgvigil-collector-ticker-"));
+        // chunking and encoding, overlapped with the targets' queries: CPU work, so no more threads than cores
+        encoders = Executors.newFixedThreadPool(Math.max(1, Math.min(config.threads(), Runtime.getRuntime().availableProcessors())),
+                named("pgvigil-collector-encode-"));
         List<TargetConfig> targets = config.targets();
         for (int i = 0; i < targets.size(); i++) {
             TargetConfig target = targets.get(i);
-            TargetRunner runner = new TargetRunner(target, config);
+            TargetRunner runner = new TargetRunner(target, config, encoders);
             runners.add(runner);
             long intervalMs = target.intervalSeconds(config) * 1000L;
             long offsetMs = intervalMs * i / targets.size();
@@ -152,6 +157,7 @@ public final class Collector implements AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        encoders.shutdown(); // the cycles that used it are over
         runners.forEach(TargetRunner::close);
         if (http != null) {
             http.close();

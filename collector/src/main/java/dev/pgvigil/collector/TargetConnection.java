@@ -102,6 +102,10 @@ public final class TargetConnection implements AutoCloseable {
         // a query stuck in the network must not hold the cycle forever; the server's own timeout comes first
         props.setProperty("socketTimeout", String.valueOf(config.statementTimeoutMs() / 1000 + config.connectTimeoutSeconds() + 5));
         props.setProperty("tcpKeepAlive", "true");
+        // every cycle runs the same few statements: prepared on the server at first use (rather than the
+        // driver's default fifth), each is planned once per connection instead of on each of its first
+        // cycles, and its rows come in binary
+        props.setProperty("prepareThreshold", "1");
         props.setProperty("readOnly", "true");
         Connection c = DRIVER.connect(url.jdbcUrl(), props);
         if (c == null) {

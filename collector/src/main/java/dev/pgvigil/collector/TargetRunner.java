@@ -7,16 +7,20 @@ import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.collector.publish.SnapshotRecords;
 import dev.pgvigil.collector.read.ActivityReader;
+import dev.pgvigil.collector.read.ServerInfo;
 import dev.pgvigil.collector.read.Snapshot;
 import dev.pgvigil.collector.read.SnapshotReader;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.SnapshotRef;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +40,8 @@ public final class TargetRunner implements AutoCloseable {
     private final SnapshotReader reader;
     private final SnapshotRecords records;
     private final ChangeTracker tracker = new ChangeTracker();
+    private final ExecutorService encoder;
+    private final boolean ownEncoder;
     /** Warnings already logged, so a lasting condition is logged once, not every cycle. */
     private final Set<String> loggedWarnings = new HashSet<>();
     /** Set while a cycle is queued or running; a tick that finds it set is an overrun. */
@@ -44,7 +50,22 @@ public final class TargetRunner implements AutoCloseable {
     private Instant lastPostmasterStart;
     private boolean lastFailed;
 
+    /** A runner of its own, building records on a thread of its own (closed with it). */
     public TargetRunner(TargetConfig target, CollectorConfig config) {
+        this(target, config, null);
+    }
+
+    /**
+     * @param encoder where this target's records are built while its next query runs (see
+     *     {@link SnapshotRecords}); shared by the targets of a collector. Null for a thread of this runner's own.
+     */
+    public TargetRunner(TargetConfig target, CollectorConfig config, ExecutorService encoder) {
+        this.ownEncoder = encoder == null;
+        this.encoder = encoder != null ? encoder : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pgvigil-collector-encode-" + target.id());
+            t.setDaemon(true);
+            return t;
+        });
         this.target = target;
         this.config = config;
         this.connection = new TargetConnection(target, config);
@@ -62,26 +83,36 @@ public final class TargetRunner implements AutoCloseable {
     public Publication collect() {
         long start = System.nanoTime();
         SnapshotRef ref = new SnapshotRef(target.id(), UUID.randomUUID().toString(), Instant.now());
+        ServerInfo server;
+        SnapshotRecords.Pending pending = null;
         Snapshot snapshot;
+        boolean full;
         try {
-            snapshot = reader.read(connection.get(), ref);
+            Connection c = connection.get();
+            server = reader.server(c);
+            boolean restarted = lastPostmasterStart != null && !lastPostmasterStart.equals(server.postmasterStartTime());
+            full = !tracker.primed() || cycle % config.fullSnapshotEvery() == 0 || restarted;
+            pending = records.begin(ref, tracker, full, encoder);
+            snapshot = reader.read(c, ref, server, pending);
         } catch (TargetConnection.NotConnectedException e) {
             return failed(ref, e.getMessage(), start);
         } catch (SQLException | RuntimeException e) {
+            if (pending != null) {
+                pending.abandon();
+            }
             String error = connection.redact("cannot read " + target.parsedUrl().redacted() + ": " + SnapshotReader.firstLine(e.getMessage()));
             connection.invalidate(error);
             return failed(ref, error, start);
         }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         if (lastFailed) {
             log.info("{}: collecting again", target.id());
             lastFailed = false;
         }
         logNewWarnings(snapshot);
-        boolean restarted = lastPostmasterStart != null && !lastPostmasterStart.equals(snapshot.server().postmasterStartTime());
-        boolean full = !tracker.primed() || cycle % config.fullSnapshotEvery() == 0 || restarted;
-        lastPostmasterStart = snapshot.server().postmasterStartTime();
+        lastPostmasterStart = server.postmasterStartTime();
         cycle++;
-        return records.build(snapshot, target.labels(), tracker, full, Duration.ofNanos(System.nanoTime() - start));
+        return pending.finish(snapshot, target.labels(), elapsed);
     }
 
     /** collect() and publish; the tracker moves on only when Kafka took the snapshot. */
@@ -124,5 +155,8 @@ public final class TargetRunner implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
+        if (ownEncoder) {
+            encoder.shutdown();
+        }
     }
 }

@@ -13,6 +13,9 @@ import java.util.function.Function;
  * rather than the entities to keep a fleet's memory small; a rare collision only delays an update to
  * the next full snapshot. Changes are staged and become the reference only once the snapshot was
  * published ({@link #commit()}); a failed publish {@link #reset()}s, so the next snapshot is full.
+ *
+ * <p>Not thread-safe: one thread at a time, handed over with a happens-before edge (the steps of
+ * {@link SnapshotRecords.Pending} run one after another, and the cycle joins them before committing).
  */
 public final class ChangeTracker {
     private final Map<Kind, Map<Object, Integer>> sent = new EnumMap<>(Kind.class);

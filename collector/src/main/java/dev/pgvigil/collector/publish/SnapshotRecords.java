@@ -1,5 +1,6 @@
 package dev.pgvigil.collector.publish;
 
+import dev.pgvigil.collector.read.ReadListener;
 import dev.pgvigil.collector.read.Snapshot;
 import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.ChunkInfo;
@@ -22,22 +23,35 @@ import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Turns a {@link Snapshot} into the records to publish: per kind, size-capped chunks of the entities to
- * send (all of them in a full snapshot, the moved ones otherwise), then the SnapshotInfo envelope with
- * the chunk count of every kind sent. A kind that could not be read is not sent at all, and is absent
- * from chunkCounts, so no consumer mistakes "unknown" for "none".
+ * Turns a snapshot into the records to publish: per kind, size-capped chunks of the entities to send
+ * (all of them in a full snapshot, the moved ones otherwise), then the SnapshotInfo envelope with the
+ * chunk count of every kind sent. A kind that could not be read is not sent at all, and is absent from
+ * chunkCounts, so no consumer mistakes "unknown" for "none".
+ *
+ * <p>The records of each kind are built as soon as the reader has it ({@link #begin}: a {@link Pending}
+ * is the reader's listener), on an executor, so that chunking and encoding one kind overlaps the next
+ * query on the server. One cycle's kinds are built one after another, never at once: the change tracker
+ * is not shared between threads, only handed from one step to the next.
  */
 public final class SnapshotRecords {
     @FunctionalInterface
     private interface ChunkFactory<E> {
         SpecificRecord create(SnapshotRef ref, ChunkInfo info, List<E> entities);
     }
+
+    /** One kind's records and what went wrong building them. */
+    private record KindRecords(List<OutRecord> records, List<String> warnings) {}
 
     private static final AvroSerde<SnapshotInfo> ENVELOPE_SERDE = Serdes.snapshotInfo();
 
@@ -48,59 +62,128 @@ public final class SnapshotRecords {
     }
 
     /**
+     * Starts the records of one snapshot.
+     *
      * @param full send every entity (and mark chunks full), else only what moved since the tracker's last commit
-     * @param elapsed wall time of the cycle so far, for SnapshotInfo.durationMs
+     * @param executor where the kinds' records are built; the tracker is touched there until {@link Pending#finish} or
+     *     {@link Pending#abandon} returns
      */
-    public Publication build(Snapshot s, Map<String, String> labels, ChangeTracker tracker, boolean full, Duration elapsed) {
-        SnapshotRef ref = s.ref();
-        String key = ref.getInstanceId();
-        List<OutRecord> chunks = new ArrayList<>();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        List<String> warnings = new ArrayList<>(s.warnings());
+    public Pending begin(SnapshotRef ref, ChangeTracker tracker, boolean full, Executor executor) {
+        return new Pending(ref, tracker, full, executor);
+    }
 
-        if (s.databases() != null) {
-            add(chunks, counts, warnings, Kind.DATABASE, ref, tracker.select(Kind.DATABASE, s.databases(), DatabaseStat::getDatid, full),
-                    full, DatabaseStatsChunk::new);
+    /** The records of one snapshot being built while it is read. */
+    public final class Pending implements ReadListener {
+        private final SnapshotRef ref;
+        private final ChangeTracker tracker;
+        private final boolean full;
+        private final Executor executor;
+        /** Written by the steps, read once the last step is joined. */
+        private final Map<Kind, KindRecords> built = new EnumMap<>(Kind.class);
+        private CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
+
+        private Pending(SnapshotRef ref, ChangeTracker tracker, boolean full, Executor executor) {
+            this.ref = ref;
+            this.tracker = tracker;
+            this.full = full;
+            this.executor = executor;
         }
-        if (s.statements() != null) {
-            add(chunks, counts, warnings, Kind.STATEMENTS, ref, tracker.select(Kind.STATEMENTS, s.statements(),
-                    st -> List.of(st.getQueryId(), st.getUserId(), st.getDbId()), full), full, StatementsChunk::new);
+
+        @Override
+        public void databases(List<DatabaseStat> databases) {
+            chunked(Kind.DATABASE, databases, DatabaseStat::getDatid, DatabaseStatsChunk::new);
         }
-        if (s.tables() != null) {
-            add(chunks, counts, warnings, Kind.TABLES, ref, tracker.select(Kind.TABLES, s.tables(), TableStat::getRelid, full),
-                    full, TablesChunk::new);
+
+        @Override
+        public void statements(List<StatementStat> statements) {
+            chunked(Kind.STATEMENTS, statements, st -> List.of(st.getQueryId(), st.getUserId(), st.getDbId()), StatementsChunk::new);
         }
-        if (s.indexes() != null) {
-            add(chunks, counts, warnings, Kind.INDEXES, ref, tracker.select(Kind.INDEXES, s.indexes(), IndexStat::getIndexRelid, full),
-                    full, IndexesChunk::new);
+
+        @Override
+        public void tables(List<TableStat> tables) {
+            chunked(Kind.TABLES, tables, TableStat::getRelid, TablesChunk::new);
         }
-        if (s.activity() != null) {
-            ActivitySnapshot activity = fitActivity(s.activity());
-            chunks.add(record(Kind.ACTIVITY, key, ref, activity));
-            counts.put(Kind.ACTIVITY.key(), 1);
+
+        @Override
+        public void indexes(List<IndexStat> indexes) {
+            chunked(Kind.INDEXES, indexes, IndexStat::getIndexRelid, IndexesChunk::new);
         }
-        if (s.settings() != null) {
-            // settings rarely change: sent with every full snapshot and whenever one changes
-            List<Setting> changed = tracker.select(Kind.SETTINGS, s.settings(), Setting::getName, full);
-            if (full || !changed.isEmpty()) {
-                add(chunks, counts, warnings, Kind.SETTINGS, ref, changed, full, SettingsChunk::new);
+
+        @Override
+        public void activity(ActivitySnapshot activity) {
+            then(() -> built.put(Kind.ACTIVITY, new KindRecords(List.of(record(Kind.ACTIVITY, ref, fitActivity(activity))), List.of())));
+        }
+
+        @Override
+        public void settings(List<Setting> settings) {
+            then(() -> {
+                // settings rarely change: sent with every full snapshot and whenever one changes
+                List<Setting> changed = tracker.select(Kind.SETTINGS, settings, Setting::getName, full);
+                if (full || !changed.isEmpty()) {
+                    built.put(Kind.SETTINGS, chunks(Kind.SETTINGS, ref, changed, full, SettingsChunk::new));
+                }
+            });
+        }
+
+        private <E extends SpecificRecord> void chunked(Kind kind, List<E> entities, Function<E, Object> key, ChunkFactory<E> factory) {
+            then(() -> built.put(kind, chunks(kind, ref, tracker.select(kind, entities, key, full), full, factory)));
+        }
+
+        private void then(Runnable step) {
+            steps = steps.thenRunAsync(step, executor);
+        }
+
+        /**
+         * Waits for every kind's records and adds the envelope.
+         *
+         * @param s the snapshot whose kinds were all handed to this listener
+         * @param elapsed wall time of the cycle so far, for SnapshotInfo.durationMs
+         */
+        public Publication finish(Snapshot s, Map<String, String> labels, Duration elapsed) {
+            await();
+            List<OutRecord> chunks = new ArrayList<>();
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            List<String> warnings = new ArrayList<>(s.warnings());
+            built.forEach((kind, records) -> {
+                chunks.addAll(records.records());
+                counts.put(kind.key(), records.records().size());
+                warnings.addAll(records.warnings());
+            });
+            SnapshotInfo info = SnapshotInfo.newBuilder()
+                    .setRef(ref)
+                    .setLabels(labels)
+                    .setStatus(warnings.isEmpty() ? SnapshotStatus.OK : SnapshotStatus.PARTIAL)
+                    .setWarnings(warnings)
+                    .setDurationMs(elapsed.toMillis())
+                    .setServerVersion(s.server().version())
+                    .setServerVersionNum(s.server().versionNum())
+                    .setPostmasterStartTime(s.server().postmasterStartTime())
+                    .setStatementsResetAt(s.statementsResetAt())
+                    .setStatementsAvailable(s.statementsAvailable())
+                    .setDatabase(s.server().database())
+                    .setChunkCounts(counts)
+                    .build();
+            return new Publication(chunks, envelope(info));
+        }
+
+        /** For a cycle that failed while reading: lets the steps already started end, so none touches the tracker after. */
+        public void abandon() {
+            steps.exceptionally(e -> null).join();
+        }
+
+        private void await() {
+            try {
+                steps.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error r) {
+                    throw r;
+                }
+                throw e;
             }
         }
-        SnapshotInfo info = SnapshotInfo.newBuilder()
-                .setRef(ref)
-                .setLabels(labels)
-                .setStatus(warnings.isEmpty() ? SnapshotStatus.OK : SnapshotStatus.PARTIAL)
-                .setWarnings(warnings)
-                .setDurationMs(elapsed.toMillis())
-                .setServerVersion(s.server().version())
-                .setServerVersionNum(s.server().versionNum())
-                .setPostmasterStartTime(s.server().postmasterStartTime())
-                .setStatementsResetAt(s.statementsResetAt())
-                .setStatementsAvailable(s.statementsAvailable())
-                .setDatabase(s.server().database())
-                .setChunkCounts(counts)
-                .build();
-        return new Publication(chunks, envelope(info));
     }
 
     /** The envelope of a cycle that could not read the instance at all. {@code error} must already be redacted. */
@@ -115,17 +198,16 @@ public final class SnapshotRecords {
         return new Publication(List.of(), envelope(info));
     }
 
-    private <E extends SpecificRecord> void add(List<OutRecord> out, Map<String, Integer> counts, List<String> warnings, Kind kind,
-            SnapshotRef ref, List<E> entities, boolean full, ChunkFactory<E> factory) {
+    private <E extends SpecificRecord> KindRecords chunks(Kind kind, SnapshotRef ref, List<E> entities, boolean full, ChunkFactory<E> factory) {
         int[] dropped = {0};
         List<List<E>> groups = Chunker.split(entities, chunkMaxBytes, e -> dropped[0]++);
-        if (dropped[0] > 0) {
-            warnings.add(kind.key() + ": " + dropped[0] + " entities too large for a " + chunkMaxBytes + "-byte chunk were left out");
-        }
+        List<String> warnings = dropped[0] == 0 ? List.of()
+                : List.of(kind.key() + ": " + dropped[0] + " entities too large for a " + chunkMaxBytes + "-byte chunk were left out");
+        List<OutRecord> records = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {
-            out.add(record(kind, ref.getInstanceId(), ref, factory.create(ref, new ChunkInfo(i, groups.size(), full), groups.get(i))));
+            records.add(record(kind, ref, factory.create(ref, new ChunkInfo(i, groups.size(), full), groups.get(i))));
         }
-        counts.put(kind.key(), groups.size());
+        return new KindRecords(records, warnings);
     }
 
     /** Activity is one record: if its session list would not fit, drop the least interesting sessions (the list's tail). */
@@ -139,8 +221,8 @@ public final class SnapshotRecords {
         return fitted;
     }
 
-    private static OutRecord record(Kind kind, String key, SnapshotRef ref, SpecificRecord value) {
-        return new OutRecord(kind.topic(), key, ref.getCollectedAt(), value, kind.serialize(value));
+    private static OutRecord record(Kind kind, SnapshotRef ref, SpecificRecord value) {
+        return new OutRecord(kind.topic(), ref.getInstanceId(), ref.getCollectedAt(), value, kind.serialize(value));
     }
 
     private static OutRecord envelope(SnapshotInfo info) {

@@ -33,8 +33,11 @@ public final class QueryText {
 
     private static boolean containsIgnoreCase(String text, String lowerCaseWord) {
         int last = text.length() - lowerCaseWord.length();
+        char first = lowerCaseWord.charAt(0);
+        char firstUpper = Character.toUpperCase(first);
         for (int i = 0; i <= last; i++) {
-            if (text.regionMatches(true, i, lowerCaseWord, 0, lowerCaseWord.length())) {
+            char c = text.charAt(i);
+            if ((c == first || c == firstUpper) && text.regionMatches(true, i, lowerCaseWord, 0, lowerCaseWord.length())) {
                 return true;
             }
         }

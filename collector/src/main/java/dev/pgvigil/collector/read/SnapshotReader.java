@@ -37,11 +37,19 @@ public final class SnapshotReader {
         this.includeDatabase = includeDatabase;
     }
 
-    public Snapshot read(Connection c, SnapshotRef ref) throws SQLException {
+    /** Server version, start time and database: read first, as it decides how the rest is read and sent. */
+    public ServerInfo server(Connection c) throws SQLException {
+        return ServerInfoReader.read(c); // if this fails, nothing else will work either
+    }
+
+    /**
+     * Reads every kind, telling {@code listener} of each as soon as it is in. The big kinds come first
+     * and the database kind (a slow query with few rows) after them, so the records of the last big kind
+     * can be built while it runs.
+     */
+    public Snapshot read(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
         long start = System.nanoTime();
         List<String> warnings = new ArrayList<>();
-        ServerInfo server = ServerInfoReader.read(c); // if this fails, nothing else will work either
-        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, includeDatabase));
 
         Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
         var statements = view.isEmpty() ? null : attempt("statements", warnings,
@@ -51,14 +59,31 @@ public final class SnapshotReader {
                     + ", so statement statistics are not collected (CREATE EXTENSION pg_stat_statements; it must also be in shared_preload_libraries)");
         }
         var resetAt = statements == null ? null : attempt("statements", warnings, () -> StatementsReader.statsReset(c, view.get()));
+        if (statements != null) {
+            listener.statements(statements);
+        }
 
         var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes));
         if (indexes != null) {
             previousIndexes = indexes.stream().collect(Collectors.toMap(IndexStat::getIndexRelid, i -> i, (a, b) -> a));
+            listener.indexes(indexes);
         }
         var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum(), indexes));
+        if (tables != null) {
+            listener.tables(tables);
+        }
+        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, includeDatabase));
+        if (databases != null) {
+            listener.databases(databases);
+        }
         var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity()));
+        if (activity != null) {
+            listener.activity(activity);
+        }
         var settings = attempt("settings", warnings, () -> SettingsReader.read(c));
+        if (settings != null) {
+            listener.settings(settings);
+        }
         return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,
                 warnings, Duration.ofNanos(System.nanoTime() - start));
     }
