@@ -20,7 +20,6 @@ public final class CatalogueQueries {
         Optional<StatementsView> view = StatementsReader.find(c);
         List<String> sql = new ArrayList<>();
         sql.add(ServerInfoReader.SQL);
-        sql.add(DatabaseReader.SQL);
         sql.add(StatementsReader.FIND_SQL);
         view.ifPresent(v -> {
             sql.add(inline(StatementsReader.sql(v), String.valueOf(queryTextMaxLength)));
@@ -30,6 +29,7 @@ public final class CatalogueQueries {
         });
         sql.add(IndexesReader.SQL);
         sql.add(TablesReader.sql(server.versionNum(), true));
+        sql.add(DatabaseReader.SQL);
         sql.add(ActivityReader.LIMITS_SQL);
         sql.add(inline(ActivityReader.SQL, String.valueOf(queryTextMaxLength)));
         sql.add(inline(SettingsReader.SQL, SettingsReader.NAMES.stream().map(n -> "'" + n + "'")
