@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +94,7 @@ class ReadersMatchViewsTest {
             for (StatementStat s : read) {
                 Map<String, Object> e = expected.get(List.of(s.getQueryId(), s.getUserId(), s.getDbId()));
                 assertThat(e).as("statement %s", s.getQuery()).isNotNull();
-                long calls = ((Number) e.get("calls")).longValue();
+                long calls = asLong(e.get("calls"));
                 double total = (Double) e.get("total_time");
                 double mean = total / calls;
                 assertThat(s.getQuery()).isEqualTo(e.get("query"));
@@ -105,16 +104,16 @@ class ReadersMatchViewsTest {
                 assertThat(s.getMinExecTimeMs()).isEqualTo(e.get("min_time"));
                 assertThat(s.getMaxExecTimeMs()).isEqualTo(e.get("max_time"));
                 assertThat(s.getStddevExecTimeMs()).isEqualTo(Math.sqrt(Math.max(0.0, (Double) e.get("sum_sq") / calls - mean * mean)));
-                assertThat(s.getRows()).isEqualTo(((Number) e.get("rows")).longValue());
-                assertThat(s.getSharedBlksHit()).isEqualTo(((Number) e.get("shared_blks_hit")).longValue());
-                assertThat(s.getSharedBlksRead()).isEqualTo(((Number) e.get("shared_blks_read")).longValue());
-                assertThat(s.getSharedBlksDirtied()).isEqualTo(((Number) e.get("shared_blks_dirtied")).longValue());
-                assertThat(s.getSharedBlksWritten()).isEqualTo(((Number) e.get("shared_blks_written")).longValue());
-                assertThat(s.getTempBlksRead()).isEqualTo(((Number) e.get("temp_blks_read")).longValue());
-                assertThat(s.getTempBlksWritten()).isEqualTo(((Number) e.get("temp_blks_written")).longValue());
+                assertThat(s.getRows()).isEqualTo(asLong(e.get("rows")));
+                assertThat(s.getSharedBlksHit()).isEqualTo(asLong(e.get("shared_blks_hit")));
+                assertThat(s.getSharedBlksRead()).isEqualTo(asLong(e.get("shared_blks_read")));
+                assertThat(s.getSharedBlksDirtied()).isEqualTo(asLong(e.get("shared_blks_dirtied")));
+                assertThat(s.getSharedBlksWritten()).isEqualTo(asLong(e.get("shared_blks_written")));
+                assertThat(s.getTempBlksRead()).isEqualTo(asLong(e.get("temp_blks_read")));
+                assertThat(s.getTempBlksWritten()).isEqualTo(asLong(e.get("temp_blks_written")));
                 assertThat(s.getBlkReadTimeMs()).isEqualTo(e.get("blk_read_time"));
                 assertThat(s.getBlkWriteTimeMs()).isEqualTo(e.get("blk_write_time"));
-                assertThat(s.getWalBytes()).isEqualTo(((Number) e.get("wal_bytes")).longValue());
+                assertThat(s.getWalBytes()).isEqualTo(asLong(e.get("wal_bytes")));
             }
         }
     }
@@ -126,18 +125,13 @@ class ReadersMatchViewsTest {
             List<TableStat> tables = TablesReader.read(c, ServerInfoReader.read(c).versionNum(), indexes);
             assertThat(tables).extracting(TableStat::getTableName).containsExactlyInAnyOrder("big", "bare");
             for (TableStat t : tables) {
-                try (var ps = c.prepareStatement("SELECT * FROM pg_statio_user_tables WHERE relid = ?")) {
-                    ps.setLong(1, t.getRelid());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(t.getHeapBlksRead()).isEqualTo(rs.getLong("heap_blks_read"));
-                        assertThat(t.getHeapBlksHit()).isEqualTo(rs.getLong("heap_blks_hit"));
-                        assertThat(t.getIdxBlksRead()).isEqualTo(nullableLong(rs, "idx_blks_read"));
-                        assertThat(t.getIdxBlksHit()).isEqualTo(nullableLong(rs, "idx_blks_hit"));
-                        assertThat(t.getToastBlksRead()).isEqualTo(nullableLong(rs, "toast_blks_read"));
-                        assertThat(t.getToastBlksHit()).isEqualTo(nullableLong(rs, "toast_blks_hit"));
-                    }
-                }
+                Map<String, Object> view = row(c, "SELECT * FROM pg_statio_user_tables WHERE relid = ?", t.getRelid());
+                assertThat(t.getHeapBlksRead()).isEqualTo(asLong(view.get("heap_blks_read")));
+                assertThat(t.getHeapBlksHit()).isEqualTo(asLong(view.get("heap_blks_hit")));
+                assertThat(t.getIdxBlksRead()).isEqualTo(asLong(view.get("idx_blks_read")));
+                assertThat(t.getIdxBlksHit()).isEqualTo(asLong(view.get("idx_blks_hit")));
+                assertThat(t.getToastBlksRead()).isEqualTo(asLong(view.get("toast_blks_read")));
+                assertThat(t.getToastBlksHit()).isEqualTo(asLong(view.get("toast_blks_hit")));
             }
             TableStat big = tables.stream().filter(t -> t.getTableName().equals("big")).findFirst().orElseThrow();
             assertThat(big.getHeapBlksHit()).isPositive();
@@ -149,19 +143,29 @@ class ReadersMatchViewsTest {
 
             assertThat(indexes).hasSize(2);
             for (IndexStat i : indexes) {
-                try (var ps = c.prepareStatement("SELECT * FROM pg_statio_user_indexes WHERE indexrelid = ?")) {
-                    ps.setLong(1, i.getIndexRelid());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(i.getIdxBlksRead()).isEqualTo(rs.getLong("idx_blks_read"));
-                        assertThat(i.getIdxBlksHit()).isEqualTo(rs.getLong("idx_blks_hit")).isPositive();
-                    }
-                }
+                Map<String, Object> view = row(c, "SELECT * FROM pg_statio_user_indexes WHERE indexrelid = ?", i.getIndexRelid());
+                assertThat(i.getIdxBlksRead()).isEqualTo(asLong(view.get("idx_blks_read")));
+                assertThat(i.getIdxBlksHit()).isEqualTo(asLong(view.get("idx_blks_hit"))).isPositive();
             }
         }
     }
 
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        return Optional.ofNullable(rs.getObject(column)).map(v -> ((Number) v).longValue()).orElse(null);
+    /** The one row {@code sql} returns for {@code id}, by column name. */
+    private static Map<String, Object> row(Connection c, String sql, long id) throws SQLException {
+        try (var ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                return row;
+            }
+        }
+    }
+
+    private static Long asLong(Object value) {
+        return value == null ? null : ((Number) value).longValue();
     }
 }
