@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,16 +105,12 @@ class ReadersMatchViewsTest {
                 assertThat(s.getMinExecTimeMs()).isEqualTo(e.get("min_time"));
                 assertThat(s.getMaxExecTimeMs()).isEqualTo(e.get("max_time"));
                 assertThat(s.getStddevExecTimeMs()).isEqualTo(Math.sqrt(Math.max(0.0, (Double) e.get("sum_sq") / calls - mean * mean)));
-                assertThat(s.getRows()).isEqualTo(asLong(e.get("rows")));
-                assertThat(s.getSharedBlksHit()).isEqualTo(asLong(e.get("shared_blks_hit")));
-                assertThat(s.getSharedBlksRead()).isEqualTo(asLong(e.get("shared_blks_read")));
-                assertThat(s.getSharedBlksDirtied()).isEqualTo(asLong(e.get("shared_blks_dirtied")));
-                assertThat(s.getSharedBlksWritten()).isEqualTo(asLong(e.get("shared_blks_written")));
-                assertThat(s.getTempBlksRead()).isEqualTo(asLong(e.get("temp_blks_read")));
-                assertThat(s.getTempBlksWritten()).isEqualTo(asLong(e.get("temp_blks_written")));
                 assertThat(s.getBlkReadTimeMs()).isEqualTo(e.get("blk_read_time"));
                 assertThat(s.getBlkWriteTimeMs()).isEqualTo(e.get("blk_write_time"));
-                assertThat(s.getWalBytes()).isEqualTo(asLong(e.get("wal_bytes")));
+                assertThat(Arrays.asList(s.getRows(), s.getSharedBlksHit(), s.getSharedBlksRead(), s.getSharedBlksDirtied(),
+                        s.getSharedBlksWritten(), s.getTempBlksRead(), s.getTempBlksWritten(), s.getWalBytes()))
+                        .isEqualTo(longs(e, "rows", "shared_blks_hit", "shared_blks_read", "shared_blks_dirtied",
+                                "shared_blks_written", "temp_blks_read", "temp_blks_written", "wal_bytes"));
             }
         }
     }
@@ -126,12 +123,10 @@ class ReadersMatchViewsTest {
             assertThat(tables).extracting(TableStat::getTableName).containsExactlyInAnyOrder("big", "bare");
             for (TableStat t : tables) {
                 Map<String, Object> view = row(c, "SELECT * FROM pg_statio_user_tables WHERE relid = ?", t.getRelid());
-                assertThat(t.getHeapBlksRead()).isEqualTo(asLong(view.get("heap_blks_read")));
-                assertThat(t.getHeapBlksHit()).isEqualTo(asLong(view.get("heap_blks_hit")));
-                assertThat(t.getIdxBlksRead()).isEqualTo(asLong(view.get("idx_blks_read")));
-                assertThat(t.getIdxBlksHit()).isEqualTo(asLong(view.get("idx_blks_hit")));
-                assertThat(t.getToastBlksRead()).isEqualTo(asLong(view.get("toast_blks_read")));
-                assertThat(t.getToastBlksHit()).isEqualTo(asLong(view.get("toast_blks_hit")));
+                assertThat(Arrays.asList(t.getHeapBlksRead(), t.getHeapBlksHit(), t.getIdxBlksRead(), t.getIdxBlksHit(),
+                        t.getToastBlksRead(), t.getToastBlksHit()))
+                        .isEqualTo(longs(view, "heap_blks_read", "heap_blks_hit", "idx_blks_read", "idx_blks_hit",
+                                "toast_blks_read", "toast_blks_hit"));
             }
             TableStat big = tables.stream().filter(t -> t.getTableName().equals("big")).findFirst().orElseThrow();
             assertThat(big.getHeapBlksHit()).isPositive();
@@ -144,8 +139,8 @@ class ReadersMatchViewsTest {
             assertThat(indexes).hasSize(2);
             for (IndexStat i : indexes) {
                 Map<String, Object> view = row(c, "SELECT * FROM pg_statio_user_indexes WHERE indexrelid = ?", i.getIndexRelid());
-                assertThat(i.getIdxBlksRead()).isEqualTo(asLong(view.get("idx_blks_read")));
-                assertThat(i.getIdxBlksHit()).isEqualTo(asLong(view.get("idx_blks_hit"))).isPositive();
+                assertThat(Arrays.asList(i.getIdxBlksRead(), i.getIdxBlksHit())).isEqualTo(longs(view, "idx_blks_read", "idx_blks_hit"));
+                assertThat(i.getIdxBlksHit()).isPositive();
             }
         }
     }
@@ -167,5 +162,10 @@ class ReadersMatchViewsTest {
 
     private static Long asLong(Object value) {
         return value == null ? null : ((Number) value).longValue();
+    }
+
+    /** The named columns of {@code row} as longs (null stays null), to compare with the record's fields in one go. */
+    private static List<Long> longs(Map<String, Object> row, String... columns) {
+        return Arrays.stream(columns).map(column -> asLong(row.get(column))).toList();
     }
 }
