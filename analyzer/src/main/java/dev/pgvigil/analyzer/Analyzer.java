@@ -58,9 +58,14 @@ public final class Analyzer implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024));
+        // exactly-once's default of 100 ms writes every changed state record ten times a second and waits for
+        // the transaction each time; once a second costs at most a second of latency on 10 s+ intervals
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, String.valueOf(kafka.topicReplicationFactor()));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        // changelog and metrics batches of 16 kB (the default) mean thousands of compressed batches per commit
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024));
         p.putAll(config.streams());
         return p;
     }

@@ -161,8 +161,7 @@ public final class AnalyzerTopology {
         String[] stats = {DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY};
 
         // trends and baselines from the metric batches
-        List<TrendsProcessor.Window> windows = List.of(ROLLUP_1M, ROLLUP_1H);
-        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, windows, ROLLUPS_OPEN_STORE, ROLLUP_MARKS_STORE), stats);
+        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, ROLLUP_1M, ROLLUP_1H, ROLLUPS_OPEN_STORE, ROLLUP_MARKS_STORE), stats);
         t.addProcessor(BASELINES, () -> new BaselinesProcessor(config), stats);
         t.addProcessor(NAMED_BASELINES, () -> new NamedBaselineProcessor(config), BASELINE_REQUESTS_SOURCE);
 

@@ -88,6 +88,37 @@ class TrendsTopologyTest {
     }
 
     @Test
+    void hourRollupsAreMadeOfTheClosedMinutes() throws Exception {
+        try (AnalyzerDriver a = new AnalyzerDriver("rollupMetrics: [database.tps]")) {
+            String i = "hourly";
+            Instant base = T0.plusSeconds(3600 * 7); // an hour boundary
+            long commits = 0;
+            a.send(databases(ref(i, "s0", base.minusSeconds(10)), whole(), db("shop", 5).setXactCommit(commits).build()));
+            // the first interval is 10 s, then every 10 minutes: tps 10, 20, 30, 40, 50, 60, each in a minute of its own
+            commits += 100;
+            a.send(databases(ref(i, "s1", base), whole(), db("shop", 5).setXactCommit(commits).build()));
+            for (int k = 2; k <= 6; k++) {
+                commits += 600L * 10 * k;
+                a.send(databases(ref(i, "s" + k, base.plusSeconds(600L * (k - 1))), whole(), db("shop", 5).setXactCommit(commits).build()));
+            }
+            assertThat(a.rollups1m.readValuesToList()).as("each minute closes when the next one begins").hasSize(5);
+            assertThat(a.rollups1h.readValuesToList()).as("the hour is still open").isEmpty();
+            commits += 1500;
+            a.send(databases(ref(i, "s7", base.plusSeconds(3900)), whole(), db("shop", 5).setXactCommit(commits).build()));
+            assertThat(a.rollups1h.readValuesToList()).singleElement().satisfies(x -> {
+                assertThat(x.getWindow()).isEqualTo("1h");
+                assertThat(x.getWindowStart()).isEqualTo(base);
+                assertThat(x.getWindowEnd()).isEqualTo(base.plusSeconds(3600));
+                assertThat(x.getCount()).isEqualTo(6);
+                assertThat(x.getMin()).isEqualTo(10.0);
+                assertThat(x.getMax()).isEqualTo(60.0);
+                assertThat(x.getSum()).isCloseTo(210.0, within(1e-9));
+                assertThat(x.getLast()).isEqualTo(60.0);
+            });
+        }
+    }
+
+    @Test
     void databaseGrowthAndDaysUntilTheDiskFills() {
         String i = "growth";
         Instant day0 = T0;

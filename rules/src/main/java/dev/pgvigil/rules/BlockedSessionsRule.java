@@ -23,7 +23,7 @@ public final class BlockedSessionsRule {
         Decision d = Decision.judge(Rule.BLOCKED_SESSIONS, t, blocked.size(), subject);
         if (d.firing()) {
             Session worst = blocked.get(0);
-            return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true, d.message() + "; longest: " + worst.describe()
+            return d.withMessage(m -> m + "; longest: " + worst.describe()
                     + " waiting " + Format.seconds(Session.orZero(worst.queryAgeSeconds())) + " for pid " + worst.blockedBy());
         }
         return d;

@@ -20,8 +20,7 @@ public final class ConnectionsRule {
         }
         double ratio = (double) connections / usable;
         Decision d = Decision.judge(Rule.CONNECTIONS_USED, t, ratio, subject);
-        return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true,
-                d.message() + " (" + connections + " of " + usable + " usable slots)");
+        return d.withMessage(m -> m + " (" + connections + " of " + usable + " usable slots)");
     }
 
     public static Optional<Finding> finding(String instance, Decision d) {

@@ -9,7 +9,7 @@ public final class DeadRowsRule {
         double ratio = rows == 0 ? 0 : (double) Math.max(0, deadRows) / rows;
         if (rows == 0 || rows < t.minEvidence()) {
             return Decision.noEvidence(Rule.DEAD_ROWS, t, ratio, subject,
-                    Format.count(rows) + " rows, need " + Format.count((long) t.minEvidence()));
+                    () -> Format.count(rows) + " rows, need " + Format.count((long) t.minEvidence()));
         }
         return Decision.judge(Rule.DEAD_ROWS, t, ratio, subject);
     }

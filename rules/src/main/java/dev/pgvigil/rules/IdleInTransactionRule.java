@@ -17,7 +17,7 @@ public final class IdleInTransactionRule {
         double value = Math.max(Session.orZero(oldestIdleSeconds), worst.map(s -> Session.orZero(s.stateAgeSeconds())).orElse(0.0));
         Decision d = Decision.judge(Rule.IDLE_IN_TRANSACTION, t, value, subject);
         if (d.firing() && worst.isPresent()) {
-            return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true, d.message() + ", " + worst.get().describe());
+            return d.withMessage(m -> m + ", " + worst.get().describe());
         }
         return d;
     }

@@ -19,6 +19,6 @@ public final class InstanceDownRule {
         double missed = Math.max(0, Duration.between(since, now).toMillis()) / (double) interval.toMillis();
         Decision d = Decision.judge(Rule.INSTANCE_DOWN, t, missed, subject);
         String last = lastSuccess == null ? "never read successfully" : "last successful snapshot at " + lastSuccess;
-        return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true, d.message() + " (" + last + ")");
+        return d.withMessage(m -> m + " (" + last + ")");
     }
 }

@@ -15,7 +15,7 @@ public final class LongRunningQueryRule {
         if (d.firing() && worst.isPresent()) {
             Session s = worst.get();
             String q = s.query() == null ? "" : ": " + Text.abbreviate(s.query(), 120);
-            return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true, d.message() + ", " + s.describe() + q);
+            return d.withMessage(m -> m + ", " + s.describe() + q);
         }
         return d;
     }

@@ -20,7 +20,6 @@ public final class RegressionRule {
         double up = current / baselineMean;
         double factor = bothWays ? (current == 0 ? Double.POSITIVE_INFINITY : Math.max(up, baselineMean / current)) : up;
         Decision d = Decision.judge(Rule.REGRESSION, t, factor, what);
-        return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true,
-                d.message() + " (now " + Format.decimal(current) + ", baseline " + Format.decimal(baselineMean) + " over " + baselineDays + " days)");
+        return d.withMessage(m -> m + " (now " + Format.decimal(current) + ", baseline " + Format.decimal(baselineMean) + " over " + baselineDays + " days)");
     }
 }

@@ -52,11 +52,10 @@ public final class StatementMeanTimeRule {
     public static Decision evaluate(Interval interval, Threshold t, String subject) {
         if (interval.calls() == 0 || interval.calls() < t.minEvidence()) {
             return Decision.noEvidence(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject,
-                    Format.count(interval.calls()) + " calls, need " + Format.count((long) t.minEvidence()));
+                    () -> Format.count(interval.calls()) + " calls, need " + Format.count((long) t.minEvidence()));
         }
-        Decision d = Decision.judge(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject);
-        return new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true,
-                d.message() + ", p95 ~" + Format.millis(interval.p95TimeMs()) + " over " + Format.count(interval.calls()) + " calls");
+        return Decision.judge(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject)
+                .withMessage(m -> m + ", p95 ~" + Format.millis(interval.p95TimeMs()) + " over " + Format.count(interval.calls()) + " calls");
     }
 
     /** A slow-query finding for a firing decision; {@code query} may be null when the role may not read it. */

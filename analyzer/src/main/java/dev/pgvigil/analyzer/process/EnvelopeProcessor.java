@@ -91,7 +91,7 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
         Decision d = InstanceDownRule.evaluate(state.lastSuccessMs < 0 ? null : Instant.ofEpochMilli(state.lastSuccessMs),
                 Instant.ofEpochMilli(state.firstSeenMs), now, interval, t, "instance " + state.instanceId);
         if (error != null && d.firing()) {
-            d = new Decision(d.rule(), d.severity(), d.value(), d.threshold(), true, d.message() + "; last error: " + error);
+            d = d.withMessage(m -> m + "; last error: " + error);
         }
         Subject subject = new Subject(Rule.INSTANCE_DOWN.wireName(), state.instanceId, state.instanceId, state.labels);
         outputs.judge(state.conditions, Rule.INSTANCE_DOWN.wireName(), subject, d, t, now, snapshotId);

@@ -105,8 +105,8 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
                 cursor.add("calls", i.calls());
                 cursor.add("time_ms", i.totalTimeMs());
                 cursor.add("interval_s", seconds);
-                top.merge(s.getQueryId(), new TopStatement(s.getQueryId(), s.getQuery() == null ? null : Text.abbreviate(s.getQuery(), 1000),
-                        i.calls(), i.totalTimeMs()), (a, b) -> new TopStatement(b.queryId(), b.query(), b.calls(), a.totalTimeMs() + b.totalTimeMs()));
+                top.merge(s.getQueryId(), new TopStatement(s.getQueryId(), s.getQuery(), i.calls(), i.totalTimeMs()),
+                        (a, b) -> new TopStatement(b.queryId(), b.query(), b.calls(), a.totalTimeMs() + b.totalTimeMs()));
             }
             if (interval.isPresent()) {
                 Decision d = StatementMeanTimeRule.evaluate(interval.get(), t, subject.object());
@@ -119,7 +119,9 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
         }
         buckets.writeBack();
         cursor.top = top.values().stream().sorted(Comparator.comparingDouble(TopStatement::totalTimeMs).reversed())
-                .limit(TOP_STATEMENTS).collect(java.util.stream.Collectors.toList());
+                .limit(TOP_STATEMENTS)
+                .map(x -> x.query() == null ? x : new TopStatement(x.queryId(), Text.abbreviate(x.query(), 1000), x.calls(), x.totalTimeMs()))
+                .collect(java.util.stream.Collectors.toList());
         metrics.flush();
     }
 

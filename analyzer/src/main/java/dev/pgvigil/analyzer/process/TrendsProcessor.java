@@ -23,26 +23,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Metric points → tumbling-window rollups (count, min, max, sum, avg, last) per series.
+ * Metric points → tumbling-window rollups (count, min, max, sum, avg, last) per series, by minute and,
+ * from the closed minutes, by hour.
  *
  * <p>The window an instance's metric is in now is an open {@link RollupBlock} (all its series) in a
- * key-value store whose values stay deserialized between commits; a point of a later window closes it:
- * the block moves to the window store of its size (what the dashboard reads) and its series go out on
- * the window's topic, once. Windows of instances that went quiet close when this task's stream time
- * (the newest interval end it has seen) passes their end plus a grace period. A late point (of a window
- * already closed) is added to the stored block but not published again.
+ * key-value store whose values stay deserialized between commits. A point of a later minute closes the
+ * open minute: the block moves to the window store of minutes (what the dashboard reads), its series go
+ * out on the minute topic, once, and it is added to the open hour, which closes the same way when a
+ * minute of a later hour arrives. So the hour's state is written once a minute, not at every snapshot.
+ * Windows of instances that went quiet close when this task's stream time (the newest interval end it
+ * has seen) passes their end plus a grace period. A late point (of a minute already closed) is added to
+ * that minute's stored block, not published again and not added to its hour.
  */
 public final class TrendsProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     /** One rollup window size: its name on the wire, its store of closed windows and its sink. */
     public record Window(String name, Duration size, String store, String sink) {
-        long startOf(long atMs) {
+        public long startOf(long atMs) {
             return atMs - Math.floorMod(atMs, size.toMillis());
         }
     }
 
     private final AnalyzerConfig config;
-    private final List<Window> windows;
+    private final Window minute;
+    private final Window hour;
     private final String openStore;
     private final String marksStore;
     private final Map<String, Boolean> rollsUp = new HashMap<>();
@@ -51,9 +55,10 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
     private KeyValueStore<String, Long> marks;
     private long streamTimeMs = -1;
 
-    public TrendsProcessor(AnalyzerConfig config, List<Window> windows, String openStore, String marksStore) {
+    public TrendsProcessor(AnalyzerConfig config, Window minute, Window hour, String openStore, String marksStore) {
         this.config = config;
-        this.windows = windows;
+        this.minute = minute;
+        this.hour = hour;
         this.openStore = openStore;
         this.marksStore = marksStore;
     }
@@ -75,32 +80,24 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
         MetricBatch batch = (MetricBatch) record.value();
         String instanceId = batch.getInstanceId();
         long atMs = batch.getIntervalEnd().toEpochMilli();
+        long start = minute.startOf(atMs);
         Map<Map<String, String>, String> labelKeys = new IdentityHashMap<>(); // an entity's points share one labels map
-        for (Window w : windows) {
-            long start = w.startOf(atMs);
-            Map<String, Target> targets = new HashMap<>();
-            MetricBatches.forEachPoint(batch, (name, labels, value) -> {
-                if (rollsUp.computeIfAbsent(name, config::rollsUp)) {
-                    Target target = targets.computeIfAbsent(name, n -> targetOf(w, instanceId, n, start));
-                    target.block().add(labelKeys.computeIfAbsent(labels, SeriesKey::labelsKey), value, atMs);
-                }
-            });
-            targets.forEach((name, target) -> {
-                String key = new SeriesKey(instanceId, name, Map.of()).encode();
-                if (target.closed()) {
-                    windowStore(w).put(key, target.block(), start);
-                } else {
-                    open.put(openKey(w.name(), key), target.block());
-                }
-            });
+        Map<String, Target> targets = new HashMap<>();
+        MetricBatches.forEachPoint(batch, (name, labels, value) -> {
+            if (rollsUp.computeIfAbsent(name, config::rollsUp)) {
+                Target target = targets.computeIfAbsent(name, n -> targetOf(minute, instanceId, n, start));
+                target.block().add(labelKeys.computeIfAbsent(labels, SeriesKey::labelsKey), value, atMs);
+            }
+        });
+        targets.forEach((name, target) -> store(minute, instanceId, name, target));
+        for (Window w : List.of(minute, hour)) {
             if (marks.get(w.name()) == null) {
-                marks.put(w.name(), start); // the first window this task rolls up
+                marks.put(w.name(), w.startOf(atMs)); // the first window this task rolls up
             }
         }
         streamTimeMs = Math.max(streamTimeMs, atMs);
-        for (Window w : windows) {
-            closeQuiet(w);
-        }
+        closeQuiet(minute);
+        closeQuiet(hour);
     }
 
     /** Where an instance's points of one metric and window go: its open block, or a closed one (late points). */
@@ -123,6 +120,15 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
         return closed != null ? new Target(closed, true) : new Target(new RollupBlock(windowStartMs), current != null);
     }
 
+    private void store(Window w, String instanceId, String metric, Target target) {
+        String key = new SeriesKey(instanceId, metric, Map.of()).encode();
+        if (target.closed()) {
+            windowStore(w).put(key, target.block(), target.block().windowStartMs);
+        } else {
+            open.put(openKey(w.name(), key), target.block());
+        }
+    }
+
     private void close(Window w, String instanceId, String metric, RollupBlock block) {
         windowStore(w).put(new SeriesKey(instanceId, metric, Map.of()).encode(), block, block.windowStartMs);
         long endMs = block.windowStartMs + w.size().toMillis();
@@ -131,6 +137,11 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
                     Instant.ofEpochMilli(endMs), a.count(), a.min(), a.max(), a.sum(), a.avg(), a.last());
             context.forward(new Record<>(instanceId, rollup, endMs), w.sink());
         });
+        if (w == minute) {
+            Target hourly = targetOf(hour, instanceId, metric, hour.startOf(block.windowStartMs));
+            hourly.block().merge(block);
+            store(hour, instanceId, metric, hourly);
+        }
     }
 
     /** Closes the open windows that ended a grace period before stream time: instances that stopped reporting. */
@@ -152,9 +163,9 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
             });
         }
         for (KeyValue<String, RollupBlock> kv : ended) {
+            open.delete(kv.key);
             SeriesKey series = SeriesKey.decode(kv.key.substring(prefix.length()));
             close(w, series.instanceId(), series.name(), kv.value);
-            open.delete(kv.key);
         }
         marks.put(w.name(), closedBefore);
     }

@@ -150,6 +150,32 @@ final class LocalQueries {
         return this.<RollupBlock>kv(AnalyzerTopology.ROLLUPS_OPEN_STORE).get(TrendsProcessor.openKey(w.name(), seriesKey));
     }
 
+    /**
+     * The windows of {@code w} still open: for minutes the open minute; for hours the open hour, and the
+     * open minute too, which joins its hour only when it closes.
+     */
+    private List<RollupBlock> openWindows(TrendsProcessor.Window w, String seriesKey) {
+        RollupBlock openMinute = openWindow(AnalyzerTopology.ROLLUP_1M, seriesKey);
+        if (w == AnalyzerTopology.ROLLUP_1M) {
+            return openMinute == null ? List.of() : List.of(openMinute);
+        }
+        List<RollupBlock> out = new ArrayList<>();
+        RollupBlock openHour = openWindow(w, seriesKey);
+        long minutesHour = openMinute == null ? -1 : w.startOf(openMinute.windowStartMs);
+        if (openHour != null && openHour.windowStartMs != minutesHour) {
+            out.add(openHour);
+        }
+        if (openMinute != null) {
+            RollupBlock hour = new RollupBlock(minutesHour); // a copy: the stores' values are not the dashboard's to change
+            if (openHour != null && openHour.windowStartMs == minutesHour) {
+                hour.merge(openHour);
+            }
+            hour.merge(openMinute);
+            out.add(hour);
+        }
+        return out;
+    }
+
     private List<DatabaseSize> databases(String instanceId) {
         Bucket<DatabaseSample> bucket = this.<Bucket<DatabaseSample>>kv(AnalyzerTopology.DATABASES_STORE)
                 .get(DatabaseStatsProcessor.bucketKey(instanceId));
@@ -187,9 +213,10 @@ final class LocalQueries {
         try (WindowStoreIterator<RollupBlock> it = this.<RollupBlock>window(w.store()).fetch(key, q.from(), q.to().minusMillis(1))) {
             it.forEachRemaining(kv -> addPoints(points, kv.value, q.labels()));
         }
-        RollupBlock open = openWindow(w, key);
-        if (open != null && open.windowStartMs >= q.from().toEpochMilli() && open.windowStartMs < q.to().toEpochMilli()) {
-            addPoints(points, open, q.labels());
+        for (RollupBlock open : openWindows(w, key)) {
+            if (open.windowStartMs >= q.from().toEpochMilli() && open.windowStartMs < q.to().toEpochMilli()) {
+                addPoints(points, open, q.labels());
+            }
         }
         List<Series> out = new ArrayList<>();
         points.forEach((labelsKey, byStart) -> out.add(new Series(q.metric(), SeriesKey.labels(labelsKey), new ArrayList<>(byStart.values()))));

@@ -17,6 +17,13 @@ public record RollupAggregate(long count, double min, double max, double sum, do
                 newer ? value : last, newer ? atMs : lastAtMs);
     }
 
+    /** This and {@code other} as one: the rollup of both windows' points. */
+    public RollupAggregate merge(RollupAggregate other) {
+        boolean newer = other.lastAtMs >= lastAtMs;
+        return new RollupAggregate(count + other.count, Math.min(min, other.min), Math.max(max, other.max), sum + other.sum,
+                newer ? other.last : last, newer ? other.lastAtMs : lastAtMs);
+    }
+
     public double avg() {
         return count == 0 ? Double.NaN : sum / count;
     }

@@ -30,6 +30,11 @@ public final class RollupBlock {
         series.put(labelsKey, a == null ? RollupAggregate.of(value, atMs) : a.add(value, atMs));
     }
 
+    /** Adds every series of {@code other} (a shorter window inside this one) to this block. */
+    public void merge(RollupBlock other) {
+        other.series.forEach((labelsKey, a) -> series.merge(labelsKey, a, RollupAggregate::merge));
+    }
+
     public static final Codec<RollupBlock> CODEC = new Codec<>() {
         @Override
         public void write(DataOutput out, RollupBlock b) throws IOException {

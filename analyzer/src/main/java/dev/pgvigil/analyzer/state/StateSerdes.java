@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,19 +30,65 @@ public final class StateSerdes {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * A growable byte buffer with its DataOutputStream, one per thread, reused for every value:
+     * ByteArrayOutputStream's methods are synchronized and a new one per value is garbage.
+     */
+    private static final class Buffer extends ByteArrayOutputStream {
+        final DataOutputStream data = new DataOutputStream(this);
+
+        Buffer() {
+            super(64 * 1024);
+        }
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        @Override
+        public void reset() {
+            count = 0;
+            if (buf.length > 4 * 1024 * 1024) {
+                buf = new byte[64 * 1024]; // one huge value must not pin its buffer for good
+            }
+        }
+
+        @Override
+        public byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
+        }
+    }
+
+    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
     public static <T> Serde<T> binary(String name, Codec<T> codec) {
         Serializer<T> out = (topic, value) -> {
             if (value == null) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
-            try (DataOutputStream data = new DataOutputStream(bytes)) {
-                data.writeByte(VERSION);
-                codec.write(data, value);
+            Buffer buffer = BUFFERS.get();
+            buffer.reset();
+            try {
+                buffer.data.writeByte(VERSION);
+                codec.write(buffer.data, value);
+                buffer.data.flush();
             } catch (IOException e) {
                 throw new SerializationException("cannot encode " + name, e);
             }
-            return bytes.toByteArray();
+            return buffer.toByteArray();
         };
         Deserializer<T> in = (topic, bytes) -> {
             if (bytes == null) {

@@ -10,6 +10,9 @@ import dev.pgvigil.schema.kafka.AvroSerde;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +34,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The analyzer against the limit of this machine, in one run on one in-process KRaft broker:
@@ -63,6 +69,8 @@ public final class AnalyzerBenchmark {
         int partitions = option(a, "--partitions", 2);
         commitMs = option(a, "--commit-ms", 0);
         entityMetrics = !a.contains("--no-entity-metrics");
+        perThread = a.contains("--threads");
+        warmups = option(a, "--warmups", 2);
         SyntheticFleet fleet = new SyntheticFleet(instances, entities);
         System.out.printf(Locale.ROOT, "fleet: %d instances x %d statements, tables and indexes; %d snapshots each; %d partitions;"
                 + " entity metrics %s%n", instances, entities, snapshots, partitions, entityMetrics ? "on" : "off");
@@ -96,7 +104,16 @@ public final class AnalyzerBenchmark {
             System.out.printf(Locale.ROOT, "plain consumer (deserialize only): %,.0f records/s (%,.0f entities/s)%n", plain,
                     plain * entityCount / records);
 
-            analyzerPass(kafka, work, records, "warmup").analyzer().close(); // warm-up: same work, its own application id and state
+            if (a.contains("--floor")) {
+                double floor = floorPass(kafka, work, records);
+                System.out.printf(Locale.ROOT, "Kafka Streams floor (same settings, decode only): %,.0f records/s = %.2f of the plain consumer%n",
+                        floor, floor / plain);
+            }
+
+            // warm-up: same work, its own application id and state each time, until the JIT compiler is mostly done
+            for (int w = 1; w <= warmups; w++) {
+                analyzerPass(kafka, work, records, "warmup" + w).analyzer().close();
+            }
             Pass measured = analyzerPass(kafka, work, records, "measured");
             System.out.printf(Locale.ROOT, "analyzer: %,.0f records/s (%,.0f entities/s)%n", measured.recordsPerSecond,
                     measured.recordsPerSecond * entityCount / records);
@@ -110,6 +127,10 @@ public final class AnalyzerBenchmark {
 
     /** Kafka Streams commit.interval.ms for the analyzer; 0 keeps pgvigil's default. */
     private static int commitMs;
+    /** Analyzer passes before the measured one. */
+    private static int warmups;
+    /** Whether to print the CPU time of every group of threads (Java and native) in each analyzer pass. */
+    private static boolean perThread;
     /** Whether the analyzer publishes per-statement, per-table and per-index points (analyzer.entityMetrics). */
     private static boolean entityMetrics;
 
@@ -125,10 +146,15 @@ public final class AnalyzerBenchmark {
     }
 
     /** Reads every input record from the beginning and deserializes it; records per second. */
-    private static double plainConsumer(EmbeddedKafka kafka, long expected) {
-        Map<String, AvroSerde<?>> serdes = Map.of(Topics.SNAPSHOTS, Serdes.snapshotInfo(), Topics.STATS_DATABASE, Serdes.databaseStats(),
+    /** The serde of each input topic. */
+    private static Map<String, AvroSerde<?>> inputSerdes() {
+        return Map.of(Topics.SNAPSHOTS, Serdes.snapshotInfo(), Topics.STATS_DATABASE, Serdes.databaseStats(),
                 Topics.STATS_STATEMENTS, Serdes.statements(), Topics.STATS_TABLES, Serdes.tables(), Topics.STATS_INDEXES, Serdes.indexes(),
                 Topics.STATS_ACTIVITY, Serdes.activity());
+    }
+
+    private static double plainConsumer(EmbeddedKafka kafka, long expected) {
+        Map<String, AvroSerde<?>> serdes = inputSerdes();
         Map<String, Object> p = new HashMap<>();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("enable.auto.commit", "false");
@@ -162,21 +188,7 @@ public final class AnalyzerBenchmark {
 
     /** Runs a fresh analyzer over the whole backlog; time from RUNNING until it has processed every input record. */
     private static Pass analyzerPass(EmbeddedKafka kafka, Path work, long records, String name) throws Exception {
-        String appId = "bench-analyzer-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        ConfigFile file = ConfigFile.parse("bench.yaml", """
-                kafka: { bootstrapServers: "%s" }
-                analyzer:
-                  applicationId: %s
-                  stateDir: %s
-                  entityMetrics: %s
-                  streams: { %s }
-                """.formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
-                commitMs > 0 ? "commit.interval.ms: \"" + commitMs + "\"" : ""));
-        Map<TopicPartition, Long> ends;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            ends = c.endOffsets(partitions(c));
-        }
+        ConfigFile file = benchConfig(kafka, work, name);
         Analyzer analyzer = Analyzer.start(file.section("kafka", KafkaSettings.class), file.section("analyzer", AnalyzerConfig.class));
         if (!analyzer.awaitRunning(Duration.ofSeconds(120))) {
             throw new IllegalStateException("analyzer did not start");
@@ -184,6 +196,8 @@ public final class AnalyzerBenchmark {
         // done when the stream threads have processed every input record (their process-total metric),
         // so the commit interval does not blur the end
         long start = System.nanoTime();
+        CpuTimes cpuBefore = CpuTimes.now(name);
+        Map<String, Long> threadsBefore = perThread ? ThreadCpu.now() : Map.of();
         while (processed(analyzer) < records) {
             if (analyzer.failure().isPresent()) {
                 throw new IllegalStateException("analyzer failed", analyzer.failure().get());
@@ -191,7 +205,12 @@ public final class AnalyzerBenchmark {
             Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "analyzer pass '%s': %,d records in %.1f s%n", name, records, seconds);
+        CpuTimes cpu = CpuTimes.now(name).minus(cpuBefore);
+        if (perThread) {
+            ThreadCpu.print(threadsBefore, ThreadCpu.now());
+        }
+        System.out.printf(Locale.ROOT, "analyzer pass '%s': %,d records in %.1f s; CPU: stream threads %.1f s, whole process (broker too) %.1f s%n",
+                name, records, seconds, cpu.streamThreadsNanos() / 1e9, cpu.processNanos() / 1e9);
         printOutputs(analyzer);
         return new Pass(analyzer, records / seconds);
     }
@@ -214,11 +233,73 @@ public final class AnalyzerBenchmark {
                 v[0], v[1] / 1048576, topic.replaceAll("^bench-analyzer-[a-z]+-[0-9a-f]+-", "")));
     }
 
-    private static long processed(Analyzer analyzer) {
-        return analyzer.streams().metrics().values().stream()
-                .filter(m -> m.metricName().group().equals("stream-thread-metrics") && m.metricName().name().equals("process-total"))
-                .mapToLong(m -> ((Number) m.metricValue()).longValue()).sum();
+    /** The analyzer's configuration for one pass: its own application id and state folder, the benchmark's options. */
+    private static ConfigFile benchConfig(EmbeddedKafka kafka, Path work, String name) {
+        String appId = "bench-analyzer-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return ConfigFile.parse("bench.yaml", """
+                kafka: { bootstrapServers: "%s" }
+                analyzer:
+                  applicationId: %s
+                  stateDir: %s
+                  entityMetrics: %s
+                  streams: { %s }
+                """.formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
+                commitMs > 0 ? "commit.interval.ms: \"" + commitMs + "\"" : ""));
     }
+
+    /** Kafka Streams with the analyzer's settings and a decode-only topology, twice (the first warms up); records per second. */
+    private static double floorPass(EmbeddedKafka kafka, Path work, long records) throws Exception {
+        double rate = 0;
+        for (String name : List.of("floor-warmup", "floor")) {
+            ConfigFile file = benchConfig(kafka, work, name);
+            try (KafkaStreams streams = StreamsFloor.start(file.section("kafka", KafkaSettings.class),
+                    file.section("analyzer", AnalyzerConfig.class), inputSerdes())) {
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long start = System.nanoTime();
+                while (processed(streams) < records) {
+                    Thread.sleep(20);
+                }
+                rate = records / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+        return rate;
+    }
+
+    /** CPU time so far of this process and of the stream threads of one pass (named after its application id). */
+    private record CpuTimes(long processNanos, long streamThreadsNanos) {
+        static CpuTimes now(String pass) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long stream = 0;
+            for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (t != null && t.getThreadName().contains("-" + pass + "-") && t.getThreadName().contains("StreamThread")) {
+                    stream += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+                }
+            }
+            long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            return new CpuTimes(process, stream);
+        }
+
+        CpuTimes minus(CpuTimes earlier) {
+            return new CpuTimes(processNanos - earlier.processNanos, streamThreadsNanos - earlier.streamThreadsNanos);
+        }
+    }
+
+    private static long processed(Analyzer analyzer) {
+        return processed(analyzer.streams());
+    }
+
+    /** Records the stream threads have processed: their process-total metrics, looked up once (listing all metrics is not free). */
+    private static long processed(KafkaStreams streams) {
+        List<? extends Metric> counters = PROCESS_TOTALS.computeIfAbsent(streams, s -> s.metrics().values().stream()
+                .filter(m -> m.metricName().group().equals("stream-thread-metrics") && m.metricName().name().equals("process-total"))
+                .toList());
+        return counters.stream().mapToLong(m -> ((Number) m.metricValue()).longValue()).sum();
+    }
+
+    private static final Map<KafkaStreams, List<? extends Metric>> PROCESS_TOTALS = new IdentityHashMap<>();
 
     /** Live snapshots, every instance once per interval: latency from collectedAt to its violation. */
     private static void latency(EmbeddedKafka kafka, SyntheticFleet fleet, int firstSnapshot, int rounds, int intervalSeconds) throws Exception {
