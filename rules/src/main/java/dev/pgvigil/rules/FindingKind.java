@@ -7,8 +7,10 @@ public enum FindingKind {
     SLOW_QUERY, MISSING_INDEX, UNUSED_INDEX, DUPLICATE_INDEX, INVALID_INDEX, TABLE_BLOAT, VACUUM_OVERDUE,
     LOW_CACHE_HIT, CONNECTIONS_HIGH, IDLE_IN_TRANSACTION, LONG_RUNNING_QUERY, BLOCKED_QUERY, XID_WRAPAROUND, CONFIG;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static FindingKind fromWireName(String name) {

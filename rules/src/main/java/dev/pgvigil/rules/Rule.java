@@ -43,6 +43,7 @@ public enum Rule {
     private final Unit unit;
     private final String label;
     private final Threshold defaults;
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     Rule(Direction direction, Unit unit, String label, Threshold defaults) {
         this.direction = direction;
@@ -70,7 +71,7 @@ public enum Rule {
 
     /** e.g. {@code cache_hit_ratio}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static Rule fromWireName(String name) {

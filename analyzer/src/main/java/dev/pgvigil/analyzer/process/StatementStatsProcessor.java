@@ -57,9 +57,17 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
     /** The violation subject of a statement, from its entity key (dbid:userid:queryid) and database name. */
     static Subject subject(String instanceId, String entityKey, String datname) {
         String[] k = entityKey.split(":");
-        String database = datname == null ? "dbid " + k[0] : datname;
-        return new Subject(Rule.STATEMENT_MEAN_TIME.wireName(), instanceId, "queryid " + k[2] + " (" + database + ", userid " + k[1] + ")",
-                Map.of("queryid", k[2], "database", database, "userid", k[1]));
+        return subject(instanceId, k[0], k[1], k[2], datname);
+    }
+
+    private static Subject subject(String instanceId, StatementStat s) {
+        return subject(instanceId, String.valueOf(s.getDbId()), String.valueOf(s.getUserId()), String.valueOf(s.getQueryId()), s.getDatname());
+    }
+
+    private static Subject subject(String instanceId, String dbId, String userId, String queryId, String datname) {
+        String database = datname == null ? "dbid " + dbId : datname;
+        return new Subject(Rule.STATEMENT_MEAN_TIME.wireName(), instanceId, "queryid " + queryId + " (" + database + ", userid " + userId + ")",
+                Map.of("queryid", queryId, "database", database, "userid", userId));
     }
 
     @Override
@@ -95,7 +103,7 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
             }
             Optional<StatementMeanTimeRule.Interval> interval = e.series == series && cursor.hasInterval()
                     ? StatementMeanTimeRule.interval(e.sample.forRule(), now.forRule()) : Optional.empty();
-            Subject subject = subject(instanceId, key, s.getDatname());
+            Subject subject = subject(instanceId, s);
             if (interval.isPresent() && interval.get().calls() > 0) {
                 StatementMeanTimeRule.Interval i = interval.get();
                 OptionalLong rows = CounterDelta.of(e.sample.rows(), now.rows());

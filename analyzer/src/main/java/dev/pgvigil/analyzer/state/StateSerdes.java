@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
+import dev.pgvigil.schema.kafka.ReusableBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,46 +29,10 @@ public final class StateSerdes {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /**
-     * A growable byte buffer with its DataOutputStream, one per thread, reused for every value:
-     * ByteArrayOutputStream's methods are synchronized and a new one per value is garbage.
-     */
-    private static final class Buffer extends ByteArrayOutputStream {
-        final DataOutputStream data = new DataOutputStream(this);
-
-        Buffer() {
-            super(64 * 1024);
-        }
-
-        @Override
-        public void write(int b) {
-            if (count == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (count + len > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-            }
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        @Override
-        public void reset() {
-            count = 0;
-            if (buf.length > 4 * 1024 * 1024) {
-                buf = new byte[64 * 1024]; // one huge value must not pin its buffer for good
-            }
-        }
-
-        @Override
-        public byte[] toByteArray() {
-            return Arrays.copyOf(buf, count);
-        }
+    /** A buffer and its DataOutputStream per thread, reused for every value it encodes. */
+    private static final class Buffer {
+        final ReusableBuffer bytes = new ReusableBuffer();
+        final DataOutputStream data = new DataOutputStream(bytes);
     }
 
     private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
@@ -80,7 +43,7 @@ public final class StateSerdes {
                 return null;
             }
             Buffer buffer = BUFFERS.get();
-            buffer.reset();
+            buffer.bytes.reset();
             try {
                 buffer.data.writeByte(VERSION);
                 codec.write(buffer.data, value);
@@ -88,7 +51,7 @@ public final class StateSerdes {
             } catch (IOException e) {
                 throw new SerializationException("cannot encode " + name, e);
             }
-            return buffer.toByteArray();
+            return buffer.bytes.toByteArray();
         };
         Deserializer<T> in = (topic, bytes) -> {
             if (bytes == null) {

@@ -71,6 +71,7 @@ public final class AnalyzerBenchmark {
         entityMetrics = !a.contains("--no-entity-metrics");
         perThread = a.contains("--threads");
         warmups = option(a, "--warmups", 2);
+        streamThreads = option(a, "--stream-threads", 0);
         SyntheticFleet fleet = new SyntheticFleet(instances, entities);
         System.out.printf(Locale.ROOT, "fleet: %d instances x %d statements, tables and indexes; %d snapshots each; %d partitions;"
                 + " entity metrics %s%n", instances, entities, snapshots, partitions, entityMetrics ? "on" : "off");
@@ -127,6 +128,8 @@ public final class AnalyzerBenchmark {
 
     /** Kafka Streams commit.interval.ms for the analyzer; 0 keeps pgvigil's default. */
     private static int commitMs;
+    /** Kafka Streams num.stream.threads for the analyzer; 0 keeps pgvigil's default. */
+    private static int streamThreads;
     /** Analyzer passes before the measured one. */
     private static int warmups;
     /** Whether to print the CPU time of every group of threads (Java and native) in each analyzer pass. */
@@ -233,6 +236,18 @@ public final class AnalyzerBenchmark {
                 v[0], v[1] / 1048576, topic.replaceAll("^bench-analyzer-[a-z]+-[0-9a-f]+-", "")));
     }
 
+    /** The Kafka Streams properties the benchmark's options set. */
+    private static List<String> streamsOverrides() {
+        List<String> props = new ArrayList<>();
+        if (commitMs > 0) {
+            props.add("commit.interval.ms: \"" + commitMs + "\"");
+        }
+        if (streamThreads > 0) {
+            props.add("num.stream.threads: \"" + streamThreads + "\"");
+        }
+        return props;
+    }
+
     /** The analyzer's configuration for one pass: its own application id and state folder, the benchmark's options. */
     private static ConfigFile benchConfig(EmbeddedKafka kafka, Path work, String name) {
         String appId = "bench-analyzer-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -244,7 +259,7 @@ public final class AnalyzerBenchmark {
                   entityMetrics: %s
                   streams: { %s }
                 """.formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
-                commitMs > 0 ? "commit.interval.ms: \"" + commitMs + "\"" : ""));
+                String.join(", ", streamsOverrides())));
     }
 
     /** Kafka Streams with the analyzer's settings and a decode-only topology, twice (the first warms up); records per second. */
