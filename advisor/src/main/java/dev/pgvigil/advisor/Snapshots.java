@@ -2,6 +2,7 @@ package dev.pgvigil.advisor;
 
 import dev.pgvigil.collector.read.ActivityReader;
 import dev.pgvigil.collector.read.Snapshot;
+import dev.pgvigil.collector.read.ReadListener;
 import dev.pgvigil.collector.read.SnapshotReader;
 import dev.pgvigil.schema.SnapshotRef;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ public final class Snapshots {
 
     public static Snapshot take(Connection c, String instance) throws SQLException {
         SnapshotRef ref = new SnapshotRef(instance, UUID.randomUUID().toString(), Instant.now());
-        return new SnapshotReader(new SnapshotReader.Options(QUERY_TEXT_MAX, ACTIVITY), db -> true).read(c, ref);
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(QUERY_TEXT_MAX, ACTIVITY), db -> true);
+        return reader.read(c, ref, reader.server(c), ReadListener.NONE);
     }
 }
