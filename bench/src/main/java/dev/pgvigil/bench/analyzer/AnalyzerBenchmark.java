@@ -233,7 +233,7 @@ public final class AnalyzerBenchmark {
                     }
                 });
         perTopic.forEach((topic, v) -> System.out.printf(Locale.ROOT, "  wrote %,10.0f records %,8.1f MB (compressed) to %s%n",
-                v[0], v[1] / 1048576, topic.replaceAll("^bench-analyzer-[a-z]+-[0-9a-f]+-", "")));
+                v[0], v[1] / 1048576, topic.replaceAll("^bench-analyzer-[a-z0-9]+-[0-9a-f]+-", "")));
     }
 
     /** The Kafka Streams properties the benchmark's options set. */
