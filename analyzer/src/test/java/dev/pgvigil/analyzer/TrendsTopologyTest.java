@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.pgvigil.analyzer.baseline.BaselineComparison;
+import dev.pgvigil.analyzer.state.RollupBlock;
+import dev.pgvigil.analyzer.state.SeriesKey;
 import dev.pgvigil.schema.Baseline;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.Rollup;
@@ -21,7 +23,9 @@ import dev.pgvigil.schema.ViolationState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,30 @@ class TrendsTopologyTest {
                 assertThat(x.getMax()).isEqualTo(60.0);
                 assertThat(x.getSum()).isCloseTo(210.0, within(1e-9));
                 assertThat(x.getLast()).isEqualTo(60.0);
+            });
+        }
+    }
+
+    @Test
+    void aLaggingInstancesMinuteClosesOnStreamTimeAndItsLatePointsJoinItUnpublished() throws Exception {
+        try (AnalyzerDriver a = new AnalyzerDriver("rollupMetrics: [database.tps]")) {
+            Instant base = T0.plusSeconds(3600 * 9); // a minute boundary
+            a.send(databases(ref("slow", "s0", base.minusSeconds(10)), whole(), db("shop", 5).setXactCommit(0).build()));
+            a.send(databases(ref("slow", "s1", base.plusSeconds(5)), whole(), db("shop", 5).setXactCommit(150).build())); // 10 tps
+            // another instance of the same task moves stream time 100 s on: past the minute's end plus 20 s of grace
+            a.send(databases(ref("fast", "f0", base.plusSeconds(90)), whole(), db("shop", 5).setXactCommit(0).build()));
+            a.send(databases(ref("fast", "f1", base.plusSeconds(100)), whole(), db("shop", 5).setXactCommit(100).build()));
+            List<Rollup> closed = a.rollups1m.readValuesToList().stream().filter(r -> r.getInstanceId().equals("slow")).toList();
+            assertThat(closed).as("closed although its instance sent nothing newer").singleElement()
+                    .satisfies(r -> assertThat(r.getCount()).isEqualTo(1));
+
+            a.send(databases(ref("slow", "s2", base.plusSeconds(25)), whole(), db("shop", 5).setXactCommit(550).build())); // 20 tps, late
+            assertThat(a.rollups1m.readValuesToList()).as("not published again").noneMatch(r -> r.getInstanceId().equals("slow"));
+            WindowStore<String, RollupBlock> minutes = a.driver.getWindowStore(AnalyzerTopology.ROLLUPS_1M_STORE);
+            RollupBlock block = minutes.fetch(new SeriesKey("slow", "database.tps", Map.of()).encode(), base.toEpochMilli());
+            assertThat(block.series.get(SeriesKey.labelsKey(Map.of("database", "shop")))).satisfies(agg -> {
+                assertThat(agg.count()).as("the late point is in the stored minute").isEqualTo(2);
+                assertThat(agg.max()).isEqualTo(20.0);
             });
         }
     }
