@@ -105,7 +105,7 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
 
     /** The block points of {@code windowStartMs} go into, closing the open one if they are of a later window. */
     private Target targetOf(Window w, String instanceId, String metric, long windowStartMs) {
-        String key = new SeriesKey(instanceId, metric, Map.of()).encode();
+        String key = new SeriesKey(instanceId, metric).encode();
         RollupBlock current = open.get(openKey(w.name(), key));
         if (current != null && current.windowStartMs == windowStartMs) {
             return new Target(current, false);
@@ -121,7 +121,7 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
     }
 
     private void store(Window w, String instanceId, String metric, Target target) {
-        String key = new SeriesKey(instanceId, metric, Map.of()).encode();
+        String key = new SeriesKey(instanceId, metric).encode();
         if (target.closed()) {
             windowStore(w).put(key, target.block(), target.block().windowStartMs);
         } else {
@@ -130,7 +130,7 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
     }
 
     private void close(Window w, String instanceId, String metric, RollupBlock block) {
-        windowStore(w).put(new SeriesKey(instanceId, metric, Map.of()).encode(), block, block.windowStartMs);
+        windowStore(w).put(new SeriesKey(instanceId, metric).encode(), block, block.windowStartMs);
         long endMs = block.windowStartMs + w.size().toMillis();
         block.series.forEach((labelsKey, a) -> {
             Rollup rollup = new Rollup(instanceId, metric, SeriesKey.labels(labelsKey), w.name(), Instant.ofEpochMilli(block.windowStartMs),

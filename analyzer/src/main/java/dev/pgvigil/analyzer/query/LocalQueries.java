@@ -128,8 +128,8 @@ final class LocalQueries {
         if (s.lastEnvelopeMs < 0) {
             return null;
         }
-        String key = new SeriesKey(s.instanceId, metric, Map.of()).encode();
-        RollupAggregate open = Optional.ofNullable(openWindow(AnalyzerTopology.ROLLUP_1M, key)).map(b -> b.series.get("")).orElse(null);
+        String key = new SeriesKey(s.instanceId, metric).encode();
+        RollupAggregate open = Optional.ofNullable(openWindow(AnalyzerTopology.ROLLUP_1M, key)).map(b -> b.series.get(SeriesKey.NO_LABELS)).orElse(null);
         if (open != null) {
             return open.last();
         }
@@ -137,7 +137,7 @@ final class LocalQueries {
         try (WindowStoreIterator<RollupBlock> it = this.<RollupBlock>window(AnalyzerTopology.ROLLUP_1M.store())
                 .backwardFetch(key, to.minus(LATEST_LOOKBACK), to)) {
             while (it.hasNext()) {
-                RollupAggregate a = it.next().value.series.get("");
+                RollupAggregate a = it.next().value.series.get(SeriesKey.NO_LABELS);
                 if (a != null) {
                     return a.last();
                 }
@@ -207,7 +207,7 @@ final class LocalQueries {
 
     List<Series> series(SeriesQuery q) {
         TrendsProcessor.Window w = q.resolution() == Resolution.HOUR ? AnalyzerTopology.ROLLUP_1H : AnalyzerTopology.ROLLUP_1M;
-        String key = new SeriesKey(q.instanceId(), q.metric(), Map.of()).encode();
+        String key = new SeriesKey(q.instanceId(), q.metric()).encode();
         // labels key → window start → point; a window closing between the two reads is seen once
         Map<String, TreeMap<Long, SeriesPoint>> points = new TreeMap<>();
         try (WindowStoreIterator<RollupBlock> it = this.<RollupBlock>window(w.store()).fetch(key, q.from(), q.to().minusMillis(1))) {

@@ -4,30 +4,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A metric series as a store key: instance, name and labels (sorted), and back. The labels alone have a
- * key of their own too, naming a series inside a {@link RollupBlock}.
+ * A metric of an instance as a store key (its rollup blocks are stored under it), and back; and the key
+ * of a label set, which names one series inside a {@link RollupBlock}.
  */
-public record SeriesKey(String instanceId, String name, Map<String, String> labels) {
+public record SeriesKey(String instanceId, String name) {
     private static final char FIELD = '\u0000';
     private static final char PAIR = '\u0001';
+    /** The labels key of a series without labels (an instance-wide metric). */
+    public static final String NO_LABELS = "";
 
     public String encode() {
-        String labelsKey = labelsKey(labels);
-        StringBuilder sb = new StringBuilder(instanceId).append(FIELD).append(name);
-        return labelsKey.isEmpty() ? sb.toString() : sb.append(FIELD).append(labelsKey).toString();
+        return instanceId + FIELD + name;
     }
 
     public static SeriesKey decode(String key) {
-        int first = key.indexOf(FIELD);
-        int second = key.indexOf(FIELD, first + 1);
-        return second < 0 ? new SeriesKey(key.substring(0, first), key.substring(first + 1), Map.of())
-                : new SeriesKey(key.substring(0, first), key.substring(first + 1, second), labels(key.substring(second + 1)));
+        int field = key.indexOf(FIELD);
+        return new SeriesKey(key.substring(0, field), key.substring(field + 1));
     }
 
     /** The labels, sorted by name, as one string: equal label sets give equal keys. */
     public static String labelsKey(Map<String, String> labels) {
         if (labels.isEmpty()) {
-            return "";
+            return NO_LABELS;
         }
         StringBuilder sb = new StringBuilder();
         new TreeMap<>(labels).forEach((k, v) -> {
