@@ -69,12 +69,15 @@ public final class AnalyzerBenchmark {
         int partitions = option(a, "--partitions", 2);
         commitMs = option(a, "--commit-ms", 0);
         entityMetrics = !a.contains("--no-entity-metrics");
+        int at = a.indexOf("--rollup-metrics");
+        rollupMetrics = at >= 0 && at + 1 < a.size() ? a.get(at + 1) : null;
         perThread = a.contains("--threads");
         warmups = option(a, "--warmups", 2);
         streamThreads = option(a, "--stream-threads", 0);
         SyntheticFleet fleet = new SyntheticFleet(instances, entities);
         System.out.printf(Locale.ROOT, "fleet: %d instances x %d statements, tables and indexes; %d snapshots each; %d partitions;"
-                + " entity metrics %s%n", instances, entities, snapshots, partitions, entityMetrics ? "on" : "off");
+                + " entity metrics %s; rollup metrics %s%n", instances, entities, snapshots, partitions, entityMetrics ? "on" : "off",
+                rollupMetrics == null ? "default" : rollupMetrics);
 
         Path work = Files.createTempDirectory("pgvigil-analyzer-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
@@ -106,9 +109,12 @@ public final class AnalyzerBenchmark {
                     plain * entityCount / records);
 
             if (a.contains("--floor")) {
-                double floor = floorPass(kafka, work, records);
+                double floor = floorPass(kafka, work, records, StreamsFloor.Kind.DECODE);
                 System.out.printf(Locale.ROOT, "Kafka Streams floor (same settings, decode only): %,.0f records/s = %.2f of the plain consumer%n",
                         floor, floor / plain);
+                double state = floorPass(kafka, work, records, StreamsFloor.Kind.STATE);
+                System.out.printf(Locale.ROOT, "Kafka Streams floor (same settings, decode + every entity's numbers in a changelogged store):"
+                        + " %,.0f records/s = %.2f of the plain consumer%n", state, state / plain);
             }
 
             // warm-up: same work, its own application id and state each time, until the JIT compiler is mostly done
@@ -136,6 +142,8 @@ public final class AnalyzerBenchmark {
     private static boolean perThread;
     /** Whether the analyzer publishes per-statement, per-table and per-index points (analyzer.entityMetrics). */
     private static boolean entityMetrics;
+    /** analyzer.rollupMetrics as a comma-separated list, or null for the default. */
+    private static String rollupMetrics;
 
     private static int option(List<String> a, String name, int dflt) {
         int i = a.indexOf(name);
@@ -258,17 +266,20 @@ public final class AnalyzerBenchmark {
                   stateDir: %s
                   entityMetrics: %s
                   streams: { %s }
-                """.formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
-                String.join(", ", streamsOverrides())));
+                %s""".formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
+                String.join(", ", streamsOverrides()),
+                rollupMetrics == null ? "" : "  rollupMetrics: [" + String.join(", ", Arrays.stream(rollupMetrics.split(","))
+                        .map(m -> "\"" + m.trim() + "\"").toList()) + "]\n"));
     }
 
     /** Kafka Streams with the analyzer's settings and a decode-only topology, twice (the first warms up); records per second. */
-    private static double floorPass(EmbeddedKafka kafka, Path work, long records) throws Exception {
+    private static double floorPass(EmbeddedKafka kafka, Path work, long records, StreamsFloor.Kind kind) throws Exception {
         double rate = 0;
-        for (String name : List.of("floor-warmup", "floor")) {
+        String floor = "floor-" + kind.name().toLowerCase(Locale.ROOT);
+        for (String name : List.of(floor + "-warmup", floor)) {
             ConfigFile file = benchConfig(kafka, work, name);
             try (KafkaStreams streams = StreamsFloor.start(file.section("kafka", KafkaSettings.class),
-                    file.section("analyzer", AnalyzerConfig.class), inputSerdes())) {
+                    file.section("analyzer", AnalyzerConfig.class), inputSerdes(), kind)) {
                 long deadline = System.nanoTime() + 120_000_000_000L;
                 while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
                     Thread.sleep(20);
