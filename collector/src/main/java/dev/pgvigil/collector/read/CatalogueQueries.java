@@ -27,7 +27,7 @@ public final class CatalogueQueries {
                 sql.add(StatementsReader.statsResetSql(v));
             }
         });
-        sql.add(IndexesReader.SQL);
+        sql.add(inline(IndexesReader.SQL, "'{}'", "'{}'")); // no definitions known: the query of a first or refreshing read
         sql.add(TablesReader.sql(server.versionNum(), true));
         sql.add(DatabaseReader.SQL);
         sql.add(ActivityReader.LIMITS_SQL);
@@ -42,12 +42,21 @@ public final class CatalogueQueries {
         return queries.stream().map(q -> q + ";\n").collect(Collectors.joining());
     }
 
-    /** Each query here has exactly one parameter. */
-    private static String inline(String sql, String value) {
-        int at = sql.indexOf('?');
-        if (at < 0 || sql.indexOf('?', at + 1) >= 0) {
-            throw new IllegalStateException("expected one parameter in: " + sql);
+    /** The query with its parameters, exactly as many as it has, written in. */
+    private static String inline(String sql, String... values) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (String value : values) {
+            int at = sql.indexOf('?', from);
+            if (at < 0) {
+                throw new IllegalStateException("expected " + values.length + " parameters in: " + sql);
+            }
+            out.append(sql, from, at).append(value);
+            from = at + 1;
         }
-        return sql.substring(0, at) + value + sql.substring(at + 1);
+        if (sql.indexOf('?', from) >= 0) {
+            throw new IllegalStateException("expected " + values.length + " parameters in: " + sql);
+        }
+        return out.append(sql.substring(from)).toString();
     }
 }

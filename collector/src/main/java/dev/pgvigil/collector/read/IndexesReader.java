@@ -4,6 +4,7 @@ import dev.pgvigil.schema.IndexStat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,18 +22,32 @@ public final class IndexesReader {
     /**
      * Key columns only (indnkeyatts, not INCLUDE columns): a plain column by its name (an index column is
      * named after its table column), an expression by its text, which only pg_get_indexdef can give.
+     *
+     * <p>Parameters: the indexes whose definition the reader already has (indexrelid[]) and the signature
+     * each was read with (bigint[]). pg_get_indexdef runs only for an index whose signature is not among
+     * them; see {@link IndexDefinitionCache} for what the signature covers.
      */
     static final String SQL = """
             /* pgvigil */ WITH locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l
                     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
-                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-            SELECT current_database() AS datname, s.indexrelid, s.relid, s.schemaname, s.relname, s.indexrelname,
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())),
+                known AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]) AS k(indexrelid, signature)),
+                catalogue AS MATERIALIZED (SELECT concat_ws(' ', current_setting('search_path'), current_setting('quote_all_identifiers'),
+                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_namespace),
+                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_opclass),
+                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_collation),
+                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_am)) AS signature)
+            SELECT x.*, CASE WHEN x.locked OR x.signature = k.signature THEN NULL ELSE pg_get_indexdef(x.indexrelid) END AS definition
+            FROM (SELECT current_database() AS datname, s.indexrelid, s.relid, s.schemaname, s.relname, s.indexrelname,
                    s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
                    pg_stat_get_blocks_fetched(s.indexrelid) - pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_read,
                    pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_hit,
                    CASE WHEN lk.locked THEN ic.relpages::bigint * current_setting('block_size')::bigint
                         ELSE coalesce(pg_relation_size(s.indexrelid), 0) END AS size_bytes,
-                   CASE WHEN NOT lk.locked THEN pg_get_indexdef(s.indexrelid) END AS definition,
+                   CASE WHEN i.indexprs IS NULL AND i.indpred IS NULL
+                        THEN hashtextextended(concat_ws(' ', g.signature, ic.xmin, i.xmin, quote_ident(s.schemaname), quote_ident(s.relname),
+                                (SELECT string_agg(a.xmin::text, ' ' ORDER BY a.attnum) FROM pg_attribute a
+                                 WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))), 0) END AS signature,
                    ARRAY(SELECT CASE WHEN i.indkey[a.attnum - 1] = 0 AND NOT lk.locked
                                      THEN pg_get_indexdef(s.indexrelid, a.attnum, true) ELSE quote_ident(a.attname) END
                          FROM pg_attribute a
@@ -43,39 +58,74 @@ public final class IndexesReader {
                    i.indisunique, i.indisprimary, i.indisvalid,
                    EXISTS (SELECT 1 FROM pg_constraint con
                            WHERE con.conindid = s.indexrelid AND con.conrelid = s.relid AND con.contype IN ('p', 'u', 'x')) AS backs_constraint
-            FROM pg_stat_user_indexes s
-            JOIN pg_index i ON i.indexrelid = s.indexrelid
-            JOIN pg_class ic ON ic.oid = s.indexrelid
-            JOIN pg_am am ON am.oid = ic.relam
-            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM locked WHERE locked.relation IN (s.indexrelid, s.relid)) AS locked) lk""";
+                FROM pg_stat_user_indexes s
+                JOIN pg_index i ON i.indexrelid = s.indexrelid
+                JOIN pg_class ic ON ic.oid = s.indexrelid
+                JOIN pg_am am ON am.oid = ic.relam
+                CROSS JOIN catalogue g
+                CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM locked WHERE locked.relation IN (s.indexrelid, s.relid)) AS locked) lk
+                OFFSET 0) x -- a fence: each row's signature is computed once, not again in the CASE above
+            LEFT JOIN known k ON k.indexrelid = x.indexrelid""";
 
     private IndexesReader() {}
 
-    /** @param previous the indexes of the previous snapshot by indexrelid, for definitions that cannot be read now */
+    /** Every definition read afresh. */
     public static List<IndexStat> read(Connection c, Map<Long, IndexStat> previous) throws SQLException {
-        return Rows.list(c, SQL, rs -> withDefinition(rs, previous.get(rs.getLong("indexrelid")), IndexStat.newBuilder()
-                .setDatname(rs.getString("datname"))
-                .setIndexRelid(rs.getLong("indexrelid"))
-                .setRelid(rs.getLong("relid"))
-                .setSchemaName(rs.getString("schemaname"))
-                .setTableName(rs.getString("relname"))
-                .setIndexName(rs.getString("indexrelname"))
-                .setIdxScan(rs.getLong("idx_scan"))
-                .setIdxTupRead(rs.getLong("idx_tup_read"))
-                .setIdxTupFetch(rs.getLong("idx_tup_fetch"))
-                .setIdxBlksRead(rs.getLong("idx_blks_read"))
-                .setIdxBlksHit(rs.getLong("idx_blks_hit"))
-                .setSizeBytes(rs.getLong("size_bytes"))
-                .setAccessMethod(rs.getString("amname"))
-                .setIsUnique(rs.getBoolean("indisunique"))
-                .setIsPrimary(rs.getBoolean("indisprimary"))
-                .setIsValid(rs.getBoolean("indisvalid"))
-                .setBacksConstraint(rs.getBoolean("backs_constraint"))));
+        return read(c, previous, new IndexDefinitionCache());
     }
 
-    private static IndexStat withDefinition(ResultSet rs, IndexStat previous, IndexStat.Builder b) throws SQLException {
+    /**
+     * @param previous the indexes of the previous snapshot by indexrelid, for definitions that cannot be read now
+     * @param definitions definitions read before on this connection; left holding this read's
+     */
+    static List<IndexStat> read(Connection c, Map<Long, IndexStat> previous, IndexDefinitionCache definitions) throws SQLException {
+        Map<Long, IndexDefinitionCache.Entry> known = definitions.entries();
+        Map<Long, IndexDefinitionCache.Entry> read = new HashMap<>();
+        int[] reused = {0};
+        List<IndexStat> indexes = Rows.list(c, SQL, ps -> {
+            ps.setArray(1, c.createArrayOf("int8", known.keySet().toArray(Long[]::new)));
+            ps.setArray(2, c.createArrayOf("int8", known.values().stream().map(IndexDefinitionCache.Entry::signature).toArray(Long[]::new)));
+        }, rs -> {
+            long indexRelid = rs.getLong("indexrelid");
+            IndexStat index = withDefinition(rs, previous.get(indexRelid), known.get(indexRelid), IndexStat.newBuilder()
+                    .setDatname(rs.getString("datname"))
+                    .setIndexRelid(indexRelid)
+                    .setRelid(rs.getLong("relid"))
+                    .setSchemaName(rs.getString("schemaname"))
+                    .setTableName(rs.getString("relname"))
+                    .setIndexName(rs.getString("indexrelname"))
+                    .setIdxScan(rs.getLong("idx_scan"))
+                    .setIdxTupRead(rs.getLong("idx_tup_read"))
+                    .setIdxTupFetch(rs.getLong("idx_tup_fetch"))
+                    .setIdxBlksRead(rs.getLong("idx_blks_read"))
+                    .setIdxBlksHit(rs.getLong("idx_blks_hit"))
+                    .setSizeBytes(rs.getLong("size_bytes"))
+                    .setAccessMethod(rs.getString("amname"))
+                    .setIsUnique(rs.getBoolean("indisunique"))
+                    .setIsPrimary(rs.getBoolean("indisprimary"))
+                    .setIsValid(rs.getBoolean("indisvalid"))
+                    .setBacksConstraint(rs.getBoolean("backs_constraint")));
+            Long signature = Rows.longOrNull(rs, "signature");
+            if (!rs.getBoolean("locked") && rs.getString("definition") == null) {
+                reused[0]++;
+            }
+            if (signature != null && !rs.getBoolean("locked")) {
+                read.put(indexRelid, new IndexDefinitionCache.Entry(signature, index.getDefinition()));
+            }
+            return index;
+        });
+        definitions.replace(read, reused[0]);
+        return indexes;
+    }
+
+    private static IndexStat withDefinition(ResultSet rs, IndexStat previous, IndexDefinitionCache.Entry known, IndexStat.Builder b)
+            throws SQLException {
         if (!rs.getBoolean("locked")) {
-            return b.setDefinition(rs.getString("definition")).setColumns(Rows.texts(rs, "columns"))
+            String definition = rs.getString("definition");
+            if (definition == null && known != null) { // the server found this index's signature among the known ones
+                definition = known.definition();
+            }
+            return b.setDefinition(definition).setColumns(Rows.texts(rs, "columns"))
                     .setPredicate(rs.getString("predicate")).build();
         }
         if (previous != null) {

@@ -19,8 +19,24 @@ import java.util.function.Predicate;
  * partial result: it is thrown, and the caller reconnects.
  */
 public final class SnapshotReader {
-    /** Limits the readers apply. */
-    public record Options(int queryTextMaxLength, ActivityReader.Options activity) {}
+    /**
+     * Limits the readers apply.
+     *
+     * @param indexDefinitionsRefreshEvery index definitions are read afresh on every this many reads (1: on
+     *     every read); in between, only those of indexes whose catalogue rows changed (see {@link IndexDefinitionCache})
+     */
+    public record Options(int queryTextMaxLength, ActivityReader.Options activity, int indexDefinitionsRefreshEvery) {
+        public Options {
+            if (indexDefinitionsRefreshEvery < 1) {
+                throw new IllegalArgumentException("indexDefinitionsRefreshEvery must be at least 1, not " + indexDefinitionsRefreshEvery);
+            }
+        }
+
+        /** Every index definition read afresh on every read: for one-off snapshots. */
+        public Options(int queryTextMaxLength, ActivityReader.Options activity) {
+            this(queryTextMaxLength, activity, 1);
+        }
+    }
 
     @FunctionalInterface
     private interface Read<T> {
@@ -31,10 +47,19 @@ public final class SnapshotReader {
     private final Predicate<String> includeDatabase;
     /** Definitions of the last snapshot's indexes, for those whose table is locked when the next is read. */
     private Map<Long, IndexStat> previousIndexes = Map.of();
+    private final IndexDefinitionCache definitions = new IndexDefinitionCache();
+    /** The connection the cached definitions were read on, and how many reads have used them. */
+    private Connection definitionsConnection;
+    private int definitionsReads;
 
     public SnapshotReader(Options options, Predicate<String> includeDatabase) {
         this.options = options;
         this.includeDatabase = includeDatabase;
+    }
+
+    /** The index definitions this reader holds: for tests. */
+    IndexDefinitionCache indexDefinitions() {
+        return definitions;
     }
 
     /** Server version, start time and database: read first, as it decides how the rest is read and sent. */
@@ -48,6 +73,20 @@ public final class SnapshotReader {
      * can be built while it runs.
      */
     public Snapshot read(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
+        if (c != definitionsConnection || definitionsReads >= options.indexDefinitionsRefreshEvery()) {
+            definitions.clear();
+            definitionsConnection = c;
+            definitionsReads = 0;
+        }
+        try {
+            return readAll(c, ref, server, listener);
+        } catch (SQLException | RuntimeException e) {
+            definitions.clear();
+            throw e;
+        }
+    }
+
+    private Snapshot readAll(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
         long start = System.nanoTime();
         List<String> warnings = new ArrayList<>();
 
@@ -63,8 +102,11 @@ public final class SnapshotReader {
             listener.statements(statements);
         }
 
-        var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes));
-        if (indexes != null) {
+        var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes, definitions));
+        if (indexes == null) {
+            definitions.clear();
+        } else {
+            definitionsReads++;
             previousIndexes = indexes.stream().collect(Collectors.toMap(IndexStat::getIndexRelid, i -> i, (a, b) -> a));
             listener.indexes(indexes);
         }
