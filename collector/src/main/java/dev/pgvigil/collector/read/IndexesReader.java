@@ -82,9 +82,16 @@ public final class IndexesReader {
         Map<Long, IndexDefinitionCache.Entry> known = definitions.entries();
         Map<Long, IndexDefinitionCache.Entry> read = new HashMap<>();
         int[] reused = {0};
+        Long[] knownIds = new Long[known.size()];
+        Long[] knownSignatures = new Long[known.size()];
+        int n = 0;
+        for (var e : known.entrySet()) {
+            knownIds[n] = e.getKey();
+            knownSignatures[n++] = e.getValue().signature();
+        }
         List<IndexStat> indexes = Rows.list(c, SQL, ps -> {
-            ps.setArray(1, c.createArrayOf("int8", known.keySet().toArray(Long[]::new)));
-            ps.setArray(2, c.createArrayOf("int8", known.values().stream().map(IndexDefinitionCache.Entry::signature).toArray(Long[]::new)));
+            ps.setArray(1, c.createArrayOf("int8", knownIds));
+            ps.setArray(2, c.createArrayOf("int8", knownSignatures));
         }, rs -> {
             long indexRelid = rs.getLong("indexrelid");
             IndexStat index = withDefinition(rs, previous.get(indexRelid), known.get(indexRelid), IndexStat.newBuilder()
