@@ -10,10 +10,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,13 @@ class ReadersMatchViewsTest {
                 "INSERT INTO big SELECT i, repeat(md5(i::text), 200) FROM generate_series(1, 300) i",
                 "CREATE TABLE bare (x int)",
                 "INSERT INTO bare VALUES (1)",
+                // a partitioned table's partitioned index is in pg_stat_user_tables' sums but not in pg_stat_user_indexes
+                "CREATE TABLE parted (id int, k int) PARTITION BY RANGE (id)",
+                "CREATE INDEX parted_k ON parted (k)",
+                "CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (1000)",
+                "INSERT INTO parted SELECT i, i % 10 FROM generate_series(1, 500) i",
+                "CREATE TABLE parted_bare (id int) PARTITION BY RANGE (id)",
+                "CREATE MATERIALIZED VIEW big_ids AS SELECT id FROM big",
                 // the same statement nested, spelt differently: a second pg_stat_statements entry with its own text
                 "CREATE FUNCTION nested() RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE n bigint; BEGIN "
                         + "select count(*) into n from big where id > 5; RETURN n; END $$");
@@ -61,6 +70,8 @@ class ReadersMatchViewsTest {
                 "SELECT nested()",
                 "SELECT length(body) FROM big WHERE id = 3",
                 "SELECT count(*) FROM bare",
+                "SET enable_seqscan = off",
+                "SELECT count(*) FROM parted WHERE k = 3",
                 "UPDATE big SET body = body || 'x' WHERE id < 50",
                 "SELECT pg_stat_force_next_flush()");
     }
@@ -120,8 +131,10 @@ class ReadersMatchViewsTest {
         try (Connection c = pg.connect("postgres")) {
             List<IndexStat> indexes = IndexesReader.read(c, Map.of());
             List<TableStat> tables = TablesReader.read(c, ServerInfoReader.read(c).versionNum(), indexes);
-            assertThat(tables).extracting(TableStat::getTableName).containsExactlyInAnyOrder("big", "bare");
-            for (TableStat t : tables) {
+            assertThat(tables).extracting(TableStat::getTableName)
+                    .containsExactlyInAnyOrder("big", "bare", "parted", "parted_1", "parted_bare", "big_ids");
+            // pg_statio_user_tables leaves partitioned tables out (pg_stat_user_tables has them)
+            for (TableStat t : tables.stream().filter(t -> !t.getTableName().matches("parted|parted_bare")).toList()) {
                 Map<String, Object> view = row(c, "SELECT * FROM pg_statio_user_tables WHERE relid = ?", t.getRelid());
                 assertThat(Arrays.asList(t.getHeapBlksRead(), t.getHeapBlksHit(), t.getIdxBlksRead(), t.getIdxBlksHit(),
                         t.getToastBlksRead(), t.getToastBlksHit()))
@@ -136,12 +149,54 @@ class ReadersMatchViewsTest {
             assertThat(bare.getIdxBlksRead()).as("no index: null, as the view says").isNull();
             assertThat(bare.getToastBlksRead()).as("no toast table").isNull();
 
-            assertThat(indexes).hasSize(2);
+            assertThat(indexes).hasSize(3);
             for (IndexStat i : indexes) {
                 Map<String, Object> view = row(c, "SELECT * FROM pg_statio_user_indexes WHERE indexrelid = ?", i.getIndexRelid());
                 assertThat(Arrays.asList(i.getIdxBlksRead(), i.getIdxBlksHit())).isEqualTo(longs(view, "idx_blks_read", "idx_blks_hit"));
                 assertThat(i.getIdxBlksHit()).isPositive();
             }
+        }
+    }
+
+    @Test
+    void tablesReadFromTheCatalogueEqualPgStatUserTables() throws SQLException {
+        try (Connection c = pg.connect("postgres")) {
+            int version = ServerInfoReader.read(c).versionNum();
+            assertThat(TablesReader.sql(version, true)).as("this server gets the catalogue form").doesNotContain("pg_stat_user_tables");
+            List<TableStat> tables = TablesReader.read(c, version, IndexesReader.read(c, Map.of()));
+            Map<Long, Map<String, Object>> view = new HashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM pg_stat_user_tables")) {
+                while (rs.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        Object value = rs.getObject(i);
+                        row.put(rs.getMetaData().getColumnLabel(i), value instanceof Timestamp t ? t.toInstant() : value);
+                    }
+                    view.put(rs.getLong("relid"), row);
+                }
+            }
+            assertThat(tables).extracting(TableStat::getRelid).containsExactlyInAnyOrderElementsOf(view.keySet());
+            for (TableStat t : tables) {
+                Map<String, Object> v = view.get(t.getRelid());
+                assertThat(Arrays.<Object>asList(t.getSchemaName(), t.getTableName(), t.getLastVacuum(), t.getLastAutovacuum(),
+                        t.getLastAnalyze(), t.getLastAutoanalyze()))
+                        .as(t.getTableName())
+                        .isEqualTo(Arrays.asList(v.get("schemaname"), v.get("relname"), v.get("last_vacuum"), v.get("last_autovacuum"),
+                                v.get("last_analyze"), v.get("last_autoanalyze")));
+                assertThat(Arrays.asList(t.getSeqScan(), t.getSeqTupRead(), t.getIdxScan(), t.getIdxTupFetch(), t.getNTupIns(),
+                        t.getNTupUpd(), t.getNTupDel(), t.getNTupHotUpd(), t.getNLiveTup(), t.getNDeadTup(), t.getNModSinceAnalyze(),
+                        t.getNInsSinceVacuum(), t.getVacuumCount(), t.getAutovacuumCount(), t.getAnalyzeCount(), t.getAutoanalyzeCount()))
+                        .as(t.getTableName())
+                        .isEqualTo(longs(v, "seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins", "n_tup_upd",
+                                "n_tup_del", "n_tup_hot_upd", "n_live_tup", "n_dead_tup", "n_mod_since_analyze", "n_ins_since_vacuum",
+                                "vacuum_count", "autovacuum_count", "analyze_count", "autoanalyze_count"));
+            }
+            Map<String, TableStat> byName = tables.stream().collect(Collectors.toMap(TableStat::getTableName, t -> t));
+            assertThat(byName.get("parted").getIdxScan()).as("partitioned, with an index").isZero();
+            assertThat(byName.get("parted_bare").getIdxScan()).as("partitioned, without one").isNull();
+            assertThat(byName.get("bare").getIdxScan()).isNull();
+            assertThat(byName.get("parted_1").getIdxScan()).isPositive();
+            assertThat(byName.get("big").getIdxTupFetch()).isPositive();
         }
     }
 
