@@ -9,6 +9,7 @@ import dev.pgvigil.schema.Rollup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -82,14 +83,22 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
         long atMs = batch.getIntervalEnd().toEpochMilli();
         long start = minute.startOf(atMs);
         Map<Map<String, String>, String> labelKeys = new IdentityHashMap<>(); // an entity's points share one labels map
-        Map<String, Target> targets = new HashMap<>();
+        Map<String, Target> targets = new HashMap<>(); // per metric of the batch: its block, or NOT_ROLLED_UP
         MetricBatches.forEachPoint(batch, (name, labels, value) -> {
-            if (rollsUp.computeIfAbsent(name, config::rollsUp)) {
-                Target target = targets.computeIfAbsent(name, n -> targetOf(minute, instanceId, n, start));
+            Target target = targets.get(name);
+            if (target == null) {
+                target = rollsUp.computeIfAbsent(name, config::rollsUp) ? targetOf(minute, instanceId, name, start) : NOT_ROLLED_UP;
+                targets.put(name, target);
+            }
+            if (target != NOT_ROLLED_UP) {
                 target.block().add(labelKeys.computeIfAbsent(labels, SeriesKey::labelsKey), value, atMs);
             }
         });
-        targets.forEach((name, target) -> store(minute, instanceId, name, target));
+        targets.forEach((name, target) -> {
+            if (target != NOT_ROLLED_UP) {
+                store(minute, instanceId, name, target);
+            }
+        });
         for (Window w : List.of(minute, hour)) {
             if (marks.get(w.name()) == null) {
                 marks.put(w.name(), w.startOf(atMs)); // the first window this task rolls up
@@ -102,6 +111,27 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
 
     /** Where an instance's points of one metric and window go: its open block, or a closed one (late points). */
     private record Target(RollupBlock block, boolean closed) {}
+
+    private static final Target NOT_ROLLED_UP = new Target(null, false);
+
+    /**
+     * Label sets by labels key, parsed once rather than at every window a series closes in; shared by the
+     * rollups published (never changed). Dropped when it grows past a fleet's worth of series.
+     */
+    private final Map<String, Map<String, String>> labelsByKey = new HashMap<>();
+    private static final int LABEL_SETS_KEPT = 200_000;
+
+    private Map<String, String> labelsOf(String labelsKey) {
+        Map<String, String> labels = labelsByKey.get(labelsKey);
+        if (labels == null) {
+            if (labelsByKey.size() >= LABEL_SETS_KEPT) {
+                labelsByKey.clear();
+            }
+            labels = Collections.unmodifiableMap(SeriesKey.labels(labelsKey));
+            labelsByKey.put(labelsKey, labels);
+        }
+        return labels;
+    }
 
     /** The block points of {@code windowStartMs} go into, closing the open one if they are of a later window. */
     private Target targetOf(Window w, String instanceId, String metric, long windowStartMs) {
@@ -133,7 +163,7 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
         windowStore(w).put(new SeriesKey(instanceId, metric).encode(), block, block.windowStartMs);
         long endMs = block.windowStartMs + w.size().toMillis();
         block.series.forEach((labelsKey, a) -> {
-            Rollup rollup = new Rollup(instanceId, metric, SeriesKey.labels(labelsKey), w.name(), Instant.ofEpochMilli(block.windowStartMs),
+            Rollup rollup = new Rollup(instanceId, metric, labelsOf(labelsKey), w.name(), Instant.ofEpochMilli(block.windowStartMs),
                     Instant.ofEpochMilli(endMs), a.count(), a.min(), a.max(), a.sum(), a.avg(), a.last());
             context.forward(new Record<>(instanceId, rollup, endMs), w.sink());
         });

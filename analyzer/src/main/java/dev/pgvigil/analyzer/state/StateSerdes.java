@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import dev.pgvigil.schema.kafka.ReusableBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,29 +27,23 @@ public final class StateSerdes {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** A buffer and its DataOutputStream per thread, reused for every value it encodes. */
-    private static final class Buffer {
-        final ReusableBuffer bytes = new ReusableBuffer();
-        final DataOutputStream data = new DataOutputStream(bytes);
-    }
-
-    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+    /** An output per thread, reused for every value it encodes. */
+    private static final ThreadLocal<StateOutput> BUFFERS = ThreadLocal.withInitial(StateOutput::new);
 
     public static <T> Serde<T> binary(String name, Codec<T> codec) {
         Serializer<T> out = (topic, value) -> {
             if (value == null) {
                 return null;
             }
-            Buffer buffer = BUFFERS.get();
-            buffer.bytes.reset();
+            StateOutput buffer = BUFFERS.get();
+            buffer.reset();
             try {
-                buffer.data.writeByte(VERSION);
-                codec.write(buffer.data, value);
-                buffer.data.flush();
+                buffer.writeByte(VERSION);
+                codec.write(buffer, value);
             } catch (IOException e) {
                 throw new SerializationException("cannot encode " + name, e);
             }
-            return buffer.bytes.toByteArray();
+            return buffer.toByteArray();
         };
         Deserializer<T> in = (topic, bytes) -> {
             if (bytes == null) {
