@@ -2,6 +2,9 @@ package dev.pgvigil.analyzer.state;
 
 import java.io.DataOutput;
 import java.io.UTFDataFormatException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -78,18 +81,20 @@ final class StateOutput implements DataOutput {
     @Override
     public void writeInt(int v) {
         ensure(4);
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            buf[count++] = (byte) (v >>> shift);
-        }
+        INT.set(buf, count, v);
+        count += 4;
     }
 
     @Override
     public void writeLong(long v) {
         ensure(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            buf[count++] = (byte) (v >>> shift);
-        }
+        LONG.set(buf, count, v);
+        count += 8;
     }
+
+    /** Big-endian, as DataOutputStream: one store per number. */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     @Override
     public void writeFloat(float v) {
