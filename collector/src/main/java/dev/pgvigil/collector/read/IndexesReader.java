@@ -20,8 +20,9 @@ import java.util.Map;
  */
 public final class IndexesReader {
     /**
-     * Key columns only (indnkeyatts, not INCLUDE columns): a plain column by its name (an index column is
-     * named after its table column), an expression by its text, which only pg_get_indexdef can give.
+     * Key columns only (indnkeyatts, not INCLUDE columns): a plain column by its table column's name (not
+     * the index's own attribute name, which keeps the old name after a RENAME COLUMN), an expression by its
+     * text, which only pg_get_indexdef can give (while the table is locked: the index attribute's name).
      *
      * <p>Parameters: the indexes whose definition the reader already has (indexrelid[]) and the signature
      * each was read with (bigint[]). pg_get_indexdef runs only for an index whose signature is not among
@@ -48,10 +49,13 @@ public final class IndexesReader {
                         THEN hashtextextended(concat_ws(' ', g.signature, ic.xmin, i.xmin, quote_ident(s.schemaname), quote_ident(s.relname),
                                 (SELECT string_agg(a.xmin::text, ' ' ORDER BY a.attnum) FROM pg_attribute a
                                  WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))), 0) END AS signature,
-                   ARRAY(SELECT CASE WHEN i.indkey[a.attnum - 1] = 0 AND NOT lk.locked
-                                     THEN pg_get_indexdef(s.indexrelid, a.attnum, true) ELSE quote_ident(a.attname) END
-                         FROM pg_attribute a
-                         WHERE a.attrelid = s.indexrelid AND a.attnum BETWEEN 1 AND i.indnkeyatts ORDER BY a.attnum) AS columns,
+                   ARRAY(SELECT CASE WHEN i.indkey[k.n - 1] <> 0 THEN quote_ident(t.attname)
+                                     WHEN NOT lk.locked THEN pg_get_indexdef(s.indexrelid, k.n, true)
+                                     ELSE quote_ident(ia.attname) END
+                         FROM generate_series(1, i.indnkeyatts::int) AS k(n)
+                         LEFT JOIN pg_attribute t ON t.attrelid = i.indrelid AND t.attnum = i.indkey[k.n - 1]
+                         LEFT JOIN pg_attribute ia ON ia.attrelid = s.indexrelid AND ia.attnum = k.n
+                         ORDER BY k.n) AS columns,
                    am.amname,
                    CASE WHEN NOT lk.locked THEN pg_get_expr(i.indpred, i.indrelid, true) END AS predicate,
                    i.indpred IS NOT NULL AS partial, lk.locked,

@@ -113,15 +113,21 @@ class IndexDefinitionCacheTest {
         Map<Long, IndexStat> fresh = IndexesReader.read(c, Map.of()).stream()
                 .collect(Collectors.toMap(IndexStat::getIndexRelid, Function.identity()));
         Map<Long, String> server = new HashMap<>();
+        Map<Long, List<String>> serverColumns = new HashMap<>();
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT indexrelid, pg_get_indexdef(indexrelid) FROM pg_stat_user_indexes")) {
+                ResultSet rs = s.executeQuery("""
+                        SELECT s.indexrelid, pg_get_indexdef(s.indexrelid),
+                               ARRAY(SELECT pg_get_indexdef(s.indexrelid, n, true) FROM generate_series(1, i.indnkeyatts::int) n ORDER BY n)
+                        FROM pg_stat_user_indexes s JOIN pg_index i USING (indexrelid)""")) {
             while (rs.next()) {
                 server.put(rs.getLong(1), rs.getString(2));
+                serverColumns.put(rs.getLong(1), List.of((String[]) rs.getArray(3).getArray()));
             }
         }
         assertThat(cached).extracting(IndexStat::getIndexRelid).containsExactlyInAnyOrderElementsOf(server.keySet());
         for (IndexStat i : cached) {
             assertThat(i.getDefinition()).isEqualTo(server.get(i.getIndexRelid()));
+            assertThat(i.getColumns()).as("key columns by their names now (a renamed column too)").isEqualTo(serverColumns.get(i.getIndexRelid()));
             IndexStat f = fresh.get(i.getIndexRelid());
             assertThat(List.of(i.getDefinition(), i.getColumns(), String.valueOf(i.getPredicate())))
                     .isEqualTo(List.of(f.getDefinition(), f.getColumns(), String.valueOf(f.getPredicate())));
