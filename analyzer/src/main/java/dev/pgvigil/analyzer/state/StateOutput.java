@@ -1,47 +1,35 @@
 package dev.pgvigil.analyzer.state;
 
+import dev.pgvigil.schema.kafka.ReusableBuffer;
 import java.io.DataOutput;
 import java.io.UTFDataFormatException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * A {@link DataOutput} into a growable array, writing exactly the bytes a {@code DataOutputStream}
+ * A {@link DataOutput} into a {@link ReusableBuffer}, writing exactly the bytes a {@code DataOutputStream}
  * would (the state format is unchanged), without a stream call per field. Its point is
  * {@link #writeUTF}: the state's strings (names, label keys) are ASCII, and an ASCII string is copied
  * as its bytes instead of being encoded a char at a time. One per thread, reset per value.
  */
 final class StateOutput implements DataOutput {
-    private static final int INITIAL = 64 * 1024;
-    private static final int KEEP_AT_MOST = 4 * 1024 * 1024;
-
-    private byte[] buf = new byte[INITIAL];
-    private int count;
+    private final ReusableBuffer bytes = new ReusableBuffer();
+    /** A number's bytes on their way into {@link #bytes}. */
+    private final byte[] scratch = new byte[8];
 
     void reset() {
-        count = 0;
-        if (buf.length > KEEP_AT_MOST) {
-            buf = new byte[INITIAL];
-        }
+        bytes.reset();
     }
 
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, count);
-    }
-
-    private void ensure(int more) {
-        if (count + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
-        }
+        return bytes.toByteArray();
     }
 
     @Override
     public void write(int b) {
-        ensure(1);
-        buf[count++] = (byte) b;
+        bytes.write(b);
     }
 
     @Override
@@ -51,9 +39,7 @@ final class StateOutput implements DataOutput {
 
     @Override
     public void write(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, count, len);
-        count += len;
+        bytes.write(b, off, len);
     }
 
     @Override
@@ -68,9 +54,8 @@ final class StateOutput implements DataOutput {
 
     @Override
     public void writeShort(int v) {
-        ensure(2);
-        buf[count++] = (byte) (v >>> 8);
-        buf[count++] = (byte) v;
+        SHORT.set(scratch, 0, (short) v);
+        bytes.write(scratch, 0, 2);
     }
 
     @Override
@@ -80,19 +65,18 @@ final class StateOutput implements DataOutput {
 
     @Override
     public void writeInt(int v) {
-        ensure(4);
-        INT.set(buf, count, v);
-        count += 4;
+        INT.set(scratch, 0, v);
+        bytes.write(scratch, 0, 4);
     }
 
     @Override
     public void writeLong(long v) {
-        ensure(8);
-        LONG.set(buf, count, v);
-        count += 8;
+        LONG.set(scratch, 0, v);
+        bytes.write(scratch, 0, 8);
     }
 
-    /** Big-endian, as DataOutputStream: one store per number. */
+    /** Big-endian, as DataOutputStream. */
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -108,9 +92,8 @@ final class StateOutput implements DataOutput {
 
     @Override
     public void writeBytes(String s) {
-        ensure(s.length());
         for (int i = 0; i < s.length(); i++) {
-            buf[count++] = (byte) s.charAt(i);
+            write(s.charAt(i));
         }
     }
 
@@ -157,18 +140,17 @@ final class StateOutput implements DataOutput {
             throw new UTFDataFormatException("a string of " + length + " bytes is too long for writeUTF");
         }
         writeShort((int) length);
-        ensure((int) length);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 0x0001 && c <= 0x007F) {
-                buf[count++] = (byte) c;
+                write(c);
             } else if (c <= 0x07FF) {
-                buf[count++] = (byte) (0xC0 | (c >> 6) & 0x1F);
-                buf[count++] = (byte) (0x80 | c & 0x3F);
+                write(0xC0 | (c >> 6) & 0x1F);
+                write(0x80 | c & 0x3F);
             } else {
-                buf[count++] = (byte) (0xE0 | (c >> 12) & 0x0F);
-                buf[count++] = (byte) (0x80 | (c >> 6) & 0x3F);
-                buf[count++] = (byte) (0x80 | c & 0x3F);
+                write(0xE0 | (c >> 12) & 0x0F);
+                write(0x80 | (c >> 6) & 0x3F);
+                write(0x80 | c & 0x3F);
             }
         }
     }
