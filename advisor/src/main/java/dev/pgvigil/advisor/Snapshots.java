@@ -1,9 +1,9 @@
 package dev.pgvigil.advisor;
 
-import dev.pgvigil.collector.read.ActivityReader;
-import dev.pgvigil.collector.read.Snapshot;
-import dev.pgvigil.collector.read.ReadListener;
-import dev.pgvigil.collector.read.SnapshotReader;
+import dev.pgvigil.catalogue.read.ActivityReader;
+import dev.pgvigil.catalogue.read.Snapshot;
+import dev.pgvigil.catalogue.read.ReadListener;
+import dev.pgvigil.catalogue.read.SnapshotReader;
 import dev.pgvigil.schema.SnapshotRef;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.pgvigil.collector;
 
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.collector.config.TargetConfig;
+import dev.pgvigil.catalogue.target.TargetConfig;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.common.config.KafkaSettings;
 import java.time.Duration;
@@ -74,10 +74,10 @@ public final class Collector implements AutoCloseable {
             TargetConfig target = targets.get(i);
             TargetRunner runner = new TargetRunner(target, config, encoders);
             runners.add(runner);
-            long intervalMs = target.intervalSeconds(config) * 1000L;
+            long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
             long offsetMs = intervalMs * i / targets.size();
             ticker.scheduleAtFixedRate(() -> tick(runner), offsetMs, intervalMs, TimeUnit.MILLISECONDS);
-            log.info("collecting {} every {} s", target, target.intervalSeconds(config));
+            log.info("collecting {} every {} s", target, target.intervalSeconds(config.intervalSeconds()));
         }
         startEndpoints(targets);
         log.info("collector started: {} targets, {} threads{}", targets.size(), config.threads(),
@@ -110,7 +110,7 @@ public final class Collector implements AutoCloseable {
 
     /** Kafka gets at most one interval to take a snapshot (and no less than 10 s). */
     private Duration sendTimeout() {
-        int shortest = config.targets().stream().mapToInt(t -> t.intervalSeconds(config)).min().orElse(config.intervalSeconds());
+        int shortest = config.targets().stream().mapToInt(t -> t.intervalSeconds(config.intervalSeconds())).min().orElse(config.intervalSeconds());
         return Duration.ofSeconds(Math.max(10, shortest));
     }
 

@@ -1,15 +1,16 @@
 package dev.pgvigil.collector;
 
+import dev.pgvigil.catalogue.TargetConnection;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.collector.config.TargetConfig;
+import dev.pgvigil.catalogue.target.TargetConfig;
 import dev.pgvigil.collector.publish.ChangeTracker;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.collector.publish.SnapshotRecords;
-import dev.pgvigil.collector.read.ActivityReader;
-import dev.pgvigil.collector.read.ServerInfo;
-import dev.pgvigil.collector.read.Snapshot;
-import dev.pgvigil.collector.read.SnapshotReader;
+import dev.pgvigil.catalogue.read.ActivityReader;
+import dev.pgvigil.catalogue.read.ServerInfo;
+import dev.pgvigil.catalogue.read.Snapshot;
+import dev.pgvigil.catalogue.read.SnapshotReader;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.SnapshotRef;
 import java.sql.Connection;
@@ -68,7 +69,7 @@ public final class TargetRunner implements AutoCloseable {
         });
         this.target = target;
         this.config = config;
-        this.connection = new TargetConnection(target, config);
+        this.connection = new TargetConnection(target, config.connectionLimits());
         // index definitions read afresh as often as full snapshots are sent: a safety net under their signatures
         this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
                 new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength()),

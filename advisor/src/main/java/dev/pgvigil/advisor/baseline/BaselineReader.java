@@ -1,8 +1,8 @@
 package dev.pgvigil.advisor.baseline;
 
 import dev.pgvigil.advisor.Snapshots;
-import dev.pgvigil.collector.read.ServerInfo;
-import dev.pgvigil.collector.read.Snapshot;
+import dev.pgvigil.catalogue.read.ServerInfo;
+import dev.pgvigil.catalogue.read.Snapshot;
 import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.StatementStat;

@@ -1,10 +1,9 @@
 package dev.pgvigil.advisor.connect;
 
-import dev.pgvigil.collector.TargetConnection;
-import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.collector.config.TargetConfig;
-import dev.pgvigil.collector.config.TargetUrl;
-import dev.pgvigil.common.config.ConfigFile;
+import dev.pgvigil.catalogue.TargetConnection;
+import dev.pgvigil.catalogue.ConnectionLimits;
+import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.target.TargetUrl;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Locale;
@@ -84,9 +83,7 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException("--statement-timeout must be between 100ms and 10m");
         }
         TargetConfig config = targetConfig();
-        // bound by name like the collector section of a config file: every other limit keeps the collector's default
-        CollectorConfig limits = ConfigFile.parse("command line", "collector: {statementTimeoutMs: " + timeoutMs + "}")
-                .section("collector", CollectorConfig.class);
+        ConnectionLimits limits = ConnectionLimits.of((int) timeoutMs, null, null, null);
         TargetConnection session = new TargetConnection(config, limits);
         try {
             return session.get(); // closing the JDBC connection ends the session; the wrapper holds nothing else

@@ -16,7 +16,7 @@ import dev.pgvigil.advisor.sql.Catalog;
 import dev.pgvigil.advisor.sql.SqlText;
 import dev.pgvigil.advisor.sql.StatementParser;
 import dev.pgvigil.advisor.sql.StatementShape;
-import dev.pgvigil.collector.read.ServerInfoReader;
+import dev.pgvigil.catalogue.read.ServerInfoReader;
 import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.FindingKind;

@@ -7,7 +7,7 @@ import dev.pgvigil.advisor.indexes.IndexAdvice.Suggestion;
 import dev.pgvigil.advisor.plan.HypoPg;
 import dev.pgvigil.advisor.plan.Planner;
 import dev.pgvigil.advisor.sql.Catalog;
-import dev.pgvigil.collector.read.ServerInfoReader;
+import dev.pgvigil.catalogue.read.ServerInfoReader;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;

@@ -1,9 +1,9 @@
 package dev.pgvigil.advisor.indexes;
 
 import dev.pgvigil.advisor.AdvisorCommand.UsageException;
-import dev.pgvigil.collector.read.ServerInfoReader;
-import dev.pgvigil.collector.read.StatementsReader;
-import dev.pgvigil.collector.read.StatementsView;
+import dev.pgvigil.catalogue.read.ServerInfoReader;
+import dev.pgvigil.catalogue.read.StatementsReader;
+import dev.pgvigil.catalogue.read.StatementsView;
 import dev.pgvigil.schema.StatementStat;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -8,7 +8,7 @@ import dev.pgvigil.advisor.report.HealthReport.Period;
 import dev.pgvigil.advisor.report.HealthReport.StatementRow;
 import dev.pgvigil.advisor.report.HealthReport.TableRow;
 import dev.pgvigil.advisor.table.BloatInputs;
-import dev.pgvigil.collector.read.Snapshot;
+import dev.pgvigil.catalogue.read.Snapshot;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.rules.BlockedSessionsRule;
 import dev.pgvigil.rules.CacheHitRule;

@@ -1,6 +1,6 @@
 package dev.pgvigil.cli.standalone;
 
-import dev.pgvigil.collector.config.TargetConfig;
+import dev.pgvigil.catalogue.target.TargetConfig;
 import dev.pgvigil.embedded.demo.DemoDatabase;
 import java.nio.file.Path;
 import java.util.Map;

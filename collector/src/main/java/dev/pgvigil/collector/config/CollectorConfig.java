@@ -1,5 +1,7 @@
 package dev.pgvigil.collector.config;
 
+import dev.pgvigil.catalogue.ConnectionLimits;
+import dev.pgvigil.catalogue.target.TargetConfig;
 import dev.pgvigil.common.config.Limits;
 import dev.pgvigil.common.http.HttpSettings;
 import java.util.HashMap;
@@ -34,10 +36,11 @@ public record CollectorConfig(
 
     public CollectorConfig {
         intervalSeconds = Limits.intOrDefault("intervalSeconds", intervalSeconds, DEFAULT_INTERVAL_SECONDS, 1, 86_400);
-        statementTimeoutMs = Limits.intOrDefault("statementTimeoutMs", statementTimeoutMs, 5_000, 100, 600_000);
-        lockTimeoutMs = Limits.intOrDefault("lockTimeoutMs", lockTimeoutMs, 1_000, 10, 600_000);
-        connectTimeoutSeconds = Limits.intOrDefault("connectTimeoutSeconds", connectTimeoutSeconds, 5, 1, 300);
-        reconnectMaxBackoffSeconds = Limits.intOrDefault("reconnectMaxBackoffSeconds", reconnectMaxBackoffSeconds, 60, 1, 3_600);
+        ConnectionLimits limits = ConnectionLimits.of(statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds);
+        statementTimeoutMs = limits.statementTimeoutMs();
+        lockTimeoutMs = limits.lockTimeoutMs();
+        connectTimeoutSeconds = limits.connectTimeoutSeconds();
+        reconnectMaxBackoffSeconds = limits.reconnectMaxBackoffSeconds();
         targets = targets == null ? List.of() : List.copyOf(targets);
         httpEnabled = httpEnabled == null || httpEnabled;
         http = http == null ? HttpSettings.loopback(DEFAULT_HTTP_PORT) : http;
@@ -63,6 +66,11 @@ public record CollectorConfig(
     /** Defaults for everything, with these targets, and no HTTP endpoint (for embedding: tests, benchmarks, standalone). */
     public static CollectorConfig of(List<TargetConfig> targets) {
         return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets, false, null);
+    }
+
+    /** What bounds each session with a target. */
+    public ConnectionLimits connectionLimits() {
+        return new ConnectionLimits(statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds);
     }
 
     /** The same configuration serving /health and /metrics with these settings. */

@@ -1,7 +1,7 @@
 package dev.pgvigil.collector.publish;
 
-import dev.pgvigil.collector.read.ReadListener;
-import dev.pgvigil.collector.read.Snapshot;
+import dev.pgvigil.catalogue.read.ReadListener;
+import dev.pgvigil.catalogue.read.Snapshot;
 import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.ChunkInfo;
 import dev.pgvigil.schema.DatabaseStat;

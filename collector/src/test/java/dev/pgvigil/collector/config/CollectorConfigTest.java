@@ -1,5 +1,6 @@
 package dev.pgvigil.collector.config;
 
+import dev.pgvigil.catalogue.target.TargetConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,8 +38,8 @@ class CollectorConfigTest {
         assertThat(c.fullSnapshotEvery()).isEqualTo(6);
         assertThat(c.chunkMaxBytes()).isLessThan(1_000_000);
         assertThat(c.threads()).isEqualTo(2);
-        assertThat(c.targets().get(0).intervalSeconds(c)).isEqualTo(30);
-        assertThat(c.targets().get(1).intervalSeconds(c)).isEqualTo(10);
+        assertThat(c.targets().get(0).intervalSeconds(c.intervalSeconds())).isEqualTo(30);
+        assertThat(c.targets().get(1).intervalSeconds(c.intervalSeconds())).isEqualTo(10);
         assertThat(c.targets().get(0).effectiveUser()).isEqualTo("monitor");
         assertThat(c.targets().get(0).parsedUrl().jdbcUrl()).isEqualTo("jdbc:postgresql://db1.example:5432/app?sslmode=require");
         assertThat(c.targets().get(0).labels()).containsEntry("env", "prod");

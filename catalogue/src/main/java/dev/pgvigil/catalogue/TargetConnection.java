@@ -1,0 +1,153 @@
+package dev.pgvigil.catalogue;
+
+import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.target.TargetUrl;
+import dev.pgvigil.catalogue.read.ActivityReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.postgresql.Driver;
+
+/**
+ * The one long-lived connection to a target, made so it cannot hurt the server: read-only
+ * (default_transaction_read_only), statement_timeout and lock_timeout on every query, connect and socket
+ * timeouts, application_name pgvigil. After a failure the next attempt waits out an exponential backoff
+ * (1 s doubling up to reconnectMaxBackoffSeconds), so a dead target costs almost nothing per cycle.
+ *
+ * <p>Not thread-safe: one cycle of one target uses it at a time.
+ */
+public final class TargetConnection implements AutoCloseable {
+    private static final Driver DRIVER = new Driver();
+
+    private final TargetConfig target;
+    private final TargetUrl url;
+    private final ConnectionLimits limits;
+    private Connection connection;
+    private int failures;
+    private Instant nextAttempt = Instant.MIN;
+    private String lastError;
+
+    public TargetConnection(TargetConfig target, ConnectionLimits limits) {
+        this.target = target;
+        this.url = target.parsedUrl();
+        this.limits = limits;
+    }
+
+    /** The open connection, connecting first if needed. */
+    public Connection get() throws NotConnectedException {
+        if (connection != null) {
+            return connection;
+        }
+        Instant now = Instant.now();
+        if (now.isBefore(nextAttempt)) {
+            throw new NotConnectedException(lastError + " (next attempt in " + Duration.between(now, nextAttempt).toSeconds() + " s)");
+        }
+        try {
+            connection = open();
+            failures = 0;
+            lastError = null;
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            String error = redact("cannot connect to " + url.redacted() + ": " + e.getMessage());
+            markFailed(error);
+            throw new NotConnectedException(error);
+        }
+    }
+
+    /** Closes a broken connection; the next {@link #get()} reconnects after the backoff. */
+    public void invalidate(String reason) {
+        closeQuietly();
+        markFailed(redact(reason));
+    }
+
+    public boolean isOpen() {
+        return connection != null;
+    }
+
+    /** {@code text} with this target's password taken out. */
+    public String redact(String text) {
+        String password;
+        try {
+            password = target.resolvePassword();
+        } catch (RuntimeException e) {
+            password = null;
+        }
+        return url.redact(dev.pgvigil.catalogue.target.Redaction.redact(text, password));
+    }
+
+    private void markFailed(String error) {
+        failures++;
+        lastError = error;
+        long backoffSeconds = Math.min(limits.reconnectMaxBackoffSeconds(), 1L << Math.min(20, failures - 1));
+        nextAttempt = Instant.now().plusSeconds(backoffSeconds);
+    }
+
+    private Connection open() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", target.effectiveUser());
+        String password = target.resolvePassword();
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", ActivityReader.APPLICATION_NAME);
+        // with a known minimum version the driver sends application_name in the startup packet; otherwise it
+        // sends an untagged "SET application_name" that would show up in pg_stat_statements as the target's own
+        props.setProperty("assumeMinServerVersion", "10");
+        props.setProperty("connectTimeout", String.valueOf(limits.connectTimeoutSeconds()));
+        props.setProperty("loginTimeout", String.valueOf(limits.connectTimeoutSeconds()));
+        // a query stuck in the network must not hold the cycle forever; the server's own timeout comes first
+        props.setProperty("socketTimeout", String.valueOf(limits.statementTimeoutMs() / 1000 + limits.connectTimeoutSeconds() + 5));
+        props.setProperty("tcpKeepAlive", "true");
+        // every cycle runs the same few statements: prepared on the server at first use (rather than the
+        // driver's default fifth), each is planned once per connection instead of on each of its first
+        // cycles, and its rows come in binary
+        props.setProperty("prepareThreshold", "1");
+        props.setProperty("readOnly", "true");
+        Connection c = DRIVER.connect(url.jdbcUrl(), props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver does not accept this url");
+        }
+        try {
+            c.setAutoCommit(true);
+            // set_config rather than startup options: pg_settings then still shows the server's values as reset_val
+            try (PreparedStatement ps = c.prepareStatement("/* pgvigil */ SELECT set_config('statement_timeout', ?, false), "
+                    + "set_config('lock_timeout', ?, false), set_config('default_transaction_read_only', 'on', false)")) {
+                ps.setString(1, limits.statementTimeoutMs() + "ms");
+                ps.setString(2, limits.lockTimeoutMs() + "ms");
+                ps.executeQuery().close();
+            }
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // it is broken already
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    /** No connection this cycle; the message is already free of secrets. */
+    public static final class NotConnectedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotConnectedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pgvigil.catalogue.read;
+
+import dev.pgvigil.schema.DatabaseStat;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** pg_stat_database of every database in the cluster, with its size and freeze age. */
+public final class DatabaseReader {
+    /** The shared-objects row (datname null) is not a database. Same columns from PostgreSQL 13 to 17. */
+    static final String SQL = """
+            /* pgvigil */ SELECT s.datid, s.datname, s.numbackends, s.xact_commit, s.xact_rollback,
+                   s.blks_read, s.blks_hit, s.tup_returned, s.tup_fetched, s.tup_inserted, s.tup_updated, s.tup_deleted,
+                   s.conflicts, s.temp_files, s.temp_bytes, s.deadlocks, s.blk_read_time, s.blk_write_time, s.stats_reset,
+                   pg_database_size(d.oid) AS size_bytes,
+                   age(d.datfrozenxid) AS frozen_xid_age
+            FROM pg_stat_database s
+            JOIN pg_database d ON d.oid = s.datid
+            ORDER BY s.datname""";
+
+    private DatabaseReader() {}
+
+    public static List<DatabaseStat> read(Connection c, Predicate<String> includeDatabase) throws SQLException {
+        return Rows.list(c, SQL, rs -> DatabaseStat.newBuilder()
+                        .setDatid(rs.getLong("datid"))
+                        .setDatname(rs.getString("datname"))
+                        .setNumbackends(rs.getInt("numbackends"))
+                        .setXactCommit(rs.getLong("xact_commit"))
+                        .setXactRollback(rs.getLong("xact_rollback"))
+                        .setBlksRead(rs.getLong("blks_read"))
+                        .setBlksHit(rs.getLong("blks_hit"))
+                        .setTupReturned(rs.getLong("tup_returned"))
+                        .setTupFetched(rs.getLong("tup_fetched"))
+                        .setTupInserted(rs.getLong("tup_inserted"))
+                        .setTupUpdated(rs.getLong("tup_updated"))
+                        .setTupDeleted(rs.getLong("tup_deleted"))
+                        .setConflicts(rs.getLong("conflicts"))
+                        .setTempFiles(rs.getLong("temp_files"))
+                        .setTempBytes(rs.getLong("temp_bytes"))
+                        .setDeadlocks(rs.getLong("deadlocks"))
+                        .setBlkReadTimeMs(rs.getDouble("blk_read_time"))
+                        .setBlkWriteTimeMs(rs.getDouble("blk_write_time"))
+                        .setStatsReset(Rows.instant(rs, "stats_reset"))
+                        .setSizeBytes(rs.getLong("size_bytes"))
+                        .setFrozenXidAge(rs.getLong("frozen_xid_age"))
+                        .build())
+                .stream().filter(d -> includeDatabase.test(d.getDatname())).toList();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.pgvigil.catalogue.read;
+
+import dev.pgvigil.schema.IndexStat;
+import dev.pgvigil.schema.SnapshotRef;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Runs every reader against one connection and gathers a {@link Snapshot}. Each reader runs in its own
+ * autocommit statement, so one that fails (a lock timeout on a table under DDL, a statement timeout)
+ * costs only its own kind: it becomes a warning and the rest is still read. A lost connection is not a
+ * partial result: it is thrown, and the caller reconnects.
+ */
+public final class SnapshotReader {
+    /**
+     * Limits the readers apply.
+     *
+     * @param indexDefinitionsRefreshEvery index definitions are read afresh on every this many reads (1: on
+     *     every read); in between, only those of indexes whose catalogue rows changed (see {@link IndexDefinitionCache})
+     */
+    public record Options(int queryTextMaxLength, ActivityReader.Options activity, int indexDefinitionsRefreshEvery) {
+        public Options {
+            if (indexDefinitionsRefreshEvery < 1) {
+                throw new IllegalArgumentException("indexDefinitionsRefreshEvery must be at least 1, not " + indexDefinitionsRefreshEvery);
+            }
+        }
+
+        /** Every index definition read afresh on every read: for one-off snapshots. */
+        public Options(int queryTextMaxLength, ActivityReader.Options activity) {
+            this(queryTextMaxLength, activity, 1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws SQLException;
+    }
+
+    private final Options options;
+    private final Predicate<String> includeDatabase;
+    /** Definitions of the last snapshot's indexes, for those whose table is locked when the next is read. */
+    private Map<Long, IndexStat> previousIndexes = Map.of();
+    private final IndexDefinitionCache definitions = new IndexDefinitionCache();
+    /** The connection the cached definitions were read on, and how many reads have used them. */
+    private Connection definitionsConnection;
+    private int definitionsReads;
+
+    public SnapshotReader(Options options, Predicate<String> includeDatabase) {
+        this.options = options;
+        this.includeDatabase = includeDatabase;
+    }
+
+    /** The index definitions this reader holds: for tests. */
+    IndexDefinitionCache indexDefinitions() {
+        return definitions;
+    }
+
+    /** Server version, start time and database: read first, as it decides how the rest is read and sent. */
+    public ServerInfo server(Connection c) throws SQLException {
+        return ServerInfoReader.read(c); // if this fails, nothing else will work either
+    }
+
+    /**
+     * Reads every kind, telling {@code listener} of each as soon as it is in. The big kinds come first
+     * and the database kind (a slow query with few rows) after them, so the records of the last big kind
+     * can be built while it runs.
+     */
+    public Snapshot read(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
+        if (c != definitionsConnection || definitionsReads >= options.indexDefinitionsRefreshEvery()) {
+            definitions.clear();
+            definitionsConnection = c;
+            definitionsReads = 0;
+        }
+        try {
+            return readAll(c, ref, server, listener);
+        } catch (SQLException | RuntimeException e) {
+            definitions.clear();
+            throw e;
+        }
+    }
+
+    private Snapshot readAll(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
+        long start = System.nanoTime();
+        List<String> warnings = new ArrayList<>();
+
+        Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
+        var statements = view.isEmpty() ? null : attempt("statements", warnings,
+                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), includeDatabase));
+        if (view.isEmpty() && warnings.stream().noneMatch(w -> w.startsWith("statements:"))) {
+            warnings.add("statements: pg_stat_statements is not installed in database " + server.database()
+                    + ", so statement statistics are not collected (CREATE EXTENSION pg_stat_statements; it must also be in shared_preload_libraries)");
+        }
+        var resetAt = statements == null ? null : attempt("statements", warnings, () -> StatementsReader.statsReset(c, view.get()));
+        if (statements != null) {
+            listener.statements(statements);
+        }
+
+        var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes, definitions));
+        if (indexes == null) {
+            definitions.clear();
+        } else {
+            definitionsReads++;
+            previousIndexes = indexes.stream().collect(Collectors.toMap(IndexStat::getIndexRelid, i -> i, (a, b) -> a));
+            listener.indexes(indexes);
+        }
+        var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum(), indexes));
+        if (tables != null) {
+            listener.tables(tables);
+        }
+        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, includeDatabase));
+        if (databases != null) {
+            listener.databases(databases);
+        }
+        var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity()));
+        if (activity != null) {
+            listener.activity(activity);
+        }
+        var settings = attempt("settings", warnings, () -> SettingsReader.read(c));
+        if (settings != null) {
+            listener.settings(settings);
+        }
+        return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,
+                warnings, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static <T> T attempt(String kind, List<String> warnings, Read<T> read) throws SQLException {
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            if (connectionLost(e)) {
+                throw e;
+            }
+            warnings.add(kind + ": " + explain(e));
+            return null;
+        }
+    }
+
+    /** Class 08 (connection exception), 57P01-57P03 (server shutting down or starting). */
+    public static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
+    private static String explain(SQLException e) {
+        String message = firstLine(e.getMessage());
+        if ("55000".equals(e.getSQLState()) && message.contains("pg_stat_statements")) {
+            return "pg_stat_statements is installed but not loaded (add it to shared_preload_libraries and restart): " + message;
+        }
+        if ("57014".equals(e.getSQLState())) {
+            return "statement timeout: " + message;
+        }
+        if ("55P03".equals(e.getSQLState())) {
+            return "lock timeout (a table is locked by DDL?): " + message;
+        }
+        return message + " [" + e.getSQLState() + "]";
+    }
+
+    /** An error message's first line (PostgreSQL adds DETAIL and HINT lines). */
+    public static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl >= 0 ? message.substring(0, nl) : message;
+    }
+}

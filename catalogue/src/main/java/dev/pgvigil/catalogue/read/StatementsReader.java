@@ -1,0 +1,203 @@
+package dev.pgvigil.catalogue.read;
+
+import dev.pgvigil.schema.StatementStat;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * pg_stat_statements, one row per (queryid, userid, dbid). From 1.9 (PostgreSQL 14) a statement run
+ * both at top level and nested has two rows; they are summed here so the key stays unique, with the
+ * standard deviation recombined from each row's sum of squares.
+ */
+public final class StatementsReader {
+    /** Statements the collector itself runs all start with this comment; pg_stat_statements keeps it. */
+    public static final String OWN_TAG = "/* pgvigil */";
+
+    static final String FIND_SQL = """
+            /* pgvigil */ SELECT quote_ident(n.nspname) AS schema, e.extversion,
+                   ARRAY(SELECT a.attname::text FROM pg_attribute a
+                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+                   EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = 'pg_stat_statements_info' AND i.relnamespace = n.oid) AS has_info
+            FROM pg_extension e
+            JOIN pg_namespace n ON n.oid = e.extnamespace
+            JOIN pg_class c ON c.relname = 'pg_stat_statements' AND c.relnamespace = n.oid
+            WHERE e.extname = 'pg_stat_statements'""";
+
+    /**
+     * One row per pg_stat_statements entry; the rows of one key are summed here rather than with GROUP BY
+     * on the server, whose numeric sums and text min() cost more than the whole scan (and a numeric is
+     * dearer to read than a bigint or double). %1$s schema, %2$s total, %3$s min, %4$s max, %5$s mean,
+     * %6$s stddev, %7$s/%8$s block read/write time, %9$s wal.
+     */
+    private static final String READ_SQL = """
+            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, d.datname, left(s.query, ?) AS query, s.calls,
+                   s.%2$s AS total_time, s.%3$s AS min_time, s.%4$s AS max_time, s.%5$s AS mean_time, s.%6$s AS stddev_time,
+                   s.rows, s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
+                   s.temp_blks_read, s.temp_blks_written, s.%7$s AS blk_read_time, s.%8$s AS blk_write_time,
+                   %9$s AS wal_bytes
+            FROM %1$s.pg_stat_statements s
+            LEFT JOIN pg_database d ON d.oid = s.dbid
+            WHERE s.queryid IS NOT NULL AND s.query NOT LIKE '/* pgvigil */%%'""";
+
+    private static final String INSUFFICIENT_PRIVILEGE = "<insufficient privilege>";
+
+    private StatementsReader() {}
+
+    /** The extension in the connected database, or empty when it is not installed there. */
+    public static Optional<StatementsView> find(Connection c) throws SQLException {
+        return Rows.list(c, FIND_SQL, rs -> new StatementsView(rs.getString("schema"), rs.getString("extversion"),
+                        new HashSet<>(Rows.texts(rs, "columns")), rs.getBoolean("has_info")))
+                .stream().findFirst();
+    }
+
+    static String sql(StatementsView view) {
+        return READ_SQL.formatted(view.schema(), view.timeColumn("total"), view.timeColumn("min"), view.timeColumn("max"),
+                view.timeColumn("mean"), view.timeColumn("stddev"), view.blockTimeColumn("read"), view.blockTimeColumn("write"),
+                view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint");
+    }
+
+    /** Fails (SQLState 55000) when the library is not in shared_preload_libraries. */
+    public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, Predicate<String> includeDatabase)
+            throws SQLException {
+        Map<Key, Entry> byKey = new LinkedHashMap<>();
+        Rows.forEach(c, sql(view), ps -> ps.setInt(1, queryTextMaxLength), rs -> {
+            String datname = rs.getString("datname");
+            if (!includeDatabase.test(datname)) {
+                return;
+            }
+            Entry row = new Entry(rs, datname);
+            byKey.merge(new Key(row.queryId, row.userId, row.dbId), row, Entry::add);
+        });
+        List<StatementStat> out = new ArrayList<>(byKey.size());
+        for (Entry e : byKey.values()) {
+            out.add(e.toStat());
+        }
+        return out;
+    }
+
+    private record Key(long queryId, long userId, long dbId) {}
+
+    /**
+     * The sum of a key's rows, as the server would aggregate them: counters and times summed, min of
+     * mins, max of maxes, and the sum of squares (calls * (stddev^2 + mean^2)) from which the combined
+     * standard deviation follows. Of two texts the smaller (by code point) is kept, as min() would.
+     */
+    private static final class Entry {
+        final long queryId;
+        final long userId;
+        final long dbId;
+        final String datname;
+        String query;
+        long calls;
+        double totalTime;
+        double minTime;
+        double maxTime;
+        double sumSq;
+        long rows;
+        long sharedBlksHit;
+        long sharedBlksRead;
+        long sharedBlksDirtied;
+        long sharedBlksWritten;
+        long tempBlksRead;
+        long tempBlksWritten;
+        double blkReadTime;
+        double blkWriteTime;
+        Long walBytes;
+
+        Entry(ResultSet rs, String datname) throws SQLException {
+            queryId = rs.getLong("queryid");
+            userId = rs.getLong("userid");
+            dbId = rs.getLong("dbid");
+            this.datname = datname;
+            query = rs.getString("query");
+            calls = rs.getLong("calls");
+            totalTime = rs.getDouble("total_time");
+            minTime = rs.getDouble("min_time");
+            maxTime = rs.getDouble("max_time");
+            double mean = rs.getDouble("mean_time");
+            double stddev = rs.getDouble("stddev_time");
+            sumSq = calls * (stddev * stddev + mean * mean);
+            rows = rs.getLong("rows");
+            sharedBlksHit = rs.getLong("shared_blks_hit");
+            sharedBlksRead = rs.getLong("shared_blks_read");
+            sharedBlksDirtied = rs.getLong("shared_blks_dirtied");
+            sharedBlksWritten = rs.getLong("shared_blks_written");
+            tempBlksRead = rs.getLong("temp_blks_read");
+            tempBlksWritten = rs.getLong("temp_blks_written");
+            blkReadTime = rs.getDouble("blk_read_time");
+            blkWriteTime = rs.getDouble("blk_write_time");
+            walBytes = Rows.longOrNull(rs, "wal_bytes");
+        }
+
+        Entry add(Entry o) {
+            if (query == null || (o.query != null && o.query.compareTo(query) < 0)) {
+                query = o.query;
+            }
+            calls += o.calls;
+            totalTime += o.totalTime;
+            minTime = Math.min(minTime, o.minTime);
+            maxTime = Math.max(maxTime, o.maxTime);
+            sumSq += o.sumSq;
+            rows += o.rows;
+            sharedBlksHit += o.sharedBlksHit;
+            sharedBlksRead += o.sharedBlksRead;
+            sharedBlksDirtied += o.sharedBlksDirtied;
+            sharedBlksWritten += o.sharedBlksWritten;
+            tempBlksRead += o.tempBlksRead;
+            tempBlksWritten += o.tempBlksWritten;
+            blkReadTime += o.blkReadTime;
+            blkWriteTime += o.blkWriteTime;
+            walBytes = walBytes == null ? o.walBytes : o.walBytes == null ? walBytes : Long.valueOf(walBytes + o.walBytes);
+            return this;
+        }
+
+        StatementStat toStat() {
+            double mean = calls > 0 ? totalTime / calls : 0.0;
+            double variance = calls > 0 ? sumSq / calls - mean * mean : 0.0;
+            return StatementStat.newBuilder()
+                    .setQueryId(queryId)
+                    .setUserId(userId)
+                    .setDbId(dbId)
+                    .setDatname(datname)
+                    .setQuery(INSUFFICIENT_PRIVILEGE.equals(query) ? null : QueryText.scrub(query))
+                    .setCalls(calls)
+                    .setTotalExecTimeMs(totalTime)
+                    .setMeanExecTimeMs(mean)
+                    .setMinExecTimeMs(minTime)
+                    .setMaxExecTimeMs(maxTime)
+                    .setStddevExecTimeMs(Math.sqrt(Math.max(0.0, variance)))
+                    .setRows(rows)
+                    .setSharedBlksHit(sharedBlksHit)
+                    .setSharedBlksRead(sharedBlksRead)
+                    .setSharedBlksDirtied(sharedBlksDirtied)
+                    .setSharedBlksWritten(sharedBlksWritten)
+                    .setTempBlksRead(tempBlksRead)
+                    .setTempBlksWritten(tempBlksWritten)
+                    .setBlkReadTimeMs(blkReadTime)
+                    .setBlkWriteTimeMs(blkWriteTime)
+                    .setWalBytes(walBytes)
+                    .build();
+        }
+    }
+
+    /** pg_stat_statements_info.stats_reset (1.9+, PostgreSQL 14): when every statement's counters restarted. */
+    public static Instant statsReset(Connection c, StatementsView view) throws SQLException {
+        if (!view.hasInfo()) {
+            return null;
+        }
+        return Rows.list(c, statsResetSql(view), rs -> Optional.ofNullable(Rows.instant(rs, "stats_reset"))).get(0).orElse(null);
+    }
+
+    static String statsResetSql(StatementsView view) {
+        return "/* pgvigil */ SELECT stats_reset FROM " + view.schema() + ".pg_stat_statements_info";
+    }
+}
