@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +20,9 @@ import java.util.stream.Collectors;
  */
 public record TargetUrl(String hosts, String database, String user, String password, Map<String, String> params) {
     private static final String[] PREFIXES = {"jdbc:postgresql://", "postgresql://", "postgres://"};
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9._-]{0,252})");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}(%[A-Za-z0-9._-]{1,32})?");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     public TargetUrl {
         params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps the URL's order
@@ -78,7 +82,46 @@ public record TargetUrl(String hosts, String database, String user, String passw
         if (database.isBlank()) {
             throw new IllegalArgumentException("url names no database (expected .../DATABASE at the end)");
         }
+        for (String host : authority.split(",", -1)) {
+            checkHost(host);
+        }
         return new TargetUrl(authority, database, emptyToNull(user), emptyToNull(password), params);
+    }
+
+    /**
+     * One {@code host[:port]} of the authority: a name or IPv4 address, or an IPv6 address in brackets,
+     * and a port from 1 to 65535. Checked at load so that a URL the driver would refuse fails the
+     * configuration, not every cycle. The host is echoed: a password never stands there.
+     */
+    private static void checkHost(String hostAndPort) {
+        String host = hostAndPort;
+        String port = null;
+        if (hostAndPort.startsWith("[")) {
+            int close = hostAndPort.indexOf(']');
+            if (close < 0 || !IPV6.matcher(hostAndPort.substring(1, close)).matches()) {
+                throw new IllegalArgumentException("url host '" + hostAndPort + "' is not a bracketed IPv6 address");
+            }
+            host = hostAndPort.substring(0, close + 1);
+            String after = hostAndPort.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw new IllegalArgumentException("url host '" + hostAndPort + "' has text after the address");
+                }
+                port = after.substring(1);
+            }
+        } else {
+            int colon = hostAndPort.lastIndexOf(':');
+            if (colon >= 0) {
+                host = hostAndPort.substring(0, colon);
+                port = hostAndPort.substring(colon + 1);
+            }
+            if (!HOST.matcher(host).matches()) {
+                throw new IllegalArgumentException("url host '" + host + "' is not a host name or address");
+            }
+        }
+        if (port != null && !(PORT.matcher(port).matches() && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65_535)) {
+            throw new IllegalArgumentException("url port '" + port + "' of host " + host + " must be a number from 1 to 65535");
+        }
     }
 
     /** The JDBC URL with every credential removed; pass user and password as driver properties. */

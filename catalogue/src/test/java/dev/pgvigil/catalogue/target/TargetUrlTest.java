@@ -33,5 +33,14 @@ class TargetUrlTest {
         assertThatThrownBy(() -> TargetUrl.parse("postgresql://h")).hasMessageContaining("names no database");
         assertThatThrownBy(() -> TargetUrl.parse("postgresql:///app")).hasMessageContaining("names no host");
         assertThatThrownBy(() -> TargetUrl.parse("h:5432/app")).hasMessageContaining("must start with");
+        // found by a hostile probe: these passed the check and then failed every cycle
+        assertThatThrownBy(() -> TargetUrl.parse("postgresql://u@[bad host:99999/db")).hasMessageContaining("is not a bracketed IPv6 address");
+        assertThatThrownBy(() -> TargetUrl.parse("postgresql://u@db1:99999/db")).hasMessageContaining("port '99999' of host db1 must be a number from 1 to 65535");
+        assertThatThrownBy(() -> TargetUrl.parse("postgresql://u@bad host:5432/db")).hasMessageContaining("url host 'bad host' is not a host name");
+        assertThatThrownBy(() -> TargetUrl.parse("postgresql://h1:5432,:5433/db")).hasMessageContaining("url host '' is not");
+        assertThatThrownBy(() -> TargetUrl.parse("postgresql://[::1]x/db")).hasMessageContaining("has text after the address");
+        assertThat(TargetUrl.parse("postgresql://u@[::1]:5432/db").hosts()).isEqualTo("[::1]:5432");
+        assertThat(TargetUrl.parse("postgresql://u@[fe80::1%eth0]/db").hosts()).isEqualTo("[fe80::1%eth0]");
+        assertThat(TargetUrl.parse("jdbc:postgresql://db-1.example.com,db_2:6432/db").hosts()).isEqualTo("db-1.example.com,db_2:6432");
     }
 }

@@ -3,7 +3,9 @@ package dev.pgvigil.common.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -34,9 +38,15 @@ import java.util.stream.Collectors;
  */
 public final class ConfigFile {
     /** The top-level sections; any other top-level key is a mistake worth reporting. */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '.*'");
+
     public static final Set<String> SECTIONS = Set.of("kafka", "collector", "analyzer", "alerter", "http", "standalone");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /** Far above any real configuration; a larger file is refused before the YAML parser sees it (a 10 MB line took it ~20 s). */
+    public static final int MAX_BYTES = 1 << 20;
+
+    // a key given twice is an error, not "the last one wins": the first one is usually the one the reader believes
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -54,6 +64,10 @@ public final class ConfigFile {
     public static ConfigFile load(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ConfigException(file, 0, null, "is " + size + " bytes; a configuration file may have at most " + MAX_BYTES);
+            }
             text = Files.readString(file);
         } catch (IOException e) {
             throw new ConfigException(file, 0, null, "cannot read: " + e.getMessage());
@@ -65,6 +79,9 @@ public final class ConfigFile {
 
     /** A configuration from text, for tests and built-in defaults; {@code name} stands in for the file. */
     public static ConfigFile parse(String name, String text) {
+        if (text.length() > MAX_BYTES) {
+            throw new ConfigException(Path.of(name), 0, null, "is " + text.length() + " characters; a configuration may have at most " + MAX_BYTES);
+        }
         ConfigFile config = new ConfigFile(Path.of(name), text);
         config.checkSections();
         return config;
@@ -243,7 +260,23 @@ public final class ConfigFile {
     }
 
     private ConfigException syntaxError(JsonProcessingException e) {
+        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.matches()) {
+            return new ConfigException(file, line(e.getLocation()), pathAt(e), "given twice (remove one: pgvigil does not guess which one you meant)");
+        }
         return new ConfigException(file, line(e.getLocation()), null, "not valid YAML: " + e.getOriginalMessage());
+    }
+
+    /** The dotted key path where the parser stood, e.g. {@code collector.targets[0].url}. */
+    private static String pathAt(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return null;
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            path.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        return path.length() > 0 && path.charAt(0) == '.' ? path.substring(1) : path.toString();
     }
 
     private static int line(JsonLocation location) {

@@ -97,4 +97,25 @@ class ConfigFileTest {
     void absentSectionTakesDefaults() {
         assertThat(ConfigFile.parse("t.yaml", "").section("collector", Collector.class).targets()).isNull();
     }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsLineAndPath() {
+        assertThatThrownBy(() -> ConfigFile.parse("t.yaml", """
+                collector:
+                  intervalSeconds: 10
+                  intervalSeconds: 60
+                """).section("collector", Collector.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("t.yaml:3: collector.intervalSeconds: given twice");
+        assertThatThrownBy(() -> ConfigFile.parse("t.yaml", "collector: {}\nalerter: {}\ncollector: {}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("t.yaml:3: collector");
+    }
+
+    @Test
+    void aHugeFileIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("huge.yaml");
+        Files.writeString(file, "collector: {x: \"" + "a".repeat(10_000_000) + "\"}\n");
+        assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a configuration file may have at most 1048576");
+    }
 }
