@@ -87,7 +87,7 @@ class AnalyzerDashboardTest {
             AnalyzerConfig config = new AnalyzerConfig("dashboard-test", work.resolve(copy), null, null, null, null, null, null, null,
                     null, null, 60, null, null, Map.of("commit.interval.ms", "200", "consumer.session.timeout.ms", "6000",
                     "consumer.heartbeat.interval.ms", "1000"));
-            copies.add(AnalyzerService.start(settings, config, new HttpSettings(null, 0, null, tokenFile, null)));
+            copies.add(AnalyzerService.start(settings, config, new HttpSettings(null, 0, null, tokenFile, null, null)));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!bothRunningWithTwoClients() && System.nanoTime() < deadline) {

@@ -49,13 +49,16 @@ public final class HttpApiServer implements AutoCloseable {
     private final Router router;
     private final BearerToken token;
     private final MeterRegistry meters;
+    private final HttpSettings settings;
 
-    private HttpApiServer(HttpServer server, ThreadPoolExecutor executor, Router router, BearerToken token, MeterRegistry meters) {
+    private HttpApiServer(HttpServer server, ThreadPoolExecutor executor, Router router, BearerToken token, MeterRegistry meters,
+                          HttpSettings settings) {
         this.server = server;
         this.executor = executor;
         this.router = router;
         this.token = token;
         this.meters = meters;
+        this.settings = settings;
     }
 
     /**
@@ -75,7 +78,7 @@ public final class HttpApiServer implements AutoCloseable {
                     return thread;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
-        HttpApiServer api = new HttpApiServer(server, executor, router, token, meters);
+        HttpApiServer api = new HttpApiServer(server, executor, router, token, meters, settings);
         server.createContext("/", api::handle);
         server.setExecutor(executor);
         server.start();
@@ -123,6 +126,9 @@ public final class HttpApiServer implements AutoCloseable {
         String routeTag = "unmatched";
         Response response;
         try {
+            if (!settings.allowsHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                throw new HttpError(421, "this server does not answer to the host named in the request (see http.allowedHosts)");
+            }
             Router.Target target = router.resolve(method, exchange.getRequestURI().getRawPath());
             if (target.route() != null) {
                 routeTag = target.route().pattern();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,15 +19,17 @@ import java.util.function.UnaryOperator;
  *   tokenEnv: PGVIGIL_HTTP_TOKEN  # environment variable holding the bearer token (default shown)
  *   tokenFile: /etc/pgvigil/token # or a file holding it (wins over tokenEnv)
  *   threads: 4                    # request threads (1..64)
+ *   allowedHosts: [pgvigil.internal]  # names the Host header may carry (default: loopback names and bindAddress)
  * </pre>
  *
  * The token itself is never part of the file, so the file can be shared and committed.
  */
-public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Path tokenFile, Integer threads) {
+public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Path tokenFile, Integer threads, List<String> allowedHosts) {
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_TOKEN_ENV = "PGVIGIL_HTTP_TOKEN";
     public static final int DEFAULT_THREADS = 4;
+    private static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "[::1]");
 
     public HttpSettings {
         bindAddress = bindAddress == null ? DEFAULT_BIND_ADDRESS : bindAddress.trim();
@@ -41,24 +45,53 @@ public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Pa
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be between 1 and 64, not " + threads);
         }
+        allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+        if (allowedHosts.stream().anyMatch(h -> h.isEmpty() || h.contains("/"))) {
+            throw new IllegalArgumentException("allowedHosts holds host names (no scheme, path or empty entry), got " + allowedHosts);
+        }
+    }
+
+    /**
+     * Whether a request's {@code Host} header names this server. A page from another site that rebinds its
+     * DNS name to 127.0.0.1 sends its own name here, so a loopback-bound server must not answer it. The
+     * names allowed: {@code allowedHosts}, or by default the loopback names and the bind address; a server
+     * bound to every interface with no {@code allowedHosts} accepts any name (it cannot know its own).
+     */
+    public boolean allowsHost(String hostHeader) {
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return false; // HTTP/1.1 requires it; only a hand-made request leaves it out
+        }
+        String name = hostHeader.trim().toLowerCase(Locale.ROOT);
+        int portColon = name.startsWith("[") ? name.indexOf(':', Math.max(0, name.indexOf(']'))) : name.lastIndexOf(':');
+        if (portColon >= 0) {
+            name = name.substring(0, portColon);
+        }
+        if (!allowedHosts.isEmpty()) {
+            return allowedHosts.contains(name);
+        }
+        String bind = bindAddress.toLowerCase(Locale.ROOT);
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+            return true;
+        }
+        return LOOPBACK_NAMES.contains(name) || name.equals(bind) || name.equals("[" + bind + "]");
     }
 
     /** Every default: 127.0.0.1:8080, token from {@value #DEFAULT_TOKEN_ENV}. */
     public static HttpSettings defaults() {
-        return new HttpSettings(null, null, null, null, null);
+        return new HttpSettings(null, null, null, null, null, null);
     }
 
     /** Loopback on {@code port} (0: any free port), the other settings at their defaults. */
     public static HttpSettings loopback(int port) {
-        return new HttpSettings(null, port, null, null, null);
+        return new HttpSettings(null, port, null, null, null, null);
     }
 
     public HttpSettings withPort(int newPort) {
-        return new HttpSettings(bindAddress, newPort, tokenEnv, tokenFile, threads);
+        return new HttpSettings(bindAddress, newPort, tokenEnv, tokenFile, threads, allowedHosts);
     }
 
     public HttpSettings withTokenFile(Path file) {
-        return new HttpSettings(bindAddress, port, tokenEnv, file, threads);
+        return new HttpSettings(bindAddress, port, tokenEnv, file, threads, allowedHosts);
     }
 
     /** The token from the process environment, see {@link #token(UnaryOperator)}. */

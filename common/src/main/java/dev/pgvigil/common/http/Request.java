@@ -155,8 +155,9 @@ public final class Request {
         if (bytes.length > 0 && contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
             throw new HttpError(415, "expected Content-Type application/json, not " + contentType);
         }
+        T value;
         try {
-            return Json.MAPPER.readValue(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+            value = Json.MAPPER.readValue(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
         } catch (UnrecognizedPropertyException e) {
             throw HttpError.badRequest("request body: unknown field '" + e.getPropertyName() + "' (known: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
@@ -166,6 +167,10 @@ public final class Request {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (value == null) {
+            throw HttpError.badRequest("request body: expected a JSON object, got null");
+        }
+        return value;
     }
 
     static Instant parseInstant(String value) {

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -32,6 +33,8 @@ class HttpApiServerTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     record Item(String id, Instant at, int limit, Instant from) {}
+
+    record Tagged(List<String> tags) {}
 
     record NewItem(String name) {
         NewItem {
@@ -55,6 +58,7 @@ class HttpApiServerTest {
                 })
                 .get("/api/items/{id}/echo/{what}", req -> Response.json(Map.of("id", req.pathParam("id"), "what", req.pathParam("what"))))
                 .post("/api/items", req -> Response.json(201, req.bodyJson(NewItem.class)))
+                .post("/api/tagged", req -> Response.json(201, req.bodyJson(Tagged.class).tags().size()))
                 .delete("/api/items/{id}", req -> Response.json(200, Map.of("deleted", req.pathParam("id"))))
                 .get("/api/boom", req -> {
                     throw new IllegalStateException("password=hunter2 leaked in a message");
@@ -180,6 +184,37 @@ class HttpApiServerTest {
                 .isEqualTo(415);
         assertThat(send("POST", "/api/items", "x".repeat(Request.MAX_BODY_BYTES + 1), "Authorization", auth,
                 "Content-Type", "application/json").statusCode()).isEqualTo(413);
+        // found by a hostile probe: these reached handlers as null and came back as 500s
+        assertThat(send("POST", "/api/items", "null", "Authorization", auth, "Content-Type", "application/json").statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> nullInList = send("POST", "/api/tagged", "{\"tags\":[null]}", "Authorization", auth, "Content-Type", "application/json");
+        assertThat(nullInList.statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/api/tagged", "{\"tags\":[\"a\"]} {}", "Authorization", auth, "Content-Type", "application/json").statusCode())
+                .isEqualTo(400);
+        assertThat(send("POST", "/api/tagged", "{\"tags\":[\"a\"]}", "Authorization", auth, "Content-Type", "application/json").statusCode())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void answersOnlyToItsOwnHostNames() throws Exception {
+        // a DNS-rebinding page reaches 127.0.0.1 under its own name; java.net.http will not send a foreign Host, so a socket does
+        assertThat(rawStatus("evil.example")).isEqualTo(421);
+        assertThat(rawStatus("evil.example:" + server.port())).isEqualTo(421);
+        assertThat(rawStatus(null)).isEqualTo(421);
+        assertThat(rawStatus("localhost:" + server.port())).isEqualTo(200);
+        assertThat(rawStatus("127.0.0.1:" + server.port())).isEqualTo(200);
+        assertThat(rawStatus("[::1]:" + server.port())).isEqualTo(200);
+    }
+
+    private static int rawStatus(String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            String request = "GET /api/items/x HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n") + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
     }
 
     @Test

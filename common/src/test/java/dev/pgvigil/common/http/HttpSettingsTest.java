@@ -7,6 +7,7 @@ import dev.pgvigil.common.config.ConfigException;
 import dev.pgvigil.common.config.ConfigFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,5 +65,22 @@ class HttpSettingsTest {
         assertThat(token.matches("Bearer ")).isFalse();
         assertThat(token.matches(null)).isFalse();
         assertThat(BearerToken.none().matches("Bearer abc")).isFalse();
+    }
+
+    @Test
+    void hostNamesAllowedByDefaultAndByConfiguration() {
+        HttpSettings loopback = HttpSettings.defaults();
+        assertThat(loopback.allowsHost("localhost:8080")).isTrue();
+        assertThat(loopback.allowsHost("LOCALHOST")).isTrue();
+        assertThat(loopback.allowsHost("[::1]:8080")).isTrue();
+        assertThat(loopback.allowsHost("evil.example:8080")).isFalse();
+        assertThat(loopback.allowsHost("127.0.0.1.evil.example")).isFalse();
+        assertThat(loopback.allowsHost("")).isFalse();
+        HttpSettings everywhere = new HttpSettings("0.0.0.0", 8080, null, null, null, null);
+        assertThat(everywhere.allowsHost("monitor.corp:8080")).isTrue();
+        HttpSettings named = new HttpSettings("0.0.0.0", 8080, null, null, null, List.of("Monitor.Corp"));
+        assertThat(named.allowsHost("monitor.corp:8080")).isTrue();
+        assertThat(named.allowsHost("localhost:8080")).isFalse();
+        assertThatThrownBy(() -> new HttpSettings(null, null, null, null, null, List.of("http://x/"))).hasMessageContaining("allowedHosts");
     }
 }
