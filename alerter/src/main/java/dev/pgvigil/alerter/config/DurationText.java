@@ -36,16 +36,20 @@ public final class DurationText {
         Matcher m = PART.matcher(s);
         Duration total = Duration.ZERO;
         int end = 0;
-        while (m.find() && m.start() == end) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
+        try {
+            while (m.find() && m.start() == end) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                end = m.end();
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
         }
         if (end == 0 || end != s.length()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: write a number with a unit (ms, s, m, h, d), e.g. 30s, 5m, 4h, 1h30m");

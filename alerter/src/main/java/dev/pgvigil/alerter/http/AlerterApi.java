@@ -89,7 +89,7 @@ public final class AlerterApi {
             Silence silence = silences.put(Silence.create(matchers, start, end, body.createdBy(), body.comment(), now));
             log.info("silence {} created over HTTP: {} until {}", silence.id(), silence.describeMatchers(), silence.endsAt());
             return Response.json(201, SilenceView.of(silence, now));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) { // the last two: an end past Instant.MAX
             throw HttpError.badRequest(e.getMessage());
         }
     }

@@ -1,13 +1,17 @@
 package dev.pgvigil.alerter.model;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One condition on an alert's labels (see {@link Alert#matchLabels()}): equal to a value, or matching a
  * regular expression in full (anchored, as in Alertmanager). A label the alert lacks is the empty string.
+ *
+ * <p>Expressions are RE2, as in Alertmanager: matching takes time linear in the label's length whatever
+ * the pattern, so a silence like {@code (a+)+$} from the API cannot stall the notification thread.
+ * Back-references and look-around, which need backtracking, are refused as invalid.
  */
 public final class LabelMatcher {
     private final String name;
@@ -25,7 +29,7 @@ public final class LabelMatcher {
         try {
             this.pattern = regex ? Pattern.compile(value) : null;
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(name + " =~ '" + value + "' is not a valid regular expression: " + e.getDescription());
+            throw new IllegalArgumentException(name + " =~ '" + value + "' is not a valid regular expression (RE2 syntax): " + e.getDescription());
         }
     }
 

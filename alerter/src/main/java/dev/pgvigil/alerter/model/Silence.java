@@ -1,5 +1,6 @@
 package dev.pgvigil.alerter.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,9 @@ public record Silence(String id, List<LabelMatcher> matchers, Instant startsAt, 
         String createdBy, String comment) {
 
     public enum State { PENDING, ACTIVE, EXPIRED }
+
+    /** The longest silence a person may create, and how far ahead it may start: past that it is a typo or a way to mute for good. */
+    public static final Duration MAX_LENGTH = Duration.ofDays(366);
 
     public Silence {
         if (id == null || id.isBlank()) {
@@ -35,6 +39,10 @@ public record Silence(String id, List<LabelMatcher> matchers, Instant startsAt, 
         Instant start = startsAt == null ? now : startsAt;
         if (endsAt == null || !endsAt.isAfter(now)) {
             throw new IllegalArgumentException("a silence must end in the future");
+        }
+        if (start.isAfter(now.plus(MAX_LENGTH)) || endsAt.isAfter(start.plus(MAX_LENGTH))) {
+            throw new IllegalArgumentException("a silence may start at most " + MAX_LENGTH.toDays() + " days ahead and last at most "
+                    + MAX_LENGTH.toDays() + " days; to stop alerts for good, change the rule's thresholds or routes");
         }
         return new Silence(UUID.randomUUID().toString(), matchers, start, endsAt, now, createdBy, comment);
     }
