@@ -22,9 +22,13 @@ import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.StateSerdes;
 import dev.pgvigil.analyzer.state.StatementSample;
 import dev.pgvigil.analyzer.state.TableSample;
+import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.BaselineSet;
-
-
+import dev.pgvigil.schema.DatabaseStatsChunk;
+import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.SnapshotInfo;
+import dev.pgvigil.schema.StatementsChunk;
+import dev.pgvigil.schema.TablesChunk;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
@@ -143,12 +147,12 @@ public final class AnalyzerTopology {
         t.addSource(ACTIVITY_SOURCE, keysIn, bytesIn, Topics.STATS_ACTIVITY);
         t.addSource(BASELINE_REQUESTS_SOURCE, keysIn, keysIn, Topics.BASELINE_REQUESTS);
 
-        t.addProcessor("decode-snapshots", () -> new DecodeProcessor<>(Serdes.snapshotInfo(), ENVELOPES), SNAPSHOTS_SOURCE);
-        t.addProcessor("decode-database", () -> new DecodeProcessor<>(Serdes.databaseStats(), DATABASE_STATS), DATABASE_SOURCE);
-        t.addProcessor("decode-statements", () -> new DecodeProcessor<>(Serdes.statements(), STATEMENT_STATS), STATEMENTS_SOURCE);
-        t.addProcessor("decode-tables", () -> new DecodeProcessor<>(Serdes.tables(), TABLE_STATS), TABLES_SOURCE);
-        t.addProcessor("decode-indexes", () -> new DecodeProcessor<>(Serdes.indexes(), INDEX_STATS), INDEXES_SOURCE);
-        t.addProcessor("decode-activity", () -> new DecodeProcessor<>(Serdes.activity(), ACTIVITY), ACTIVITY_SOURCE);
+        t.addProcessor("decode-snapshots", () -> new DecodeProcessor<>(Serdes.snapshotInfo(), SnapshotInfo::getRef, ENVELOPES), SNAPSHOTS_SOURCE);
+        t.addProcessor("decode-database", () -> new DecodeProcessor<>(Serdes.databaseStats(), DatabaseStatsChunk::getRef, DATABASE_STATS), DATABASE_SOURCE);
+        t.addProcessor("decode-statements", () -> new DecodeProcessor<>(Serdes.statements(), StatementsChunk::getRef, STATEMENT_STATS), STATEMENTS_SOURCE);
+        t.addProcessor("decode-tables", () -> new DecodeProcessor<>(Serdes.tables(), TablesChunk::getRef, TABLE_STATS), TABLES_SOURCE);
+        t.addProcessor("decode-indexes", () -> new DecodeProcessor<>(Serdes.indexes(), IndexesChunk::getRef, INDEX_STATS), INDEXES_SOURCE);
+        t.addProcessor("decode-activity", () -> new DecodeProcessor<>(Serdes.activity(), ActivitySnapshot::getRef, ACTIVITY), ACTIVITY_SOURCE);
         String[] decoders = {"decode-snapshots", "decode-database", "decode-statements", "decode-tables", "decode-indexes", "decode-activity"};
 
         // analysis: from each kind of stats to metrics, violations and findings

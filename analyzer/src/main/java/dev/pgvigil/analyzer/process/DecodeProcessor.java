@@ -1,7 +1,10 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.schema.InstanceIds;
+import dev.pgvigil.schema.SnapshotRef;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * Turns a source topic's bytes into its Avro record. A record that cannot be decoded goes, as it came, to
  * pgvigil.analyzer.dlq with the error in headers (named as Kafka's KIP-1034 dead letter queue names them),
  * inside the same transaction as everything else, and the stream goes on.
+ *
+ * <p>So does a record whose key is not the instance its payload names, or names no valid instance id: the
+ * key decides the partition and the state it updates, so a record re-sent under another key would feed one
+ * instance's numbers into another's state (a hostile probe froze an instance and raised a false
+ * instance_down that way).
  */
 public final class DecodeProcessor<T> implements Processor<String, byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
@@ -26,11 +34,14 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
     public static final String HEADER_OFFSET = "__streams.errors.offset";
 
     private final Deserializer<T> deserializer;
+    private final Function<T, SnapshotRef> ref;
     private final String next;
     private ProcessorContext<String, Object> context;
 
-    public DecodeProcessor(Deserializer<T> deserializer, String next) {
+    /** @param ref the snapshot a decoded record belongs to, whose instance must be the record's key */
+    public DecodeProcessor(Deserializer<T> deserializer, Function<T, SnapshotRef> ref, String next) {
         this.deserializer = deserializer;
+        this.ref = ref;
         this.next = next;
     }
 
@@ -48,11 +59,23 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         T value;
         try {
             value = deserializer.deserialize(topic, record.headers(), record.value());
+            checkKey(record.key(), value);
         } catch (RuntimeException e) {
             deadLetter(record, topic, e);
             return;
         }
         context.forward(record.withValue(value), next);
+    }
+
+    private void checkKey(String key, T value) {
+        SnapshotRef snapshot = ref.apply(value);
+        String instance = snapshot == null ? null : snapshot.getInstanceId();
+        if (!InstanceIds.isValid(instance)) {
+            throw new IllegalArgumentException("the payload's instance id is not " + InstanceIds.RULE);
+        }
+        if (!instance.equals(key)) {
+            throw new IllegalArgumentException("the record's key " + (key == null ? "is missing" : "is not its payload's instance '" + instance + "'"));
+        }
     }
 
     private void deadLetter(Record<String, byte[]> record, String topic, RuntimeException e) {
@@ -63,7 +86,7 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         headers.add(HEADER_TOPIC, utf8(topic));
         headers.add(HEADER_PARTITION, utf8(meta == null ? "?" : String.valueOf(meta.partition())));
         headers.add(HEADER_OFFSET, utf8(meta == null ? "?" : String.valueOf(meta.offset())));
-        log.warn("record {}-{}@{} (key {}) cannot be decoded, sent to {}: {}", topic, meta == null ? "?" : meta.partition(),
+        log.warn("record {}-{}@{} (key {}) cannot be analyzed, sent to {}: {}", topic, meta == null ? "?" : meta.partition(),
                 meta == null ? "?" : meta.offset(), record.key(), AnalyzerTopology.DLQ_SINK, e.getMessage());
         context.forward(new Record<>(record.key(), (Object) record.value(), record.timestamp(), headers), AnalyzerTopology.DLQ_SINK);
     }

@@ -1,11 +1,11 @@
 package dev.pgvigil.catalogue.target;
 
+import dev.pgvigil.schema.InstanceIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One PostgreSQL database to watch: one connection. Its tables and indexes are those of the connected
@@ -27,15 +27,12 @@ public record TargetConfig(
         List<String> includeDatabases,
         List<String> excludeDatabases) {
 
-    /** Ids become Kafka record keys and metric labels: keep them plain. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-
     public TargetConfig {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("id is required");
         }
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("id '" + id + "' must be 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+        if (!InstanceIds.isValid(id)) {
+            throw new IllegalArgumentException("id '" + id + "' must be " + InstanceIds.RULE);
         }
         TargetUrl parsed = TargetUrl.parse(url); // fails with the reason
         int sources = (password != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (passwordFile != null ? 1 : 0);

@@ -102,8 +102,12 @@ public final class ConfigFile {
     public <T> T section(String section, Class<T> type) {
         try (JsonParser parser = YAML.createParser(text)) {
             if (seekTopLevelField(parser, section)) {
-                parser.nextToken();
-                return YAML.readValue(parser, type);
+                JsonToken value = parser.nextToken();
+                // "alerter:" with nothing under it is an empty section, not an empty string
+                boolean empty = value == JsonToken.VALUE_NULL || (value == JsonToken.VALUE_STRING && parser.getText().isEmpty());
+                if (!empty) {
+                    return YAML.readValue(parser, type);
+                }
             }
         } catch (JsonMappingException e) {
             throw mappingError(section, e);

@@ -118,4 +118,9 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("a configuration file may have at most 1048576");
     }
+
+    @Test
+    void aSectionWithNothingUnderItTakesEveryDefault() {
+        assertThat(ConfigFile.parse("t.yaml", "collector:\nalerter: {}\n").section("collector", Collector.class).targets()).isNull();
+    }
 }
