@@ -141,6 +141,7 @@ public final class AnalyzerService implements AutoCloseable {
             if (l == null) {
                 throw new HttpError(503, "the analyzer is starting; try again shortly").withHeader("Retry-After", "2");
             }
+            requireStreamsAlive();
             return l;
         }
 
@@ -149,7 +150,18 @@ public final class AnalyzerService implements AutoCloseable {
             if (d == null) {
                 throw new HttpError(503, "the analyzer is starting; try again shortly").withHeader("Retry-After", "2");
             }
+            requireStreamsAlive();
             return d;
+        }
+
+        /** Stopped or failed streams answer every query with an IllegalStateException: that is a 503 with the state, not a 500. */
+        private void requireStreamsAlive() {
+            KafkaStreams s = streams;
+            KafkaStreams.State state = s == null ? null : s.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.PENDING_SHUTDOWN || state == KafkaStreams.State.NOT_RUNNING) {
+                throw new HttpError(503, "the analyzer is not running (Kafka Streams state " + state + "); its log says why");
+            }
         }
 
         @Override public List<InstanceSummary> fleet() { return data().fleet(); }
