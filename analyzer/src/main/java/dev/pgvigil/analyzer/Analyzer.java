@@ -81,7 +81,7 @@ public final class Analyzer implements AutoCloseable {
      */
     public static Analyzer start(KafkaSettings kafka, AnalyzerConfig config, Map<String, String> serviceProperties) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor());
+            TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor(), kafka.topicMinInsyncReplicas());
         }
         Topology topology = AnalyzerTopology.build(config);
         log.info("analyzer topology:\n{}", topology.describe());

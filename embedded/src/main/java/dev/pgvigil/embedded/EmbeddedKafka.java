@@ -26,33 +26,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM, from
- * the Kafka artifacts on Maven Central. Used by standalone mode and by tests.
+ * A real Kafka cluster (KRaft, each node a combined broker and controller) running in this JVM, from the
+ * Kafka artifacts on Maven Central: one node for standalone mode and most tests, three where replication
+ * matters (every internal topic then has three replicas and min.insync.replicas 2, and the controllers
+ * form a quorum of three). Each node has its own ports and data folder and can be stopped and started
+ * again on its own.
  *
  * <p>The data folder survives {@link #close()}: starting again on the same folder keeps the topics
  * (the storage is formatted only once).
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
-    private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
+    /** One node: its id, ports and data folder are fixed for the cluster's life; its server comes and goes. */
+    private static final class Node {
+        final int id;
+        final int brokerPort;
+        final int controllerPort;
+        final Path logDir;
+        KafkaRaftServer server;
+
+        Node(int id, int brokerPort, int controllerPort, Path logDir) {
+            this.id = id;
+            this.brokerPort = brokerPort;
+            this.controllerPort = controllerPort;
+            this.logDir = logDir;
+        }
+    }
+
     private final Path dataDir;
-    private final int port;
-    private final KafkaRaftServer server;
+    private final List<Node> nodes;
+    private final Map<String, String> overrides;
     private final boolean deleteOnClose;
 
-    private EmbeddedKafka(Path dataDir, int port, KafkaRaftServer server, boolean deleteOnClose) {
+    private EmbeddedKafka(Path dataDir, List<Node> nodes, Map<String, String> overrides, boolean deleteOnClose) {
         this.dataDir = dataDir;
-        this.port = port;
-        this.server = server;
+        this.nodes = nodes;
+        this.overrides = Map.copyOf(overrides);
         this.deleteOnClose = deleteOnClose;
     }
 
     /** A broker on a random loopback port with its data in a temporary folder deleted on close; for tests. */
     public static EmbeddedKafka startTemporary() {
+        return startTemporaryCluster(1);
+    }
+
+    /** {@code brokers} nodes on random loopback ports, data in a temporary folder deleted on close; for tests. */
+    public static EmbeddedKafka startTemporaryCluster(int brokers) {
         try {
-            return start(Files.createTempDirectory("pgvigil-kafka-"), 0, Map.of(), true);
+            return startCluster(Files.createTempDirectory("pgvigil-kafka-"), brokers, 0, Map.of(), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,54 +86,155 @@ public final class EmbeddedKafka implements AutoCloseable {
      * one) and waits until it answers. {@code overrides} are broker settings on top of the defaults.
      */
     public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides, boolean deleteOnClose) {
-        Instant began = Instant.now();
-        int brokerPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
-        Path logDir = dataDir.resolve("kraft");
-        try {
-            Files.createDirectories(logDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create Kafka data folder " + logDir, e);
+        return startCluster(dataDir, 1, port, overrides, deleteOnClose);
+    }
+
+    /**
+     * A cluster of {@code brokers} nodes (1 to 9), node {@code i} listening on {@code firstPort + i - 1}
+     * (0: free ports), each with its data under {@code dataDir/kraft} (one node) or {@code dataDir/node-i}.
+     */
+    public static EmbeddedKafka startCluster(Path dataDir, int brokers, int firstPort, Map<String, String> overrides, boolean deleteOnClose) {
+        if (brokers < 1 || brokers > 9) {
+            throw new IllegalArgumentException("an embedded cluster has 1 to 9 brokers, not " + brokers);
         }
-        Properties props = brokerProperties(logDir, brokerPort, controllerPort);
-        overrides.forEach(props::setProperty);
-        KafkaConfig config = new KafkaConfig(props, false);
-        format(logDir, config);
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, brokerPort, server, deleteOnClose);
+        Instant began = Instant.now();
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (int id = 1; id <= brokers; id++) {
+            Path logDir = dataDir.resolve(brokers == 1 ? "kraft" : "node-" + id);
+            try {
+                Files.createDirectories(logDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create Kafka data folder " + logDir, e);
+            }
+            nodes.add(new Node(id, firstPort == 0 ? freePort() : firstPort + id - 1, freePort(), logDir));
+        }
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, List.copyOf(nodes), overrides, deleteOnClose);
+        String clusterId = Uuid.randomUuid().toString();
         try {
-            kafka.awaitReady(Duration.ofSeconds(60));
+            for (Node node : nodes) {
+                KafkaConfig config = kafka.config(node);
+                format(node, config, clusterId);
+                node.server = new KafkaRaftServer(config, Time.SYSTEM);
+            }
+            // a node's startup() returns once its broker has caught up with an elected controller, which needs a
+            // majority of the quorum running: start them side by side
+            startAll(nodes);
+            kafka.awaitReady(Duration.ofSeconds(90), brokers);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
         }
-        log.info("Kafka broker ready on {} in {} ms (data in {})", kafka.bootstrapServers(),
+        log.info("Kafka {} ready on {} in {} ms (data in {})", brokers == 1 ? "broker" : brokers + "-broker cluster", kafka.bootstrapServers(),
                 Duration.between(began, Instant.now()).toMillis(), dataDir);
         return kafka;
     }
 
-    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    private static void startAll(List<Node> nodes) {
+        List<Thread> starters = new java.util.ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<RuntimeException> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (Node node : nodes) {
+            Thread t = new Thread(() -> {
+                try {
+                    node.server.startup();
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, "kafka-node-" + node.id + "-start");
+            t.start();
+            starters.add(t);
+        }
+        for (Thread t : starters) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Kafka", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.peek();
+        }
+    }
+
+    /** How many nodes the cluster has, running or not. */
+    public int brokers() {
+        return nodes.size();
+    }
+
+    /** The node ids, 1 to {@link #brokers()}. */
+    public List<Integer> nodeIds() {
+        return nodes.stream().map(n -> n.id).toList();
+    }
+
+    public boolean isRunning(int nodeId) {
+        return node(nodeId).server != null;
+    }
+
+    /**
+     * Stops one node the way a crash would as far as the cluster sees it: no controlled shutdown, so its
+     * partitions lose their leader until the controller notices. Its data stays for {@link #startBroker}.
+     */
+    public void stopBroker(int nodeId) {
+        Node node = node(nodeId);
+        if (node.server == null) {
+            return;
+        }
+        shutdown(node);
+    }
+
+    /** Starts a stopped node again on its own ports and data. */
+    public void startBroker(int nodeId) {
+        Node node = node(nodeId);
+        if (node.server != null) {
+            return;
+        }
+        node.server = new KafkaRaftServer(config(node), Time.SYSTEM);
+        node.server.startup();
+    }
+
+    /** The bootstrap address of one node, to point a client at it alone. */
+    public String bootstrapServer(int nodeId) {
+        return "127.0.0.1:" + node(nodeId).brokerPort;
+    }
+
+    private Node node(int nodeId) {
+        return nodes.stream().filter(n -> n.id == nodeId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + nodeId + " (nodes " + nodeIds() + ")"));
+    }
+
+    private KafkaConfig config(Node node) {
+        Properties props = brokerProperties(node, nodes);
+        overrides.forEach(props::setProperty);
+        return new KafkaConfig(props, false);
+    }
+
+    private static Properties brokerProperties(Node node, List<Node> all) {
+        int size = all.size();
+        String replicas = String.valueOf(Math.min(3, size));
+        String minIsr = size >= 3 ? "2" : "1";
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", String.valueOf(NODE_ID));
-        p.setProperty("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("node.id", String.valueOf(node.id));
+        p.setProperty("controller.quorum.voters", String.join(",", all.stream().map(n -> n.id + "@127.0.0.1:" + n.controllerPort).toList()));
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + node.controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort);
         p.setProperty("controller.listener.names", CONTROLLER_LISTENER);
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.setProperty("log.dirs", logDir.toString());
-        p.setProperty("metadata.log.dir", logDir.toString());
-        // one node: every internal topic has one replica
-        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("log.dirs", node.logDir.toString());
+        p.setProperty("metadata.log.dir", node.logDir.toString());
+        // internal topics as replicated as the cluster allows: one node, one replica; three or more, three and two in sync
+        p.setProperty("offsets.topic.replication.factor", replicas);
         p.setProperty("offsets.topic.num.partitions", "3");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.replication.factor", replicas);
+        p.setProperty("transaction.state.log.min.isr", minIsr);
         p.setProperty("transaction.state.log.num.partitions", "3");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("min.insync.replicas", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", replicas);
+        p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
+        p.setProperty("min.insync.replicas", minIsr);
+        p.setProperty("default.replication.factor", replicas);
+        // a stopped node stands for a crashed one: no leadership hand-over on the way down
+        p.setProperty("controlled.shutdown.enable", "false");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "false");
         p.setProperty("num.partitions", "1");
@@ -119,34 +243,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path logDir, KafkaConfig config) {
-        if (Files.exists(logDir.resolve("meta.properties"))) {
+    private static void format(Node node, KafkaConfig config, String clusterId) {
+        if (Files.exists(node.logDir.resolve("meta.properties"))) {
             return; // formatted by an earlier start: keep its cluster id and data
         }
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setMetadataLogDirectory(logDir.toString())
+                    .setNodeId(node.id)
+                    .setClusterId(clusterId)
+                    .setDirectories(List.of(node.logDir.toString()))
+                    .setMetadataLogDirectory(node.logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setUnstableFeatureVersionsEnabled(false)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot format Kafka storage in " + node.logDir + ": " + e.getMessage(), e);
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Waits until {@code brokers} brokers are registered and answer. */
+    public void awaitReady(Duration timeout, int brokers) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= brokers) {
                         return;
                     }
                 } catch (Exception e) {
@@ -155,11 +280,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 sleep(100);
             }
         }
-        throw new IllegalStateException("Kafka broker did not become ready within " + timeout, last);
+        throw new IllegalStateException("Kafka did not have " + brokers + " broker(s) ready within " + timeout, last);
     }
 
+    /** Every node's address, so a client finds the cluster while any one of them runs. */
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.brokerPort).toList());
     }
 
     public Path dataDir() {
@@ -176,15 +302,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException e) {
-            log.warn("Kafka broker did not shut down cleanly: {}", e.toString());
+        // brokers first, controllers' quorum last: a cluster stopping node by node keeps its quorum while it can
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (nodes.get(i).server != null) {
+                shutdown(nodes.get(i));
+            }
         }
         if (deleteOnClose) {
             Folders.deleteQuietly(dataDir);
         }
+    }
+
+    private static void shutdown(Node node) {
+        try {
+            node.server.shutdown();
+            node.server.awaitShutdown();
+        } catch (RuntimeException e) {
+            log.warn("Kafka node {} did not shut down cleanly: {}", node.id, e.toString());
+        }
+        node.server = null;
     }
 
     static int freePort() {

@@ -36,7 +36,7 @@ public final class AlerterCommand implements Callable<Integer> {
         KafkaSettings kafka = file.section("kafka", KafkaSettings.class);
         AlerterConfig alerterConfig = file.section("alerter", AlerterConfig.class);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor());
+            TopicSetup.ensureAll(admin, kafka.topicPartitions(), kafka.topicReplicationFactor(), kafka.topicMinInsyncReplicas());
         }
         Alerter alerter = Alerter.start(kafka, alerterConfig);
         Thread hook = new Thread(alerter::close, "pgvigil-alerter-shutdown");

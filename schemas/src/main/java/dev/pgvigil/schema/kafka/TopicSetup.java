@@ -46,17 +46,37 @@ public final class TopicSetup {
         return specs;
     }
 
-    /** Creates whichever of {@code specs} do not exist yet; existing topics are left as they are. */
+    /** Creates whichever of {@code specs} do not exist yet, with the brokers' default min.insync.replicas. */
     public static void ensure(Admin admin, List<TopicSpec> specs, int partitions, short replicationFactor) {
+        ensure(admin, specs, partitions, replicationFactor, null);
+    }
+
+    /**
+     * Creates whichever of {@code specs} do not exist yet; existing topics are left as they are. A
+     * replication factor larger than the cluster's broker count, or a {@code minInsyncReplicas} larger
+     * than the replication factor, is refused with a message naming the setting, before anything is created.
+     *
+     * @param minInsyncReplicas the topics' min.insync.replicas; null leaves the broker's default
+     */
+    public static void ensure(Admin admin, List<TopicSpec> specs, int partitions, short replicationFactor, Integer minInsyncReplicas) {
+        if (minInsyncReplicas != null && (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor)) {
+            throw new IllegalArgumentException("kafka.minInsyncReplicas is " + minInsyncReplicas + ": it must be from 1 to kafka.replicationFactor ("
+                    + replicationFactor + "), or no write could ever be acknowledged");
+        }
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = specs.stream()
-                    .filter(s -> !existing.contains(s.name()))
-                    .map(s -> new NewTopic(s.name(), partitions, replicationFactor).configs(s.configs()))
-                    .toList();
-            if (missing.isEmpty()) {
+            List<TopicSpec> absent = specs.stream().filter(s -> !existing.contains(s.name())).toList();
+            if (absent.isEmpty()) {
                 return;
             }
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            if (replicationFactor > brokers) {
+                throw new IllegalArgumentException("kafka.replicationFactor is " + replicationFactor + ", but the cluster has "
+                        + brokers + " broker(s): lower it, or add brokers before starting pgvigil");
+            }
+            List<NewTopic> missing = absent.stream()
+                    .map(s -> new NewTopic(s.name(), partitions, replicationFactor).configs(withMinIsr(s.configs(), minInsyncReplicas)))
+                    .toList();
             try {
                 admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
@@ -72,7 +92,20 @@ public final class TopicSetup {
         }
     }
 
+    private static Map<String, String> withMinIsr(Map<String, String> configs, Integer minInsyncReplicas) {
+        if (minInsyncReplicas == null) {
+            return configs;
+        }
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put("min.insync.replicas", String.valueOf(minInsyncReplicas));
+        return all;
+    }
+
     public static void ensureAll(Admin admin, int partitions, short replicationFactor) {
-        ensure(admin, all(), partitions, replicationFactor);
+        ensure(admin, all(), partitions, replicationFactor, null);
+    }
+
+    public static void ensureAll(Admin admin, int partitions, short replicationFactor, Integer minInsyncReplicas) {
+        ensure(admin, all(), partitions, replicationFactor, minInsyncReplicas);
     }
 }
