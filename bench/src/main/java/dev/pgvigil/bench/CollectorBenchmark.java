@@ -4,7 +4,7 @@ import dev.pgvigil.collector.Collector;
 import dev.pgvigil.collector.CollectorStats;
 import dev.pgvigil.collector.TargetRunner;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.OutRecord;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.catalogue.read.CatalogueQueries;

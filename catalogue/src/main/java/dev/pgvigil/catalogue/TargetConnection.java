@@ -1,7 +1,7 @@
 package dev.pgvigil.catalogue;
 
-import dev.pgvigil.catalogue.target.TargetConfig;
-import dev.pgvigil.catalogue.target.TargetUrl;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetUrl;
 import dev.pgvigil.catalogue.read.ActivityReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,7 +75,7 @@ public final class TargetConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             password = null;
         }
-        return url.redact(dev.pgvigil.catalogue.target.Redaction.redact(text, password));
+        return url.redact(dev.pgvigil.catalogue.conninfo.Redaction.redact(text, password));
     }
 
     private void markFailed(String error) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgvigil.alerter.config.AlerterConfig;
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
 import java.io.IOException;

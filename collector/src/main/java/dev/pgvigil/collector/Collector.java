@@ -1,7 +1,7 @@
 package dev.pgvigil.collector;
 
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.common.config.KafkaSettings;
 import java.time.Duration;

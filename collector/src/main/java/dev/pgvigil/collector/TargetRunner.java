@@ -2,7 +2,7 @@ package dev.pgvigil.collector;
 
 import dev.pgvigil.catalogue.TargetConnection;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.ChangeTracker;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.Publication;

@@ -3,7 +3,7 @@ package dev.pgvigil.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.OutRecord;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.schema.IndexesChunk;

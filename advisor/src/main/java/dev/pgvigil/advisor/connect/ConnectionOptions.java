@@ -2,8 +2,8 @@ package dev.pgvigil.advisor.connect;
 
 import dev.pgvigil.catalogue.TargetConnection;
 import dev.pgvigil.catalogue.ConnectionLimits;
-import dev.pgvigil.catalogue.target.TargetConfig;
-import dev.pgvigil.catalogue.target.TargetUrl;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetUrl;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.pgvigil.cli.standalone;
 
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.embedded.demo.DemoDatabase;
 import java.nio.file.Path;
 import java.util.Map;

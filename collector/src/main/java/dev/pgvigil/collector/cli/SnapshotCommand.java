@@ -2,7 +2,7 @@ package dev.pgvigil.collector.cli;
 
 import dev.pgvigil.collector.TargetRunner;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.schema.SnapshotStatus;

@@ -1,7 +1,7 @@
 package dev.pgvigil.collector.config;
 
 import dev.pgvigil.catalogue.ConnectionLimits;
-import dev.pgvigil.catalogue.target.TargetConfig;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.common.config.Limits;
 import dev.pgvigil.common.http.HttpSettings;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.pgvigil.catalogue.target;
+package dev.pgvigil.catalogue.conninfo;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package dev.pgvigil.catalogue.target;
+package dev.pgvigil.catalogue.conninfo;
 
 import dev.pgvigil.schema.InstanceIds;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.pgvigil.catalogue.target;
+package dev.pgvigil.catalogue.conninfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
