@@ -35,7 +35,9 @@ public record IndexInfo(long oid, long tableOid, String name, List<String> colum
     /**
      * The reader's key columns (quote_ident'ed names, expressions as text) as the advisor compares them with
      * the column names of parsed statements: names as stored, null for an expression. An expression's text is
-     * never a bare identifier (a call has parentheses, an operator expression is parenthesized).
+     * never a bare identifier (a call has parentheses, an operator expression is parenthesized). One exception:
+     * for an index whose table is under an ACCESS EXCLUSIVE lock the reader names an expression by the index's
+     * own attribute ({@code lower}, {@code expr}), which would then only match a column of that very name.
      */
     static List<String> keyColumns(List<String> quoted) {
         List<String> out = new ArrayList<>();

@@ -2,7 +2,10 @@ package dev.pgvigil.advisor.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgvigil.advisor.indexes.CandidateBuilder;
+import dev.pgvigil.advisor.indexes.IndexCandidate;
 import dev.pgvigil.advisor.testing.Shop;
+import dev.pgvigil.schema.StatementStat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -31,6 +34,9 @@ class CatalogTest {
                 "CREATE INDEX accounts_lower_email ON \"Accounts\" (lower(\"Email\"), plan)",
                 "CREATE INDEX accounts_sum ON \"Accounts\" ((\"order\" + 1))",
                 "CREATE INDEX accounts_weird ON \"Accounts\" (\"we\"\"ird\") INCLUDE (plan) WHERE plan IS NOT NULL",
+                "INSERT INTO \"Accounts\" SELECT i, 'u' || i || '@example.com', i % 5000, i, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END"
+                        + " FROM generate_series(1, 20000) i",
+                "ANALYZE \"Accounts\"",
                 "CREATE TABLE events (id int, kind text) PARTITION BY LIST (kind)",
                 "CREATE INDEX events_kind_id ON events (kind, id)",
                 "CREATE TABLE events_a PARTITION OF events FOR VALUES IN ('a')",
@@ -57,6 +63,32 @@ class CatalogTest {
             assertThat(indexes.values().stream().flatMap(i -> i.columns().stream()).filter(java.util.Objects::nonNull))
                     .allMatch(accounts::hasColumn);
         }
+    }
+
+    /** The advisor's comparison of statement columns with key columns: a mixed-case column is served, an expression is not. */
+    @Test
+    void aMixedCaseKeyColumnServesItsLookupAndAnExpressionDoesNot() throws SQLException {
+        try (Connection c = Shop.pg().connect(DB)) {
+            Catalog catalog = Catalog.load(c);
+            StatementParser parser = new StatementParser(catalog);
+            CandidateBuilder builder = new CandidateBuilder(catalog, CandidateBuilder.Settings.defaults());
+            for (String sql : List.of("SELECT id FROM \"Accounts\" WHERE \"Email\" = $1", "SELECT id FROM \"Accounts\" WHERE \"order\" = $1")) {
+                builder.add(statement(sql), parser.parse(sql).orElseThrow());
+            }
+            // ("order" + 1) and lower("Email") are expressions: they serve neither lookup
+            assertThat(builder.candidates()).extracting(IndexCandidate::columns).containsExactly(List.of("order"));
+            assertThat(builder.skipped()).singleElement().satisfies(s -> {
+                assertThat(s.columns()).containsExactly("Email");
+                assertThat(s.reason()).isEqualTo("already served by index accounts_email");
+            });
+        }
+    }
+
+    private static StatementStat statement(String sql) {
+        return StatementStat.newBuilder().setQueryId(sql.hashCode()).setUserId(0).setDbId(0).setQuery(sql).setCalls(100)
+                .setTotalExecTimeMs(1000).setMeanExecTimeMs(10).setMinExecTimeMs(1).setMaxExecTimeMs(20).setStddevExecTimeMs(1)
+                .setRows(100).setSharedBlksHit(0).setSharedBlksRead(0).setSharedBlksDirtied(0).setSharedBlksWritten(0)
+                .setTempBlksRead(0).setTempBlksWritten(0).setBlkReadTimeMs(0).setBlkWriteTimeMs(0).build();
     }
 
     @Test
