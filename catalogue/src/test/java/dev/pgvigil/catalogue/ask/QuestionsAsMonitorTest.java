@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class QuestionsAsMonitorTest {
     private static final String DB = "questions";
     private static final String ROLE = "watcher";
+    /** pg_monitor and nothing else: what report and analyze-table document they need. */
+    private static final String BARE = "bare_monitor";
     private static final String PASSWORD = "watcher-pw";
     private static final int ROWS = 2000;
 
@@ -57,7 +59,9 @@ class QuestionsAsMonitorTest {
                 "GRANT pg_monitor TO " + ROLE,
                 "GRANT USAGE ON SCHEMA app TO " + ROLE,
                 "GRANT SELECT ON ALL TABLES IN SCHEMA app TO " + ROLE,
-                "ALTER ROLE " + ROLE + " SET search_path = app, public");
+                "ALTER ROLE " + ROLE + " SET search_path = app, public",
+                "CREATE ROLE " + BARE + " LOGIN PASSWORD '" + PASSWORD + "'",
+                "GRANT pg_monitor TO " + BARE);
     }
 
     @AfterAll
@@ -199,6 +203,20 @@ class QuestionsAsMonitorTest {
             s.execute("PREPARE two AS SELECT * FROM \"Orders\" WHERE id = $1 AND note = $2");
             assertThat(PreparedParameterTypes.of(c, "two").types()).containsExactly("integer", "text");
             assertThat(PreparedParameterTypes.of(c, "none").types()).isEmpty();
+        }
+    }
+
+    /** Without SELECT on a table its column statistics are hidden: answered as absent, not as an error. */
+    @Test
+    void withPgMonitorAloneStatisticsAreAbsentNotErrors() throws SQLException {
+        try (Connection c = pg.connect(DB, BARE, PASSWORD)) {
+            long oid = orders(c).oid();
+            assertThat(ColumnStats.of(c, "app", "Orders")).isEmpty();
+            assertThat(RowWidth.of(c, oid).get(oid).analyzedColumns()).isZero(); // so no bloat estimate is made
+            assertThat(TableColumn.of(c, oid)).hasSize(4).allSatisfy(col -> assertThat(col.nullFraction()).isNull());
+            assertThat(TableConstraint.of(c, oid)).hasSize(1);
+            assertThat(PartitionedIndex.all(c)).extracting(PartitionedIndex::name).contains("parted_k");
+            assertThat(IndexesReader.read(c, Map.of())).extracting(IndexStat::getIndexName).contains("orders_customer", "orders_note");
         }
     }
 
