@@ -59,8 +59,7 @@ public record BaselineComparison(String baselineName, Instant baselineAt, Instan
                 }
             }
             Double change = baseline != null && now != null ? now - baseline : null;
-            Double share = change != null && baseline != 0 ? change / Math.abs(baseline) : null;
-            return new MetricChange(metric, baseline, now, change, share, d, assessment);
+            return new MetricChange(metric, baseline, now, change, BaselineComparison.changeShare(baseline, now), d, assessment);
         }
     }
 
@@ -109,6 +108,11 @@ public record BaselineComparison(String baselineName, Instant baselineAt, Instan
         }
         statements.sort(Comparator.comparingDouble((StatementChange s) -> magnitude(s.meanTimeMs())).reversed());
         return new BaselineComparison(before.name(), before.createdAt(), now.createdAt(), metrics, tables, statements);
+    }
+
+    /** The change over |before| (0.25 is 25 % more); null when either is missing or before is 0. */
+    public static Double changeShare(Double before, Double now) {
+        return before == null || now == null || before == 0 ? null : (now - before) / Math.abs(before);
     }
 
     static Direction direction(Double before, Double now) {
