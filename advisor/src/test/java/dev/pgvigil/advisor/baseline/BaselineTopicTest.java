@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.advisor.testing.Cli;
 import dev.pgvigil.advisor.testing.Shop;
-import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.BaselineStatement;
