@@ -65,7 +65,7 @@ public final class BaselineTopic implements BaselineStore {
      * the request on pgvigil.baseline.requests (as the dashboard does) and waits up to {@code wait} until the
      * analyzer has published it on pgvigil.baselines.
      *
-     * @throws NotPublished when it did not appear in time (the request stays queued for the analyzer)
+     * @throws IOException also when it did not appear in time (the request stays queued for the analyzer)
      */
     public Baseline request(String instance, String name, Duration wait) throws IOException {
         ensureTopics();
@@ -93,18 +93,11 @@ public final class BaselineTopic implements BaselineStore {
                     }
                 }
             }
-            throw new NotPublished("the analyzer did not publish baseline '" + name + "' of " + instance + " on " + where() + " within "
+            throw new IOException("the analyzer did not publish baseline '" + name + "' of " + instance + " on " + where() + " within "
                     + wait.toSeconds() + "s. Is the analyzer running, and is '" + instance + "' an instance id the collector watches? "
                     + "The request stays queued on " + Topics.BASELINE_REQUESTS + "; a rejected one is on " + Topics.ANALYZER_DLQ + " with the reason.");
         } catch (KafkaException e) {
             throw failure("cannot read", e);
-        }
-    }
-
-    /** The baseline was not published in time. */
-    public static final class NotPublished extends IOException {
-        NotPublished(String message) {
-            super(message);
         }
     }
 

@@ -37,7 +37,6 @@ import dev.pgvigil.web.DashboardData.AlertStatus;
 import dev.pgvigil.web.DashboardData.BaselineComparison;
 import dev.pgvigil.web.DashboardData.BaselineSummary;
 import dev.pgvigil.web.DashboardData.DatabaseSize;
-import dev.pgvigil.web.DashboardData.Delta;
 import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
 import dev.pgvigil.web.DashboardData.InstanceStatus;
