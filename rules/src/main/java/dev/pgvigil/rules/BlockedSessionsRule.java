@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class BlockedSessionsRule {
         if (d.firing()) {
             Session worst = blocked.get(0);
             return d.withMessage(m -> m + "; longest: " + worst.describe()
-                    + " waiting " + Format.seconds(Session.orZero(worst.queryAgeSeconds())) + " for pid " + worst.blockedBy());
+                    + " waiting " + Human.seconds(Session.orZero(worst.queryAgeSeconds())) + " for pid " + worst.blockedBy());
         }
         return d;
     }

@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.Optional;
 
 /**
@@ -14,7 +15,7 @@ public final class CacheHitRule {
         double ratio = total == 0 ? Double.NaN : (double) hitBlocks / total;
         if (total == 0 || total < t.minEvidence()) {
             return Decision.noEvidence(Rule.CACHE_HIT_RATIO, t, ratio, subject,
-                    Format.count(total) + " block reads, need " + Format.count((long) t.minEvidence()));
+                    Human.count(total) + " block reads, need " + Human.count((long) t.minEvidence()));
         }
         return Decision.judge(Rule.CACHE_HIT_RATIO, t, ratio, subject);
     }

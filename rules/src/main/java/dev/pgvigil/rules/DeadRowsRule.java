@@ -1,5 +1,7 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
+
 /** Dead rows of a table as a share of all its rows (live + dead); small tables are not evidence. */
 public final class DeadRowsRule {
     private DeadRowsRule() {}
@@ -9,7 +11,7 @@ public final class DeadRowsRule {
         double ratio = rows == 0 ? 0 : (double) Math.max(0, deadRows) / rows;
         if (rows == 0 || rows < t.minEvidence()) {
             return Decision.noEvidence(Rule.DEAD_ROWS, t, ratio, subject,
-                    () -> Format.count(rows) + " rows, need " + Format.count((long) t.minEvidence()));
+                    () -> Human.count(rows) + " rows, need " + Human.count((long) t.minEvidence()));
         }
         return Decision.judge(Rule.DEAD_ROWS, t, ratio, subject);
     }

@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.Optional;
 
 /**
@@ -52,10 +53,10 @@ public final class StatementMeanTimeRule {
     public static Decision evaluate(Interval interval, Threshold t, String subject) {
         if (interval.calls() == 0 || interval.calls() < t.minEvidence()) {
             return Decision.noEvidence(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject,
-                    () -> Format.count(interval.calls()) + " calls, need " + Format.count((long) t.minEvidence()));
+                    () -> Human.count(interval.calls()) + " calls, need " + Human.count((long) t.minEvidence()));
         }
         return Decision.judge(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject)
-                .withMessage(m -> m + ", p95 ~" + Format.millis(interval.p95TimeMs()) + " over " + Format.count(interval.calls()) + " calls");
+                .withMessage(m -> m + ", p95 ~" + Human.millis(interval.p95TimeMs()) + " over " + Human.count(interval.calls()) + " calls");
     }
 
     /** A slow-query finding for a firing decision; {@code query} may be null when the role may not read it. */

@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.Optional;
 
 /**
@@ -45,8 +46,8 @@ public final class TableBloatRule {
             return Optional.empty();
         }
         String qualified = Sql.qualified(schema, table);
-        String detail = "Table " + schema + "." + table + " has a " + Format.bytes(heapBytes) + " heap; its " + Format.count(liveRows)
-                + " live rows need about " + Format.bytes(expectedHeapBytes) + ", so " + Format.bytes(wasted) + " (" + Format.percent(ratio)
+        String detail = "Table " + schema + "." + table + " has a " + Human.bytes(heapBytes) + " heap; its " + Human.count(liveRows)
+                + " live rows need about " + Human.bytes(expectedHeapBytes) + ", so " + Human.bytes(wasted) + " (" + Human.percent(ratio)
                 + ") is free space that VACUUM keeps but does not return.";
         String sql = "Give the space back with pg_repack (online): pg_repack --table=" + qualified
                 + ", or VACUUM FULL " + qualified + "; (locks the table while it rewrites it).";

@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,9 +24,9 @@ public final class VacuumRule {
             return Optional.empty();
         }
         Instant last = table.lastAnyVacuum();
-        String since = last == null ? "never vacuumed" : "last vacuumed " + Format.duration(Duration.between(last, now)) + " ago";
-        String detail = "Table " + table.object() + " has " + Format.count(table.deadRows()) + " dead rows (" + Format.percent(d.value())
-                + " of its rows), about " + Format.bytes(estimatedBloatBytes(table)) + " of its " + Format.bytes(table.heapSizeBytes())
+        String since = last == null ? "never vacuumed" : "last vacuumed " + Human.duration(Duration.between(last, now)) + " ago";
+        String detail = "Table " + table.object() + " has " + Human.count(table.deadRows()) + " dead rows (" + Human.percent(d.value())
+                + " of its rows), about " + Human.bytes(estimatedBloatBytes(table)) + " of its " + Human.bytes(table.heapSizeBytes())
                 + " heap; " + since + (table.autovacuumDisabled() ? "; autovacuum is disabled for it" : "") + ".";
         String sql = "VACUUM (ANALYZE) " + table.qualifiedName() + ";";
         if (table.autovacuumDisabled()) {
