@@ -49,6 +49,18 @@ class ConfigAndTextTest {
     }
 
     @Test
+    void everyRuleCarriesItsOwnAdvice() {
+        for (Rule r : Rule.values()) {
+            assertThat(r.advice()).as(r.wireName()).isNotBlank().isNotEqualTo(Rule.GENERIC_ADVICE);
+            assertThat(Rule.adviceFor(r.wireName())).isEqualTo(r.advice());
+        }
+        assertThat(Rule.adviceFor("cache_hit_ratio")).contains("shared_buffers");
+        assertThat(Rule.adviceFor("replication_lag")).isEqualTo(Rule.GENERIC_ADVICE);
+        assertThat(Rule.find("replication_lag")).isEmpty();
+        assertThat(Rule.find("dead_rows")).contains(Rule.DEAD_ROWS);
+    }
+
+    @Test
     void identifiersAreQuotedOnlyWhenNeeded() {
         assertThat(Sql.quoteIdent("orders")).isEqualTo("orders");
         assertThat(Sql.quoteIdent("Orders")).isEqualTo("\"Orders\"");
