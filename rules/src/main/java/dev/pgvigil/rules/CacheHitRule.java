@@ -10,9 +10,15 @@ import java.util.Optional;
 public final class CacheHitRule {
     private CacheHitRule() {}
 
+    /** hit / (hit + read): the value this rule judges; NaN when no block was read at all. */
+    public static double ratio(long hitBlocks, long readBlocks) {
+        long total = hitBlocks + readBlocks;
+        return total == 0 ? Double.NaN : (double) hitBlocks / total;
+    }
+
     public static Decision evaluate(long hitBlocks, long readBlocks, Threshold t, String subject) {
         long total = hitBlocks + readBlocks;
-        double ratio = total == 0 ? Double.NaN : (double) hitBlocks / total;
+        double ratio = ratio(hitBlocks, readBlocks);
         if (total == 0 || total < t.minEvidence()) {
             return Decision.noEvidence(Rule.CACHE_HIT_RATIO, t, ratio, subject,
                     Human.count(total) + " block reads, need " + Human.count((long) t.minEvidence()));

@@ -33,14 +33,24 @@ public final class TableBloatRule {
         return pages * blockSize;
     }
 
+    /** Heap bytes beyond what the live rows need. */
+    public static long wastedBytes(long heapBytes, long expectedHeapBytes) {
+        return Math.max(0, heapBytes - expectedHeapBytes);
+    }
+
+    /** The heap's share beyond what the live rows need: the value this rule judges; 0 for an empty heap. */
+    public static double wastedShare(long heapBytes, long expectedHeapBytes) {
+        return heapBytes <= 0 ? 0 : (double) wastedBytes(heapBytes, expectedHeapBytes) / heapBytes;
+    }
+
     /** Fires when the heap's share beyond {@code expectedHeapBytes} crosses the levels, for heaps of at least minEvidence bytes. */
     public static Optional<Finding> evaluate(String instance, String schema, String table, long liveRows, long heapBytes,
                                              long expectedHeapBytes, Threshold t) {
         if (!t.enabled() || heapBytes <= 0 || heapBytes < t.minEvidence()) {
             return Optional.empty();
         }
-        long wasted = Math.max(0, heapBytes - expectedHeapBytes);
-        double ratio = (double) wasted / heapBytes;
+        long wasted = wastedBytes(heapBytes, expectedHeapBytes);
+        double ratio = wastedShare(heapBytes, expectedHeapBytes);
         Severity s = t.classify(Rule.TABLE_BLOAT.direction(), ratio);
         if (s == null) {
             return Optional.empty();

@@ -14,8 +14,7 @@ public final class VacuumRule {
 
     /** Bytes of the heap taken by dead rows, assuming dead and live rows are of one size. */
     public static long estimatedBloatBytes(TableInfo t) {
-        long rows = Math.max(0, t.liveRows()) + Math.max(0, t.deadRows());
-        return rows == 0 ? 0 : Math.round((double) t.heapSizeBytes() * Math.max(0, t.deadRows()) / rows);
+        return Math.round(t.heapSizeBytes() * DeadRowsRule.share(t.liveRows(), t.deadRows()));
     }
 
     public static Optional<Finding> evaluate(String instance, TableInfo table, Instant now, Threshold deadRows) {

@@ -18,6 +18,14 @@ class TableRulesTest {
     }
 
     @Test
+    void deadShareIsOfAllRowsAndZeroForAnEmptyTable() {
+        assertThat(DeadRowsRule.share(75, 25)).isEqualTo(0.25);
+        assertThat(DeadRowsRule.share(0, 0)).isZero();
+        assertThat(DeadRowsRule.share(-1, 10)).as("a negative estimate counts as none").isEqualTo(1.0);
+        assertThat(DeadRowsRule.evaluate(85_000, 15_000, dead, "public.t").value()).isEqualTo(DeadRowsRule.share(85_000, 15_000));
+    }
+
+    @Test
     void smallTableIsNoEvidence() {
         Decision d = DeadRowsRule.evaluate(10, 900, dead, "public.tiny");
         assertThat(d.firing()).isFalse();
