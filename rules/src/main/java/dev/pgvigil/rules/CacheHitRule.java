@@ -1,6 +1,7 @@
 package dev.pgvigil.rules;
 
 import dev.pgvigil.common.text.Human;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,9 +31,10 @@ public final class CacheHitRule {
         if (!d.firing()) {
             return Optional.empty();
         }
+        String readers = "SELECT queryid, calls, shared_blks_read, query FROM pg_stat_statements ORDER BY shared_blks_read DESC LIMIT 10;";
+        String memory = "ALTER SYSTEM SET shared_buffers = '...';";
         return Optional.of(new Finding(FindingKind.LOW_CACHE_HIT, d.severity(), instance, database, d.message(),
-                "Find the statements reading the most blocks from disk: SELECT queryid, calls, shared_blks_read, query "
-                        + "FROM pg_stat_statements ORDER BY shared_blks_read DESC LIMIT 10; then add the indexes they need, "
-                        + "or give PostgreSQL more memory (ALTER SYSTEM SET shared_buffers = '...'; needs a restart)."));
+                "Find the statements reading the most blocks from disk: " + readers + " then add the indexes they need, "
+                        + "or give PostgreSQL more memory (" + memory + " needs a restart).", List.of(readers, memory)));
     }
 }

@@ -79,7 +79,7 @@ public final class DuplicateIndexRule {
         String detail = "Index " + redundant.object() + " (" + String.join(", ", redundant.columns()) + "; " + Human.bytes(redundant.sizeBytes())
                 + ") on " + redundant.schema() + "." + redundant.table() + " is covered by " + covering.object() + " ("
                 + String.join(", ", covering.columns()) + ")" + (redundant.predicate() == null ? "" : ", both WHERE " + redundant.predicate()) + ".";
-        return new Finding(FindingKind.DUPLICATE_INDEX, Severity.WARNING, instance, redundant.object(), detail,
-                "DROP INDEX CONCURRENTLY " + redundant.qualifiedName() + ";");
+        String drop = "DROP INDEX CONCURRENTLY " + redundant.qualifiedName() + ";";
+        return new Finding(FindingKind.DUPLICATE_INDEX, Severity.WARNING, instance, redundant.object(), detail, drop, List.of(drop));
     }
 }

@@ -55,9 +55,9 @@ public final class MissingIndexRule {
         }
         String target = columns.isEmpty() ? "<columns the statements filter on>"
                 : String.join(", ", columns.stream().map(Sql::quoteIdent).toList());
-        String rec = "CREATE INDEX CONCURRENTLY ON " + Sql.qualified(scans.schema(), scans.table()) + " (" + target + ");"
-                + " Check the plan first: EXPLAIN (ANALYZE, BUFFERS) <the statement above>.";
-        return Optional.of(new Finding(FindingKind.MISSING_INDEX, d.severity(), instance, scans.object(), detail.toString(), rec));
+        String create = "CREATE INDEX CONCURRENTLY ON " + Sql.qualified(scans.schema(), scans.table()) + " (" + target + ");";
+        String rec = create + " Check the plan first: EXPLAIN (ANALYZE, BUFFERS) <the statement above>.";
+        return Optional.of(new Finding(FindingKind.MISSING_INDEX, d.severity(), instance, scans.object(), detail.toString(), rec, List.of(create)));
     }
 
     /** Statements whose text reads the table (FROM/JOIN/UPDATE/DELETE FROM it), costliest first, at most 3. */

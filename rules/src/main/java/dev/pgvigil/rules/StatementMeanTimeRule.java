@@ -1,6 +1,7 @@
 package dev.pgvigil.rules;
 
 import dev.pgvigil.common.text.Human;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,8 +66,9 @@ public final class StatementMeanTimeRule {
             return Optional.empty();
         }
         String text = query == null ? "" : " Query: " + Text.abbreviate(query, 300);
+        String counters = "SELECT * FROM pg_stat_statements WHERE queryid = " + queryId + ";";
         return Optional.of(new Finding(FindingKind.SLOW_QUERY, d.severity(), instance, "queryid " + queryId, d.message() + "." + text,
                 "Look at its plan with EXPLAIN (ANALYZE, BUFFERS) on a representative call, and check for missing indexes "
-                        + "or too many rows read; its counters: SELECT * FROM pg_stat_statements WHERE queryid = " + queryId + ";"));
+                        + "or too many rows read; its counters: " + counters, List.of(counters)));
     }
 }

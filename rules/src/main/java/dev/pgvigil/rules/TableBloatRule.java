@@ -1,6 +1,7 @@
 package dev.pgvigil.rules;
 
 import dev.pgvigil.common.text.Human;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,9 +60,10 @@ public final class TableBloatRule {
         String detail = "Table " + schema + "." + table + " has a " + Human.bytes(heapBytes) + " heap; its " + Human.count(liveRows)
                 + " live rows need about " + Human.bytes(expectedHeapBytes) + ", so " + Human.bytes(wasted) + " (" + Human.percent(ratio)
                 + ") is free space that VACUUM keeps but does not return.";
-        String sql = "Give the space back with pg_repack (online): pg_repack --table=" + qualified
-                + ", or VACUUM FULL " + qualified + "; (locks the table while it rewrites it).";
-        return Optional.of(new Finding(FindingKind.TABLE_BLOAT, s, instance, schema + "." + table, detail, sql));
+        String vacuumFull = "VACUUM FULL " + qualified + ";";
+        String rec = "Give the space back with pg_repack (online): pg_repack --table=" + qualified
+                + ", or " + vacuumFull + " (locks the table while it rewrites it).";
+        return Optional.of(new Finding(FindingKind.TABLE_BLOAT, s, instance, schema + "." + table, detail, rec, List.of(vacuumFull)));
     }
 
     private static int align(long bytes) {

@@ -3,6 +3,7 @@ package dev.pgvigil.rules;
 import dev.pgvigil.common.text.Human;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,8 @@ public final class UnusedIndexRule {
         }
         String detail = "Index " + index.object() + " on " + index.schema() + "." + index.table() + " (" + Human.bytes(index.sizeBytes())
                 + ") has " + Human.count(index.scans()) + " scans in " + Human.duration(age) + " of statistics (since " + statsSince + ").";
+        String drop = "DROP INDEX CONCURRENTLY " + index.qualifiedName() + ";";
         return Optional.of(new Finding(FindingKind.UNUSED_INDEX, s, instance, index.object(), detail,
-                "If no rare job (month-end report, replica queries) needs it: DROP INDEX CONCURRENTLY " + index.qualifiedName() + ";"));
+                "If no rare job (month-end report, replica queries) needs it: " + drop, List.of(drop)));
     }
 }

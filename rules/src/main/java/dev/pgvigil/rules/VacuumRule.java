@@ -3,6 +3,7 @@ package dev.pgvigil.rules;
 import dev.pgvigil.common.text.Human;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,12 +28,16 @@ public final class VacuumRule {
         String detail = "Table " + table.object() + " has " + Human.count(table.deadRows()) + " dead rows (" + Human.percent(d.value())
                 + " of its rows), about " + Human.bytes(estimatedBloatBytes(table)) + " of its " + Human.bytes(table.heapSizeBytes())
                 + " heap; " + since + (table.autovacuumDisabled() ? "; autovacuum is disabled for it" : "") + ".";
-        String sql = "VACUUM (ANALYZE) " + table.qualifiedName() + ";";
+        String vacuum = "VACUUM (ANALYZE) " + table.qualifiedName() + ";";
+        String rec;
+        String after;
         if (table.autovacuumDisabled()) {
-            sql += " Then let autovacuum look after it again: ALTER TABLE " + table.qualifiedName() + " RESET (autovacuum_enabled);";
+            after = "ALTER TABLE " + table.qualifiedName() + " RESET (autovacuum_enabled);";
+            rec = vacuum + " Then let autovacuum look after it again: " + after;
         } else {
-            sql += " If it comes back, vacuum it sooner: ALTER TABLE " + table.qualifiedName() + " SET (autovacuum_vacuum_scale_factor = 0.05);";
+            after = "ALTER TABLE " + table.qualifiedName() + " SET (autovacuum_vacuum_scale_factor = 0.05);";
+            rec = vacuum + " If it comes back, vacuum it sooner: " + after;
         }
-        return Optional.of(new Finding(FindingKind.VACUUM_OVERDUE, d.severity(), instance, table.object(), detail, sql));
+        return Optional.of(new Finding(FindingKind.VACUUM_OVERDUE, d.severity(), instance, table.object(), detail, rec, List.of(vacuum, after)));
     }
 }

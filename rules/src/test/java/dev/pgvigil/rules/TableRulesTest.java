@@ -41,6 +41,8 @@ class TableRulesTest {
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.detail()).contains("40,000 dead rows", "40.0 %", "40 MiB", "100 MiB", "last vacuumed 3 d 0 h ago");
         assertThat(f.recommendation()).startsWith("VACUUM (ANALYZE) public.\"Order Items\";");
+        assertThat(f.statements()).containsExactly("VACUUM (ANALYZE) public.\"Order Items\";",
+                "ALTER TABLE public.\"Order Items\" SET (autovacuum_vacuum_scale_factor = 0.05);");
         assertThat(VacuumRule.estimatedBloatBytes(t)).isEqualTo(40L << 20);
     }
 
@@ -78,6 +80,8 @@ class TableRulesTest {
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.detail()).contains("500 sequential scans", "200,000 rows each", "Statement 11").doesNotContain("Statement 12", "Statement 13");
         assertThat(f.recommendation()).startsWith("CREATE INDEX CONCURRENTLY ON public.orders (customer_id);");
+        assertThat(f.statements()).as("the statement to run, not the EXPLAIN of a statement named in words")
+                .containsExactly("CREATE INDEX CONCURRENTLY ON public.orders (customer_id);");
     }
 
     @Test
