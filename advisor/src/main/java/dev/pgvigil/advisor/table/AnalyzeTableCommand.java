@@ -1,6 +1,7 @@
 package dev.pgvigil.advisor.table;
 
 import dev.pgvigil.advisor.AdvisorCommand;
+import dev.pgvigil.advisor.JudgingOptions;
 import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.RuleInputs;
 import dev.pgvigil.advisor.Snapshots;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -64,6 +66,16 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
     @Option(names = "--unused-index-days", paramLabel = "DAYS",
             description = "Days of statistics before an index without scans counts as unused (default: 7).")
     Double unusedIndexDays;
+
+    @Mixin
+    JudgingOptions judging;
+
+    private RuleThresholds thresholds;
+
+    @Override
+    protected void checkOptions() {
+        thresholds = judging.thresholds();
+    }
 
     public record Sizes(long heapBytes, long indexesBytes, long toastBytes, long totalBytes) {}
 
@@ -142,7 +154,6 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
 
     private List<Finding> findings(TableName table, TableStat stat, List<IndexStat> indexes, Instant statsSince, Optional<Long> expected,
                                    List<StatementStat> touching, IndexAdvice advice) {
-        RuleThresholds thresholds = RuleThresholds.defaults();
         Instant now = Instant.now();
         List<Finding> findings = new ArrayList<>();
         VacuumRule.evaluate(instance(), RuleInputs.table(stat), now, thresholds.get(Rule.DEAD_ROWS)).ifPresent(findings::add);
