@@ -64,9 +64,9 @@ export function millis(ms) {
   return `${oneDecimal.format(ms / 3600000)} h`;
 }
 
-const SIZE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+const SIZE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** Sizes in PostgreSQL's units (powers of 1024, like pg_size_pretty). */
+/** Sizes in IEC binary units (powers of 1024), as the server writes them (common.text.Human). */
 export function bytes(value) {
   if (value == null || Number.isNaN(value)) return DASH;
   let v = Math.abs(value);

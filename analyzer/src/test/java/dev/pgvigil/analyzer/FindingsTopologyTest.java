@@ -58,6 +58,7 @@ class FindingsTopologyTest {
             assertThat(f.getSeverity()).isEqualTo(Severity.WARNING);
             assertThat(f.getObject()).isEqualTo("public.orders");
             assertThat(f.getRecommendation()).startsWith("VACUUM (ANALYZE) public.orders;");
+            assertThat(f.getStatements()).as("the statements travel as a field").startsWith("VACUUM (ANALYZE) public.orders;").hasSize(2);
             assertThat(f.getObservedAt()).isEqualTo(t(0));
         });
         bloated(i, 10, 15_100);

@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class BlockedSessionsRule {
         if (d.firing()) {
             Session worst = blocked.get(0);
             return d.withMessage(m -> m + "; longest: " + worst.describe()
-                    + " waiting " + Format.seconds(Session.orZero(worst.queryAgeSeconds())) + " for pid " + worst.blockedBy());
+                    + " waiting " + Human.seconds(Session.orZero(worst.queryAgeSeconds())) + " for pid " + worst.blockedBy());
         }
         return d;
     }
@@ -35,8 +36,9 @@ public final class BlockedSessionsRule {
         }
         List<Session> blocked = longBlocked(sessions, t);
         String blocker = blocked.isEmpty() || blocked.get(0).blockedBy().isEmpty() ? "<pid>" : String.valueOf(blocked.get(0).blockedBy().get(0));
+        String look = "SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE pid = " + blocker + ";";
+        String terminate = "SELECT pg_terminate_backend(" + blocker + ");";
         return Optional.of(new Finding(FindingKind.BLOCKED_QUERY, d.severity(), instance, instance, d.message(),
-                "See what the blocker is doing: SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE pid = " + blocker
-                        + "; if it must go: SELECT pg_terminate_backend(" + blocker + ");"));
+                "See what the blocker is doing: " + look + " if it must go: " + terminate, List.of(look, terminate)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,9 +28,11 @@ public final class ConnectionsRule {
         if (!d.firing()) {
             return Optional.empty();
         }
+        String who = "SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 ORDER BY 4 DESC;";
+        String timeout = "ALTER SYSTEM SET idle_session_timeout = '10min';";
+        String reload = "SELECT pg_reload_conf();";
         return Optional.of(new Finding(FindingKind.CONNECTIONS_HIGH, d.severity(), instance, instance, d.message(),
-                "See who holds them: SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 "
-                        + "ORDER BY 4 DESC; put a connection pooler (PgBouncer) in front, or close idle sessions "
-                        + "(ALTER SYSTEM SET idle_session_timeout = '10min'; SELECT pg_reload_conf();)."));
+                "See who holds them: " + who + " put a connection pooler (PgBouncer) in front, or close idle sessions ("
+                        + timeout + " " + reload + ").", List.of(who, timeout, reload)));
     }
 }

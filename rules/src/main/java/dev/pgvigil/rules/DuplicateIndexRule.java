@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -75,10 +76,10 @@ public final class DuplicateIndexRule {
     }
 
     private static Finding finding(String instance, IndexInfo redundant, IndexInfo covering) {
-        String detail = "Index " + redundant.object() + " (" + String.join(", ", redundant.columns()) + "; " + Format.bytes(redundant.sizeBytes())
+        String detail = "Index " + redundant.object() + " (" + String.join(", ", redundant.columns()) + "; " + Human.bytes(redundant.sizeBytes())
                 + ") on " + redundant.schema() + "." + redundant.table() + " is covered by " + covering.object() + " ("
                 + String.join(", ", covering.columns()) + ")" + (redundant.predicate() == null ? "" : ", both WHERE " + redundant.predicate()) + ".";
-        return new Finding(FindingKind.DUPLICATE_INDEX, Severity.WARNING, instance, redundant.object(), detail,
-                "DROP INDEX CONCURRENTLY " + redundant.qualifiedName() + ";");
+        String drop = "DROP INDEX CONCURRENTLY " + redundant.qualifiedName() + ";";
+        return new Finding(FindingKind.DUPLICATE_INDEX, Severity.WARNING, instance, redundant.object(), detail, drop, List.of(drop));
     }
 }

@@ -32,8 +32,11 @@ public final class IdleInTransactionRule {
             return Optional.empty();
         }
         String pid = worst(sessions).map(s -> String.valueOf(s.pid())).orElse("<pid>");
+        String terminate = "SELECT pg_terminate_backend(" + pid + ");";
+        String timeout = "ALTER SYSTEM SET idle_in_transaction_session_timeout = '10min';";
+        String reload = "SELECT pg_reload_conf();";
         return Optional.of(new Finding(FindingKind.IDLE_IN_TRANSACTION, d.severity(), instance, instance, d.message(),
-                "Fix the application that leaves transactions open; to end this one: SELECT pg_terminate_backend(" + pid + "); "
-                        + "to bound them: ALTER SYSTEM SET idle_in_transaction_session_timeout = '10min'; SELECT pg_reload_conf();"));
+                "Fix the application that leaves transactions open; to end this one: " + terminate + " to bound them: " + timeout + " " + reload,
+                List.of(terminate, timeout, reload)));
     }
 }

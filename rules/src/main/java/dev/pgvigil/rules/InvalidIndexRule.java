@@ -1,5 +1,7 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
+import java.util.List;
 import java.util.Optional;
 
 /** An index left invalid by a failed CREATE INDEX CONCURRENTLY: never used for reads, still maintained on writes. */
@@ -10,10 +12,11 @@ public final class InvalidIndexRule {
         if (index.valid()) {
             return Optional.empty();
         }
+        String rebuild = "REINDEX INDEX CONCURRENTLY " + index.qualifiedName() + ";";
+        String drop = "DROP INDEX CONCURRENTLY " + index.qualifiedName() + ";";
         return Optional.of(new Finding(FindingKind.INVALID_INDEX, Severity.WARNING, instance, index.object(),
-                "Index " + index.object() + " on " + index.schema() + "." + index.table() + " is invalid (" + Format.bytes(index.sizeBytes())
+                "Index " + index.object() + " on " + index.schema() + "." + index.table() + " is invalid (" + Human.bytes(index.sizeBytes())
                         + "): queries cannot use it, yet every write maintains it.",
-                "Rebuild it: REINDEX INDEX CONCURRENTLY " + index.qualifiedName() + "; or, if it is not needed: DROP INDEX CONCURRENTLY "
-                        + index.qualifiedName() + ";"));
+                "Rebuild it: " + rebuild + " or, if it is not needed: " + drop, List.of(rebuild, drop)));
     }
 }

@@ -30,8 +30,9 @@ public final class LongRunningQueryRule {
             return Optional.empty();
         }
         String pid = worst(sessions).map(s -> String.valueOf(s.pid())).orElse("<pid>");
+        String cancel = "SELECT pg_cancel_backend(" + pid + ");";
+        String bound = "ALTER ROLE <role> SET statement_timeout = '5min';";
         return Optional.of(new Finding(FindingKind.LONG_RUNNING_QUERY, d.severity(), instance, instance, d.message(),
-                "Check whether it should still run; to cancel it: SELECT pg_cancel_backend(" + pid + "); "
-                        + "to bound statements: ALTER ROLE <role> SET statement_timeout = '5min';"));
+                "Check whether it should still run; to cancel it: " + cancel + " to bound statements: " + bound, List.of(cancel, bound)));
     }
 }

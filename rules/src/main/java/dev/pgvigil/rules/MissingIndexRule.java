@@ -1,5 +1,6 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -44,19 +45,19 @@ public final class MissingIndexRule {
         }
         List<StatementInfo> readers = readersOf(scans.schema(), scans.table(), statements);
         List<String> columns = readers.isEmpty() ? List.of() : filterColumns(readers.get(0).query());
-        StringBuilder detail = new StringBuilder("Table " + scans.object() + " (" + Format.count(scans.liveRows()) + " rows) had "
-                + Format.count(scans.seqScans()) + " sequential scans reading " + Format.count(Math.round(rowsPerScan)) + " rows each, against "
-                + Format.count(scans.idxScans()) + " index scans.");
+        StringBuilder detail = new StringBuilder("Table " + scans.object() + " (" + Human.count(scans.liveRows()) + " rows) had "
+                + Human.count(scans.seqScans()) + " sequential scans reading " + Human.count(Math.round(rowsPerScan)) + " rows each, against "
+                + Human.count(scans.idxScans()) + " index scans.");
         for (StatementInfo s : readers) {
-            detail.append(" Statement ").append(s.queryId()).append(" (").append(Format.count(s.calls())).append(" calls, ")
-                    .append(Format.millis(s.calls() == 0 ? 0 : s.totalTimeMs() / s.calls())).append(" mean): ")
+            detail.append(" Statement ").append(s.queryId()).append(" (").append(Human.count(s.calls())).append(" calls, ")
+                    .append(Human.millis(s.calls() == 0 ? 0 : s.totalTimeMs() / s.calls())).append(" mean): ")
                     .append(Text.abbreviate(s.query(), 200)).append('.');
         }
         String target = columns.isEmpty() ? "<columns the statements filter on>"
                 : String.join(", ", columns.stream().map(Sql::quoteIdent).toList());
-        String rec = "CREATE INDEX CONCURRENTLY ON " + Sql.qualified(scans.schema(), scans.table()) + " (" + target + ");"
-                + " Check the plan first: EXPLAIN (ANALYZE, BUFFERS) <the statement above>.";
-        return Optional.of(new Finding(FindingKind.MISSING_INDEX, d.severity(), instance, scans.object(), detail.toString(), rec));
+        String create = "CREATE INDEX CONCURRENTLY ON " + Sql.qualified(scans.schema(), scans.table()) + " (" + target + ");";
+        String rec = create + " Check the plan first: EXPLAIN (ANALYZE, BUFFERS) <the statement above>.";
+        return Optional.of(new Finding(FindingKind.MISSING_INDEX, d.severity(), instance, scans.object(), detail.toString(), rec, List.of(create)));
     }
 
     /** Statements whose text reads the table (FROM/JOIN/UPDATE/DELETE FROM it), costliest first, at most 3. */

@@ -1,5 +1,7 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
+
 /**
  * How far the current interval of a key metric departs from its baseline (the mean of the same hour
  * over recent days). The value is a factor ≥ 1: current / baseline when higher is worse, and for
@@ -20,6 +22,6 @@ public final class RegressionRule {
         double up = current / baselineMean;
         double factor = bothWays ? (current == 0 ? Double.POSITIVE_INFINITY : Math.max(up, baselineMean / current)) : up;
         Decision d = Decision.judge(Rule.REGRESSION, t, factor, what);
-        return d.withMessage(m -> m + " (now " + Format.decimal(current) + ", baseline " + Format.decimal(baselineMean) + " over " + baselineDays + " days)");
+        return d.withMessage(m -> m + " (now " + Human.number(current, 2) + ", baseline " + Human.number(baselineMean, 2) + " over " + baselineDays + " days)");
     }
 }

@@ -1,5 +1,7 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,10 +54,10 @@ public final class StatementMeanTimeRule {
     public static Decision evaluate(Interval interval, Threshold t, String subject) {
         if (interval.calls() == 0 || interval.calls() < t.minEvidence()) {
             return Decision.noEvidence(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject,
-                    () -> Format.count(interval.calls()) + " calls, need " + Format.count((long) t.minEvidence()));
+                    () -> Human.count(interval.calls()) + " calls, need " + Human.count((long) t.minEvidence()));
         }
         return Decision.judge(Rule.STATEMENT_MEAN_TIME, t, interval.meanTimeMs(), subject)
-                .withMessage(m -> m + ", p95 ~" + Format.millis(interval.p95TimeMs()) + " over " + Format.count(interval.calls()) + " calls");
+                .withMessage(m -> m + ", p95 ~" + Human.millis(interval.p95TimeMs()) + " over " + Human.count(interval.calls()) + " calls");
     }
 
     /** A slow-query finding for a firing decision; {@code query} may be null when the role may not read it. */
@@ -64,8 +66,9 @@ public final class StatementMeanTimeRule {
             return Optional.empty();
         }
         String text = query == null ? "" : " Query: " + Text.abbreviate(query, 300);
+        String counters = "SELECT * FROM pg_stat_statements WHERE queryid = " + queryId + ";";
         return Optional.of(new Finding(FindingKind.SLOW_QUERY, d.severity(), instance, "queryid " + queryId, d.message() + "." + text,
                 "Look at its plan with EXPLAIN (ANALYZE, BUFFERS) on a representative call, and check for missing indexes "
-                        + "or too many rows read; its counters: SELECT * FROM pg_stat_statements WHERE queryid = " + queryId + ";"));
+                        + "or too many rows read; its counters: " + counters, List.of(counters)));
     }
 }

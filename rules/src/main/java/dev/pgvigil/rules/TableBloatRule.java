@@ -1,5 +1,7 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,25 +34,36 @@ public final class TableBloatRule {
         return pages * blockSize;
     }
 
+    /** Heap bytes beyond what the live rows need. */
+    public static long wastedBytes(long heapBytes, long expectedHeapBytes) {
+        return Math.max(0, heapBytes - expectedHeapBytes);
+    }
+
+    /** The heap's share beyond what the live rows need: the value this rule judges; 0 for an empty heap. */
+    public static double wastedShare(long heapBytes, long expectedHeapBytes) {
+        return heapBytes <= 0 ? 0 : (double) wastedBytes(heapBytes, expectedHeapBytes) / heapBytes;
+    }
+
     /** Fires when the heap's share beyond {@code expectedHeapBytes} crosses the levels, for heaps of at least minEvidence bytes. */
     public static Optional<Finding> evaluate(String instance, String schema, String table, long liveRows, long heapBytes,
                                              long expectedHeapBytes, Threshold t) {
         if (!t.enabled() || heapBytes <= 0 || heapBytes < t.minEvidence()) {
             return Optional.empty();
         }
-        long wasted = Math.max(0, heapBytes - expectedHeapBytes);
-        double ratio = (double) wasted / heapBytes;
+        long wasted = wastedBytes(heapBytes, expectedHeapBytes);
+        double ratio = wastedShare(heapBytes, expectedHeapBytes);
         Severity s = t.classify(Rule.TABLE_BLOAT.direction(), ratio);
         if (s == null) {
             return Optional.empty();
         }
         String qualified = Sql.qualified(schema, table);
-        String detail = "Table " + schema + "." + table + " has a " + Format.bytes(heapBytes) + " heap; its " + Format.count(liveRows)
-                + " live rows need about " + Format.bytes(expectedHeapBytes) + ", so " + Format.bytes(wasted) + " (" + Format.percent(ratio)
+        String detail = "Table " + schema + "." + table + " has a " + Human.bytes(heapBytes) + " heap; its " + Human.count(liveRows)
+                + " live rows need about " + Human.bytes(expectedHeapBytes) + ", so " + Human.bytes(wasted) + " (" + Human.percent(ratio)
                 + ") is free space that VACUUM keeps but does not return.";
-        String sql = "Give the space back with pg_repack (online): pg_repack --table=" + qualified
-                + ", or VACUUM FULL " + qualified + "; (locks the table while it rewrites it).";
-        return Optional.of(new Finding(FindingKind.TABLE_BLOAT, s, instance, schema + "." + table, detail, sql));
+        String vacuumFull = "VACUUM FULL " + qualified + ";";
+        String rec = "Give the space back with pg_repack (online): pg_repack --table=" + qualified
+                + ", or " + vacuumFull + " (locks the table while it rewrites it).";
+        return Optional.of(new Finding(FindingKind.TABLE_BLOAT, s, instance, schema + "." + table, detail, rec, List.of(vacuumFull)));
     }
 
     private static int align(long bytes) {

@@ -1,18 +1,20 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
+
 /** How a rule's value reads to a person. */
 public enum Unit {
     RATIO, MILLISECONDS, SECONDS, COUNT, INTERVALS, FACTOR, ROWS_PER_SCAN;
 
     public String format(double value) {
         return switch (this) {
-            case RATIO -> Format.percent(value);
-            case MILLISECONDS -> Format.millis(value);
-            case SECONDS -> Format.seconds(value);
-            case COUNT -> Format.count(Math.round(value));
-            case INTERVALS -> Format.decimal(value) + " intervals";
-            case FACTOR -> Format.decimal(value) + "x";
-            case ROWS_PER_SCAN -> Format.count(Math.round(value)) + " rows per scan";
+            case RATIO -> Human.percent(value);
+            case MILLISECONDS -> Human.millis(value);
+            case SECONDS -> Human.seconds(value);
+            case COUNT -> Human.count(Math.round(value));
+            case INTERVALS -> Human.number(value, 2) + " intervals";
+            case FACTOR -> Human.number(value, 2) + "x";
+            case ROWS_PER_SCAN -> Human.count(Math.round(value)) + " rows per scan";
         };
     }
 }

@@ -1,7 +1,9 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,9 +30,10 @@ public final class UnusedIndexRule {
         if (s == null) {
             return Optional.empty();
         }
-        String detail = "Index " + index.object() + " on " + index.schema() + "." + index.table() + " (" + Format.bytes(index.sizeBytes())
-                + ") has " + Format.count(index.scans()) + " scans in " + Format.duration(age) + " of statistics (since " + statsSince + ").";
+        String detail = "Index " + index.object() + " on " + index.schema() + "." + index.table() + " (" + Human.bytes(index.sizeBytes())
+                + ") has " + Human.count(index.scans()) + " scans in " + Human.duration(age) + " of statistics (since " + statsSince + ").";
+        String drop = "DROP INDEX CONCURRENTLY " + index.qualifiedName() + ";";
         return Optional.of(new Finding(FindingKind.UNUSED_INDEX, s, instance, index.object(), detail,
-                "If no rare job (month-end report, replica queries) needs it: DROP INDEX CONCURRENTLY " + index.qualifiedName() + ";"));
+                "If no rare job (month-end report, replica queries) needs it: " + drop, List.of(drop)));
     }
 }

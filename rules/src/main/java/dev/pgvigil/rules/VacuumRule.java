@@ -1,7 +1,9 @@
 package dev.pgvigil.rules;
 
+import dev.pgvigil.common.text.Human;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +15,7 @@ public final class VacuumRule {
 
     /** Bytes of the heap taken by dead rows, assuming dead and live rows are of one size. */
     public static long estimatedBloatBytes(TableInfo t) {
-        long rows = Math.max(0, t.liveRows()) + Math.max(0, t.deadRows());
-        return rows == 0 ? 0 : Math.round((double) t.heapSizeBytes() * Math.max(0, t.deadRows()) / rows);
+        return Math.round(t.heapSizeBytes() * DeadRowsRule.share(t.liveRows(), t.deadRows()));
     }
 
     public static Optional<Finding> evaluate(String instance, TableInfo table, Instant now, Threshold deadRows) {
@@ -23,16 +24,20 @@ public final class VacuumRule {
             return Optional.empty();
         }
         Instant last = table.lastAnyVacuum();
-        String since = last == null ? "never vacuumed" : "last vacuumed " + Format.duration(Duration.between(last, now)) + " ago";
-        String detail = "Table " + table.object() + " has " + Format.count(table.deadRows()) + " dead rows (" + Format.percent(d.value())
-                + " of its rows), about " + Format.bytes(estimatedBloatBytes(table)) + " of its " + Format.bytes(table.heapSizeBytes())
+        String since = last == null ? "never vacuumed" : "last vacuumed " + Human.duration(Duration.between(last, now)) + " ago";
+        String detail = "Table " + table.object() + " has " + Human.count(table.deadRows()) + " dead rows (" + Human.percent(d.value())
+                + " of its rows), about " + Human.bytes(estimatedBloatBytes(table)) + " of its " + Human.bytes(table.heapSizeBytes())
                 + " heap; " + since + (table.autovacuumDisabled() ? "; autovacuum is disabled for it" : "") + ".";
-        String sql = "VACUUM (ANALYZE) " + table.qualifiedName() + ";";
+        String vacuum = "VACUUM (ANALYZE) " + table.qualifiedName() + ";";
+        String rec;
+        String after;
         if (table.autovacuumDisabled()) {
-            sql += " Then let autovacuum look after it again: ALTER TABLE " + table.qualifiedName() + " RESET (autovacuum_enabled);";
+            after = "ALTER TABLE " + table.qualifiedName() + " RESET (autovacuum_enabled);";
+            rec = vacuum + " Then let autovacuum look after it again: " + after;
         } else {
-            sql += " If it comes back, vacuum it sooner: ALTER TABLE " + table.qualifiedName() + " SET (autovacuum_vacuum_scale_factor = 0.05);";
+            after = "ALTER TABLE " + table.qualifiedName() + " SET (autovacuum_vacuum_scale_factor = 0.05);";
+            rec = vacuum + " If it comes back, vacuum it sooner: " + after;
         }
-        return Optional.of(new Finding(FindingKind.VACUUM_OVERDUE, d.severity(), instance, table.object(), detail, sql));
+        return Optional.of(new Finding(FindingKind.VACUUM_OVERDUE, d.severity(), instance, table.object(), detail, rec, List.of(vacuum, after)));
     }
 }

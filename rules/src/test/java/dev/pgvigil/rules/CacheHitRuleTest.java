@@ -8,6 +8,12 @@ class CacheHitRuleTest {
     private final Threshold t = Rule.CACHE_HIT_RATIO.defaults(); // < 80 % warning, < 50 % critical, 1000 reads
 
     @Test
+    void ratioOfHitsToAllBlockReadsIsNaNWithoutReads() {
+        assertThat(CacheHitRule.ratio(90, 10)).isEqualTo(0.9);
+        assertThat(CacheHitRule.ratio(0, 0)).isNaN();
+    }
+
+    @Test
     void healthyRatioDoesNotFire() {
         Decision d = CacheHitRule.evaluate(9_900, 100, t, "database shop");
         assertThat(d.firing()).isFalse();

@@ -49,6 +49,18 @@ class ConfigAndTextTest {
     }
 
     @Test
+    void everyRuleCarriesItsOwnAdvice() {
+        for (Rule r : Rule.values()) {
+            assertThat(r.advice()).as(r.wireName()).isNotBlank().isNotEqualTo(Rule.GENERIC_ADVICE);
+            assertThat(Rule.adviceFor(r.wireName())).isEqualTo(r.advice());
+        }
+        assertThat(Rule.adviceFor("cache_hit_ratio")).contains("shared_buffers");
+        assertThat(Rule.adviceFor("replication_lag")).isEqualTo(Rule.GENERIC_ADVICE);
+        assertThat(Rule.find("replication_lag")).isEmpty();
+        assertThat(Rule.find("dead_rows")).contains(Rule.DEAD_ROWS);
+    }
+
+    @Test
     void identifiersAreQuotedOnlyWhenNeeded() {
         assertThat(Sql.quoteIdent("orders")).isEqualTo("orders");
         assertThat(Sql.quoteIdent("Orders")).isEqualTo("\"Orders\"");
@@ -67,12 +79,13 @@ class ConfigAndTextTest {
     }
 
     @Test
-    void formatting() {
-        assertThat(Format.bytes(1536)).isEqualTo("1.5 KiB");
-        assertThat(Format.bytes(12)).isEqualTo("12 B");
-        assertThat(Format.percent(0.4567)).isEqualTo("45.7 %");
-        assertThat(Format.millis(150.2)).isEqualTo("150 ms");
-        assertThat(Format.seconds(400)).isEqualTo("6.7 min");
+    void valuesReadInTheirUnits() {
+        assertThat(Unit.RATIO.format(0.4567)).isEqualTo("45.7 %");
+        assertThat(Unit.MILLISECONDS.format(150.2)).isEqualTo("150 ms");
+        assertThat(Unit.SECONDS.format(400)).isEqualTo("6 min 40 s");
+        assertThat(Unit.FACTOR.format(2.5)).isEqualTo("2.5x");
+        assertThat(Unit.INTERVALS.format(3)).isEqualTo("3 intervals");
+        assertThat(Unit.ROWS_PER_SCAN.format(12_345.4)).isEqualTo("12,345 rows per scan");
         assertThat(Text.abbreviate("select\n  *   from t", 100)).isEqualTo("select * from t");
         assertThat(Text.abbreviate("abcdef", 4)).isEqualTo("abc…");
     }

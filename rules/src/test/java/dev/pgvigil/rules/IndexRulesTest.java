@@ -93,6 +93,7 @@ class IndexRulesTest {
         Finding f = InvalidIndexRule.evaluate("i1", bad).orElseThrow();
         assertThat(f.kind()).isEqualTo(FindingKind.INVALID_INDEX);
         assertThat(f.recommendation()).contains("REINDEX INDEX CONCURRENTLY app.\"bad idx\";");
+        assertThat(f.statements()).containsExactly("REINDEX INDEX CONCURRENTLY app.\"bad idx\";", "DROP INDEX CONCURRENTLY app.\"bad idx\";");
         assertThat(InvalidIndexRule.evaluate("i1", idx("ok", List.of("a"), false, false, 0))).isEmpty();
     }
 }

@@ -19,6 +19,15 @@ class TableBloatRuleTest {
     }
 
     @Test
+    void wastedShareIsOfTheHeapAndNeverNegative() {
+        assertThat(TableBloatRule.wastedBytes(400, 100)).isEqualTo(300);
+        assertThat(TableBloatRule.wastedShare(400, 100)).isEqualTo(0.75);
+        assertThat(TableBloatRule.wastedBytes(100, 400)).as("a heap smaller than the estimate wastes nothing").isZero();
+        assertThat(TableBloatRule.wastedShare(100, 400)).isZero();
+        assertThat(TableBloatRule.wastedShare(0, 0)).isZero();
+    }
+
+    @Test
     void firesOnWastedShareAboveTheLevelsOfLargeEnoughHeaps() {
         long mb = 1024 * 1024;
         assertThat(TableBloatRule.evaluate("db1", "public", "events", 20_000, 40 * mb, 10 * mb, T))

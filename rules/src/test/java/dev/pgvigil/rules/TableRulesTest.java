@@ -18,6 +18,14 @@ class TableRulesTest {
     }
 
     @Test
+    void deadShareIsOfAllRowsAndZeroForAnEmptyTable() {
+        assertThat(DeadRowsRule.share(75, 25)).isEqualTo(0.25);
+        assertThat(DeadRowsRule.share(0, 0)).isZero();
+        assertThat(DeadRowsRule.share(-1, 10)).as("a negative estimate counts as none").isEqualTo(1.0);
+        assertThat(DeadRowsRule.evaluate(85_000, 15_000, dead, "public.t").value()).isEqualTo(DeadRowsRule.share(85_000, 15_000));
+    }
+
+    @Test
     void smallTableIsNoEvidence() {
         Decision d = DeadRowsRule.evaluate(10, 900, dead, "public.tiny");
         assertThat(d.firing()).isFalse();
@@ -31,8 +39,10 @@ class TableRulesTest {
         Finding f = VacuumRule.evaluate("i1", t, NOW, dead).orElseThrow();
         assertThat(f.kind()).isEqualTo(FindingKind.VACUUM_OVERDUE);
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(f.detail()).contains("40,000 dead rows", "40.0 %", "40.0 MiB", "100.0 MiB", "last vacuumed 3.0 d ago");
+        assertThat(f.detail()).contains("40,000 dead rows", "40.0 %", "40 MiB", "100 MiB", "last vacuumed 3 d 0 h ago");
         assertThat(f.recommendation()).startsWith("VACUUM (ANALYZE) public.\"Order Items\";");
+        assertThat(f.statements()).containsExactly("VACUUM (ANALYZE) public.\"Order Items\";",
+                "ALTER TABLE public.\"Order Items\" SET (autovacuum_vacuum_scale_factor = 0.05);");
         assertThat(VacuumRule.estimatedBloatBytes(t)).isEqualTo(40L << 20);
     }
 
@@ -70,6 +80,8 @@ class TableRulesTest {
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.detail()).contains("500 sequential scans", "200,000 rows each", "Statement 11").doesNotContain("Statement 12", "Statement 13");
         assertThat(f.recommendation()).startsWith("CREATE INDEX CONCURRENTLY ON public.orders (customer_id);");
+        assertThat(f.statements()).as("the statement to run, not the EXPLAIN of a statement named in words")
+                .containsExactly("CREATE INDEX CONCURRENTLY ON public.orders (customer_id);");
     }
 
     @Test

@@ -102,13 +102,13 @@ final class DashboardApi {
         return Response.json(new SeriesView(id, metric, labels, resolution.wireName(), range.from(), range.to(), series));
     }
 
-    /** A finding as the page shows it: flat, with the statements of the recommendation for copy buttons. */
+    /** A finding as the page shows it: flat, with the statements of the recommendation (the finding's own list) for copy buttons. */
     record FindingView(String kind, Severity severity, String object, String detail, String recommendation, List<String> sql,
                        Instant observedAt) {
         static FindingView of(FindingEntry entry) {
             Finding f = entry.finding();
             return new FindingView(f.kind().wireName(), f.severity(), f.object(), f.detail(), f.recommendation(),
-                    SqlSnippets.extract(f.recommendation()), entry.observedAt());
+                    f.statements(), entry.observedAt());
         }
     }
 

@@ -230,6 +230,8 @@ class DashboardApiTest {
         assertThat(findings.get(0).get("kind").asText()).isEqualTo("vacuum_overdue");
         assertThat(findings.get(0).get("sql")).extracting(JsonNode::asText).containsExactly(
                 "VACUUM (ANALYZE) public.events;", "ALTER TABLE public.events SET (autovacuum_vacuum_scale_factor = 0.05);");
+        assertThat(findings.get(1).get("sql")).extracting(JsonNode::asText).as("the finding's own statements, not SQL read out of its prose")
+                .containsExactly("CREATE INDEX CONCURRENTLY ON public.orders (created_at);");
         assertThat(findings.get(2).get("severity").asText()).isEqualTo("INFO");
         assertThat(findings.get(2).get("sql")).extracting(JsonNode::asText).containsExactly("DROP INDEX CONCURRENTLY public.orders_status_idx;");
         assertThat(findings.get(0).get("observedAt").asText()).isEqualTo("2025-03-10T12:00:00Z");

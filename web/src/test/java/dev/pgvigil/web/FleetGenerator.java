@@ -164,17 +164,20 @@ final class FleetGenerator {
         List<FindingEntry> list = new ArrayList<>();
         Instant seen = now.minusSeconds(30);
         list.add(new FindingEntry(new Finding(FindingKind.VACUUM_OVERDUE, Severity.CRITICAL, id, "public.events",
-                "Table public.events has 1,284,311 dead rows (23.4 % of its rows), about 412 MB of its 1.7 GB heap; last vacuumed 6 d ago.",
-                "VACUUM (ANALYZE) public.events; If it comes back, vacuum it sooner: ALTER TABLE public.events SET (autovacuum_vacuum_scale_factor = 0.05);"),
+                "Table public.events has 1,284,311 dead rows (23.4 % of its rows), about 412 MiB of its 1.7 GiB heap; last vacuumed 6 d ago.",
+                "VACUUM (ANALYZE) public.events; If it comes back, vacuum it sooner: ALTER TABLE public.events SET (autovacuum_vacuum_scale_factor = 0.05);",
+                List.of("VACUUM (ANALYZE) public.events;", "ALTER TABLE public.events SET (autovacuum_vacuum_scale_factor = 0.05);")),
                 seen));
         list.add(new FindingEntry(new Finding(FindingKind.MISSING_INDEX, Severity.WARNING, id, "public.orders",
                 "Table public.orders (2,400,000 rows) had 1,312 sequential scans reading 2,399,870 rows each, against 12 index scans.",
-                "CREATE INDEX CONCURRENTLY ON public.orders (created_at); Check the plan first: EXPLAIN (ANALYZE, BUFFERS) <the statement above>."),
+                "CREATE INDEX CONCURRENTLY ON public.orders (created_at); Check the plan first: EXPLAIN (ANALYZE, BUFFERS) <the statement above>.",
+                List.of("CREATE INDEX CONCURRENTLY ON public.orders (created_at);")),
                 seen));
         if (i % 2 == 0) {
             list.add(new FindingEntry(new Finding(FindingKind.UNUSED_INDEX, Severity.INFO, id, "public.orders_status_idx",
-                    "Index public.orders_status_idx on public.orders (184 MB) has not been scanned since the statistics were reset 41 d ago.",
-                    "If no rare job (month-end report, replica queries) needs it: DROP INDEX CONCURRENTLY public.orders_status_idx;"),
+                    "Index public.orders_status_idx on public.orders (184 MiB) has not been scanned since the statistics were reset 41 d ago.",
+                    "If no rare job (month-end report, replica queries) needs it: DROP INDEX CONCURRENTLY public.orders_status_idx;",
+                    List.of("DROP INDEX CONCURRENTLY public.orders_status_idx;")),
                     seen));
         }
         return list;

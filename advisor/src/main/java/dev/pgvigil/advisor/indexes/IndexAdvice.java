@@ -25,6 +25,7 @@ public record IndexAdvice(boolean verified, String verification, int statementsR
     public Finding refine(Finding finding, String qualifiedTable) {
         List<Suggestion> mine = suggestions.stream().filter(s -> s.table().equals(qualifiedTable)).toList();
         String recommendation;
+        List<String> statements = mine.stream().map(Suggestion::createStatement).toList();
         if (!mine.isEmpty()) {
             recommendation = mine.stream().map(s -> s.createStatement() + (s.verified() && s.expectedGain() != null
                             ? " (HypoPG: planner cost of its statements cut by " + Human.percent(s.expectedGain()) + ")"
@@ -39,7 +40,7 @@ public record IndexAdvice(boolean verified, String verification, int statementsR
                     .map(s -> "(" + String.join(", ", s.columns()) + ") " + s.reason()).collect(Collectors.joining("; "))
                     + ". Check whether the scans are needed at all: pgvigil explain --query-id <queryid> --analyze.";
         }
-        return new Finding(finding.kind(), finding.severity(), finding.instance(), finding.object(), finding.detail(), recommendation);
+        return new Finding(finding.kind(), finding.severity(), finding.instance(), finding.object(), finding.detail(), recommendation, statements);
     }
 
     /**

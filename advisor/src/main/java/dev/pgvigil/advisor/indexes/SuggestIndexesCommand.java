@@ -103,7 +103,7 @@ public final class SuggestIndexesCommand extends AdvisorCommand {
                     ? "; HypoPG: planner cost cut by " + Human.percent(s.expectedGain())
                     : "; unverified (HypoPG not used)");
             findings.add(new Finding(FindingKind.MISSING_INDEX, Severity.WARNING, instance,
-                    s.table() + " (" + String.join(", ", s.columns()) + ")", detail, s.createStatement()));
+                    s.table() + " (" + String.join(", ", s.columns()) + ")", detail, s.createStatement(), List.of(s.createStatement())));
         }
         return findings;
     }

@@ -14,6 +14,7 @@ import dev.pgvigil.rules.BlockedSessionsRule;
 import dev.pgvigil.rules.CacheHitRule;
 import dev.pgvigil.rules.ConnectionsRule;
 import dev.pgvigil.rules.CounterDelta;
+import dev.pgvigil.rules.DeadRowsRule;
 import dev.pgvigil.rules.Decision;
 import dev.pgvigil.rules.DuplicateIndexRule;
 import dev.pgvigil.rules.Finding;
@@ -91,7 +92,7 @@ public final class ReportBuilder {
             DatabaseStat base = reset ? null : dbThen;
             long hit = delta(base == null ? 0 : base.getBlksHit(), dbNow.getBlksHit());
             long read = delta(base == null ? 0 : base.getBlksRead(), dbNow.getBlksRead());
-            summary = new DatabaseSummary(dbNow.getSizeBytes(), hit + read == 0 ? null : (double) hit / (hit + read), hit, read,
+            summary = new DatabaseSummary(dbNow.getSizeBytes(), hit + read == 0 ? null : CacheHitRule.ratio(hit, read), hit, read,
                     delta(base == null ? 0 : base.getXactCommit(), dbNow.getXactCommit()),
                     delta(base == null ? 0 : base.getXactRollback(), dbNow.getXactRollback()),
                     delta(base == null ? 0 : base.getTempBytes(), dbNow.getTempBytes()),
@@ -190,12 +191,10 @@ public final class ReportBuilder {
             long seqScans = fresh ? t.getSeqScan() : t.getSeqScan() - b.getSeqScan();
             long seqRows = fresh ? t.getSeqTupRead() : delta(b.getSeqTupRead(), t.getSeqTupRead());
             Long idxScans = t.getIdxScan() == null ? null : fresh || b.getIdxScan() == null ? t.getIdxScan() : delta(b.getIdxScan(), t.getIdxScan());
-            long rowsTotal = t.getNLiveTup() + t.getNDeadTup();
             Optional<Long> expected = Optional.ofNullable(bloat.get(t.getRelid())).flatMap(x -> x.expectedHeapBytes(t.getNLiveTup()));
-            Double bloatShare = expected.map(e -> t.getHeapSizeBytes() == 0 ? 0.0 : Math.max(0, t.getHeapSizeBytes() - e) / (double) t.getHeapSizeBytes())
-                    .orElse(null);
+            Double bloatShare = expected.map(e -> TableBloatRule.wastedShare(t.getHeapSizeBytes(), e)).orElse(null);
             rows.add(new TableRow(RuleInputs.object(t), t.getHeapSizeBytes() + t.getIndexesSizeBytes() + t.getToastSizeBytes(), t.getHeapSizeBytes(),
-                    t.getNLiveTup(), t.getNDeadTup(), rowsTotal == 0 ? 0 : (double) t.getNDeadTup() / rowsTotal,
+                    t.getNLiveTup(), t.getNDeadTup(), DeadRowsRule.share(t.getNLiveTup(), t.getNDeadTup()),
                     fresh ? t.getNTupIns() : delta(b.getNTupIns(), t.getNTupIns()), fresh ? t.getNTupUpd() : delta(b.getNTupUpd(), t.getNTupUpd()),
                     fresh ? t.getNTupDel() : delta(b.getNTupDel(), t.getNTupDel()), seqScans, idxScans, bloatShare));
 

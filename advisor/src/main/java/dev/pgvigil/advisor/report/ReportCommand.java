@@ -1,6 +1,7 @@
 package dev.pgvigil.advisor.report;
 
 import dev.pgvigil.advisor.AdvisorCommand;
+import dev.pgvigil.advisor.JudgingOptions;
 import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.Snapshots;
 import dev.pgvigil.advisor.connect.DurationConverter;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pgvigil report}: the health of one database now, and what to do about it. */
@@ -83,8 +85,14 @@ public final class ReportCommand extends AdvisorCommand {
     @Option(names = "--yes", description = "With --reset-stats: do not ask.")
     boolean yes;
 
+    @Mixin
+    JudgingOptions judging;
+
+    private RuleThresholds thresholds;
+
     @Override
     protected void checkOptions() {
+        thresholds = judging.thresholds();
         if (interval != null && (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0)) {
             throw new UsageException("--interval must be between 1s and 1h");
         }
@@ -114,7 +122,6 @@ public final class ReportCommand extends AdvisorCommand {
         }
         Snapshot last = Snapshots.take(c, instance());
         Map<Long, BloatInputs> bloat = BloatInputs.read(c, null);
-        RuleThresholds thresholds = RuleThresholds.defaults();
         Threshold mean = thresholds.get(Rule.STATEMENT_MEAN_TIME);
         Threshold slow = slowQueryMs == null ? mean
                 : new Threshold(mean.enabled(), slowQueryMs, Math.max(mean.critical(), slowQueryMs), mean.forIntervals(), mean.minEvidence());

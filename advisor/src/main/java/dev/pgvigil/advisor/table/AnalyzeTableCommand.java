@@ -1,6 +1,7 @@
 package dev.pgvigil.advisor.table;
 
 import dev.pgvigil.advisor.AdvisorCommand;
+import dev.pgvigil.advisor.JudgingOptions;
 import dev.pgvigil.advisor.Output;
 import dev.pgvigil.advisor.RuleInputs;
 import dev.pgvigil.advisor.Snapshots;
@@ -16,6 +17,8 @@ import dev.pgvigil.catalogue.read.ServerInfo;
 import dev.pgvigil.catalogue.read.Snapshot;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;
+import dev.pgvigil.rules.CacheHitRule;
+import dev.pgvigil.rules.DeadRowsRule;
 import dev.pgvigil.rules.DuplicateIndexRule;
 import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.InvalidIndexRule;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -62,6 +66,16 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
     @Option(names = "--unused-index-days", paramLabel = "DAYS",
             description = "Days of statistics before an index without scans counts as unused (default: 7).")
     Double unusedIndexDays;
+
+    @Mixin
+    JudgingOptions judging;
+
+    private RuleThresholds thresholds;
+
+    @Override
+    protected void checkOptions() {
+        thresholds = judging.thresholds();
+    }
 
     public record Sizes(long heapBytes, long indexesBytes, long toastBytes, long totalBytes) {}
 
@@ -103,15 +117,14 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
         long heap = stat.getHeapSizeBytes();
         Sizes sizes = new Sizes(heap, stat.getIndexesSizeBytes(), stat.getToastSizeBytes(),
                 heap + stat.getIndexesSizeBytes() + stat.getToastSizeBytes());
-        long rowsTotal = stat.getNLiveTup() + stat.getNDeadTup();
-        Rows rows = new Rows(stat.getNLiveTup(), stat.getNDeadTup(), rowsTotal == 0 ? 0 : (double) stat.getNDeadTup() / rowsTotal,
+        Rows rows = new Rows(stat.getNLiveTup(), stat.getNDeadTup(), DeadRowsRule.share(stat.getNLiveTup(), stat.getNDeadTup()),
                 stat.getNModSinceAnalyze(), stat.getNInsSinceVacuum());
-        long heapReads = stat.getHeapBlksRead() + stat.getHeapBlksHit();
+        double heapHit = CacheHitRule.ratio(stat.getHeapBlksHit(), stat.getHeapBlksRead());
         Activity activity = new Activity(stat.getSeqScan(), stat.getSeqTupRead(), stat.getIdxScan(), stat.getNTupIns(), stat.getNTupUpd(),
-                stat.getNTupDel(), stat.getNTupHotUpd(), heapReads == 0 ? null : (double) stat.getHeapBlksHit() / heapReads);
+                stat.getNTupDel(), stat.getNTupHotUpd(), Double.isNaN(heapHit) ? null : heapHit);
         Optional<Long> expected = Optional.ofNullable(BloatInputs.read(c, table.oid()).get(table.oid()))
                 .flatMap(b -> b.expectedHeapBytes(stat.getNLiveTup()));
-        Bloat bloat = expected.map(e -> new Bloat(e, Math.max(0, heap - e), heap == 0 ? 0.0 : Math.max(0, heap - e) / (double) heap,
+        Bloat bloat = expected.map(e -> new Bloat(e, TableBloatRule.wastedBytes(heap, e), TableBloatRule.wastedShare(heap, e),
                         "estimated from the rows and pg_stats column widths"))
                 .orElse(new Bloat(null, null, null, "not estimated: some columns have no statistics (ANALYZE " + qualified(table) + ")"));
         Maintenance maintenance = new Maintenance(stat.getLastVacuum(), stat.getLastAutovacuum(), stat.getLastAnalyze(),
@@ -141,7 +154,6 @@ public final class AnalyzeTableCommand extends AdvisorCommand {
 
     private List<Finding> findings(TableName table, TableStat stat, List<IndexStat> indexes, Instant statsSince, Optional<Long> expected,
                                    List<StatementStat> touching, IndexAdvice advice) {
-        RuleThresholds thresholds = RuleThresholds.defaults();
         Instant now = Instant.now();
         List<Finding> findings = new ArrayList<>();
         VacuumRule.evaluate(instance(), RuleInputs.table(stat), now, thresholds.get(Rule.DEAD_ROWS)).ifPresent(findings::add);

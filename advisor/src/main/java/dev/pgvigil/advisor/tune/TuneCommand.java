@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
                 "", "Exit codes: 0 nothing far off, 1 a memory setting off by 4x or more, 2 usage or connection "
                         + "error."})
 public final class TuneCommand extends AdvisorCommand {
+    private static final String RELOAD = "SELECT pg_reload_conf();";
     /** Settings PostgreSQL reads only at start: changing them needs a restart. */
     static final Set<String> NEED_RESTART = Set.of("shared_buffers", "huge_pages", "max_connections", "max_worker_processes",
             "wal_buffers", "wal_level", "max_wal_senders", "autovacuum_max_workers");
@@ -103,13 +104,14 @@ public final class TuneCommand extends AdvisorCommand {
             String now = s == null ? "(unknown)" : display(s);
             rows.add(new Row(r.name(), now, r.value(), change, NEED_RESTART.contains(r.name()), r.why()));
             if (change && s != null) {
-                alter.add("ALTER SYSTEM SET " + r.name() + " = '" + r.value() + "';");
+                String set = "ALTER SYSTEM SET " + r.name() + " = '" + r.value() + "';";
+                alter.add(set);
                 boolean farOff = KEY_MEMORY.contains(r.name()) && s.getNormalizedValue() != null && r.normalizedValue() != null
                         && ratio(s.getNormalizedValue(), r.normalizedValue()) >= FAR_OFF_FACTOR;
                 findings.add(new Finding(FindingKind.CONFIG, farOff ? Severity.WARNING : Severity.INFO, instance(), r.name(),
                         r.name() + " is " + now + ", recommended " + r.value() + " (" + r.why() + ")",
-                        "ALTER SYSTEM SET " + r.name() + " = '" + r.value() + "';"
-                                + (NEED_RESTART.contains(r.name()) ? " then restart PostgreSQL" : " then SELECT pg_reload_conf();")));
+                        set + (NEED_RESTART.contains(r.name()) ? " then restart PostgreSQL" : " then " + RELOAD),
+                        NEED_RESTART.contains(r.name()) ? List.of(set) : List.of(set, RELOAD)));
             }
         }
         if (json()) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.advisor.testing.Cli;
 import dev.pgvigil.advisor.testing.Shop;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(Shop.class)
 class ReportCommandTest {
@@ -66,6 +69,9 @@ class ReportCommandTest {
                 .findFirst().orElseThrow();
         assertThat(customers.path("recommendation").asText()).startsWith("CREATE INDEX CONCURRENTLY ON public.customers (email);")
                 .doesNotContain("(status)");
+        List<String> statements = StreamSupport.stream(customers.path("statements").spliterator(), false).map(JsonNode::asText).toList();
+        assertThat(statements).as("the statement to run, as a field").hasSize(1);
+        assertThat(statements.get(0)).startsWith("CREATE INDEX CONCURRENTLY ON public.customers (email)");
         assertThat(root.path("findings").findValuesAsText("recommendation")).noneMatch(rec -> rec.contains("customers (status)"));
         // indexes that back constraints or are in use are never called unused
         assertThat(findings(root)).noneMatch(f -> f.startsWith("unused_index") && f.endsWith("_pkey"));
@@ -78,8 +84,30 @@ class ReportCommandTest {
         assertThat(root.path("statements").get(0).path("calls").asLong()).isPositive();
         // the findings are in the shared shape, worst first
         JsonNode first = root.path("findings").get(0);
-        assertThat(first.fieldNames()).toIterable().containsExactlyInAnyOrder("kind", "severity", "instance", "object", "detail", "recommendation");
+        assertThat(first.fieldNames()).toIterable().containsExactlyInAnyOrder("kind", "severity", "instance", "object", "detail", "recommendation",
+                "statements");
         assertThat(first.path("severity").asText()).isEqualTo("CRITICAL");
+    }
+
+    @Test
+    void judgesWithTheConfigurationsThresholds(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("pgvigil.yaml");
+        Files.writeString(config, """
+                analyzer:
+                  rules:
+                    instances:
+                      shop-1:
+                        dead_rows: {enabled: false}
+                        duplicate_index: {enabled: false}
+                """);
+        Cli.Result r = report(Shop.DATABASE, "--json", "--config", config.toString(), "--instance-id", "shop-1");
+        assertThat(r.err()).as("duplicate_index is no thresholded rule").contains("unknown rule 'duplicate_index'");
+        assertThat(r.exitCode()).isEqualTo(2);
+        Files.writeString(config, "analyzer:\n  rules:\n    instances:\n      shop-1:\n        dead_rows: {enabled: false}\n");
+        List<String> own = findings(JSON.readTree(report(Shop.DATABASE, "--json", "--config", config.toString(), "--instance-id", "shop-1").out()));
+        assertThat(own).doesNotContain("vacuum_overdue public.events").contains("table_bloat public.events");
+        List<String> other = findings(JSON.readTree(report(Shop.DATABASE, "--json", "--config", config.toString(), "--instance-id", "shop-2").out()));
+        assertThat(other).contains("vacuum_overdue public.events");
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.advisor.testing.Cli;
 import dev.pgvigil.advisor.testing.Shop;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -15,6 +17,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(Shop.class)
 class AnalyzeTableCommandTest {
@@ -108,5 +111,36 @@ class AnalyzeTableCommandTest {
         Cli.Result index = analyze(NAMES, "t_pkey");
         assertThat(index.exitCode()).isEqualTo(2);
         assertThat(index.err()).contains("is an index, not a table");
+    }
+
+    @Test
+    void theConfigurationsThresholdsForThisInstanceJudge(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("pgvigil.yaml");
+        Files.writeString(config, """
+                analyzer:
+                  applicationId: ignored-here
+                  rules:
+                    thresholds:
+                      table_bloat: {enabled: false}
+                    instances:
+                      shop-1:
+                        dead_rows: {enabled: false}
+                """);
+        List<String> global = findings(JSON.readTree(analyze(Shop.DATABASE, "events", "--json", "--config", config.toString()).out()));
+        assertThat(global).contains("vacuum_overdue public.events").doesNotContain("table_bloat public.events");
+        Cli.Result own = analyze(Shop.DATABASE, "events", "--json", "--config", config.toString(), "--instance-id", "shop-1");
+        assertThat(findings(JSON.readTree(own.out()))).as(own.err()).doesNotContain("vacuum_overdue public.events", "table_bloat public.events");
+    }
+
+    @Test
+    void aBadConfigurationIsAUsageError(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "analyzer:\n  rules:\n    thresholds:\n      dead_rows: {warning: 0.5, critical: 0.2}\n");
+        Cli.Result bad = analyze(Shop.DATABASE, "events", "--config", config.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("dead_rows").contains("critical");
+        Cli.Result alone = analyze(Shop.DATABASE, "events", "--instance-id", "shop-1");
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("--instance-id needs --config");
     }
 }

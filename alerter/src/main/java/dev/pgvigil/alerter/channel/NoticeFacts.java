@@ -33,7 +33,13 @@ public record NoticeFacts(String headline, String change, String what, String wh
         String headline = (resolved ? "RESOLVED" : a.severity().name()) + " " + a.rule() + " on " + a.instanceId()
                 + (a.object().isBlank() || a.object().equals(a.instanceId()) ? "" : " / " + a.object());
         return new NoticeFacts(headline, notice.change().describe(), a.message(), where(a), howBad(notice), since(a, now, zone),
-                Advice.forAlert(a));
+                todo(a));
+    }
+
+    /** What to do: the violation's own label {@code advice} when its producer gave one, else its rule's advice. */
+    public static String todo(Alert a) {
+        String own = a.labels().get("advice");
+        return own != null && !own.isBlank() ? own : Rule.adviceFor(a.rule());
     }
 
     public static List<NoticeFacts> of(Notification n, ZoneId zone) {
@@ -115,7 +121,7 @@ public record NoticeFacts(String headline, String change, String what, String wh
 
     /** "cache hit ratio 42.5 %, threshold 50.0 %" in the rule's unit; for a rule pgvigil does not know, the label {@code unit}. */
     private static String measured(Alert a) {
-        Optional<Rule> rule = Advice.ruleOf(a.rule());
+        Optional<Rule> rule = Rule.find(a.rule());
         if (rule.isPresent()) {
             Unit unit = rule.get().unit();
             return rule.get().label() + " " + unit.format(a.value()) + ", threshold " + unit.format(a.threshold());

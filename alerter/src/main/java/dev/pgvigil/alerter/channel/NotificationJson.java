@@ -51,7 +51,7 @@ public final class NotificationJson {
             o.put("endsAt", time(a.endsAt()));
             o.put("sequence", notice.sequence());
             o.put("instanceDown", a.rule().equals(Rule.INSTANCE_DOWN.wireName()));
-            o.put("advice", Advice.forAlert(a));
+            o.put("advice", NoticeFacts.todo(a));
             ObjectNode labels = o.putObject("labels");
             a.labels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> labels.put(e.getKey(), e.getValue()));
         }

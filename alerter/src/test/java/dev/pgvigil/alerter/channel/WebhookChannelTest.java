@@ -72,6 +72,7 @@ class WebhookChannelTest {
         assertThat(first.get("idempotencyKey").asText()).endsWith(":FIRING:" + T0.toEpochMilli() + ":1");
         assertThat(first.get("advice").asText()).contains("shared_buffers");
         assertThat(body.get("alerts").get(1).get("status").asText()).isEqualTo("resolved");
+        assertThat(body.get("alerts").get(1).get("advice").asText()).as("each alert its own rule's advice").contains("VACUUM");
     }
 
     @Test

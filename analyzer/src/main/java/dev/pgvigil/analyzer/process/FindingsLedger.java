@@ -36,7 +36,7 @@ public final class FindingsLedger {
         String key = key(f.instance(), f.kind().wireName(), f.object());
         String signature = f.severity() + "|" + f.recommendation().hashCode();
         Finding published = new Finding(f.kind().wireName(), Severity.valueOf(f.severity().name()), f.instance(), f.object(), f.detail(),
-                f.recommendation(), at);
+                f.recommendation(), at, f.statements());
         current.put(key, published);
         String last = store.get(key);
         if (last != null) {

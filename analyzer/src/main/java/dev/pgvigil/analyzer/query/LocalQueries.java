@@ -241,7 +241,7 @@ final class LocalQueries {
             it.forEachRemaining(kv -> {
                 dev.pgvigil.schema.Finding f = kv.value;
                 out.add(new FindingEntry(new Finding(FindingKind.fromWireName(f.getKind()), Severity.valueOf(f.getSeverity().name()),
-                        f.getInstance(), f.getObject(), f.getDetail(), f.getRecommendation()), f.getObservedAt()));
+                        f.getInstance(), f.getObject(), f.getDetail(), f.getRecommendation(), f.getStatements()), f.getObservedAt()));
             });
         }
         out.sort(Comparator.comparing((FindingEntry e) -> e.finding().severity()).reversed());

@@ -3,16 +3,18 @@ package dev.pgvigil.common.text;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Numbers in the units a person reads at a terminal: sizes in kB/MB/GB, times in ms/s/min/h/d. */
+/**
+ * The one way pgvigil writes numbers for people: in findings, alerts, notifications and terminal output.
+ * Sizes use IEC binary units (powers of 1024 written {@code KiB}, {@code MiB}, ...): PostgreSQL's
+ * {@code pg_size_pretty} also counts in powers of 1024 but writes them {@code kB}/{@code MB}, which readers
+ * take for powers of 1000; the IEC names leave no doubt. Times use ms/s/min/h/d, always in Locale.ROOT.
+ */
 public final class Human {
     private Human() {}
 
-    private static final String[] SIZE_UNITS = {"B", "kB", "MB", "GB", "TB", "PB"};
+    private static final String[] SIZE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
-    /**
-     * A size with PostgreSQL's units (powers of 1024, like {@code pg_size_pretty}): {@code 512 B},
-     * {@code 1.5 kB}, {@code 12 MB}, {@code 3.4 GB}. One decimal below 10 units, none above.
-     */
+    /** A size in powers of 1024: {@code 512 B}, {@code 1.5 KiB}, {@code 12 MiB}, {@code 3.4 GiB}. One decimal below 10 units, none above. */
     public static String bytes(long sizeBytes) {
         if (sizeBytes < 0) {
             return "-" + bytes(-sizeBytes);
@@ -51,6 +53,11 @@ public final class Human {
             return String.format(Locale.ROOT, "%.2f s", ms / 1000);
         }
         return duration(Duration.ofMillis(Math.round(ms)));
+    }
+
+    /** A time given in seconds, as {@link #millis}: {@code 400} is {@code 6 min 40 s}. */
+    public static String seconds(double seconds) {
+        return millis(seconds * 1000);
     }
 
     /** A duration in its two largest units: {@code 45 s}, {@code 3 min 20 s}, {@code 2 h 05 min}, {@code 3 d 4 h}. */

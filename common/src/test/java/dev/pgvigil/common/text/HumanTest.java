@@ -7,15 +7,15 @@ import org.junit.jupiter.api.Test;
 
 class HumanTest {
     @Test
-    void sizesInPowersOf1024() {
+    void sizesInIecBinaryUnits() {
         assertThat(Human.bytes(0)).isEqualTo("0 B");
         assertThat(Human.bytes(1023)).isEqualTo("1023 B");
-        assertThat(Human.bytes(1024)).isEqualTo("1.0 kB");
-        assertThat(Human.bytes(1536)).isEqualTo("1.5 kB");
-        assertThat(Human.bytes(8192L * 1024)).isEqualTo("8.0 MB");
-        assertThat(Human.bytes(123L * 1024 * 1024)).isEqualTo("123 MB");
-        assertThat(Human.bytes(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GB");
-        assertThat(Human.bytes(-2048)).isEqualTo("-2.0 kB");
+        assertThat(Human.bytes(1024)).isEqualTo("1.0 KiB");
+        assertThat(Human.bytes(1536)).isEqualTo("1.5 KiB");
+        assertThat(Human.bytes(8192L * 1024)).isEqualTo("8.0 MiB");
+        assertThat(Human.bytes(123L * 1024 * 1024)).isEqualTo("123 MiB");
+        assertThat(Human.bytes(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GiB");
+        assertThat(Human.bytes(-2048)).isEqualTo("-2.0 KiB");
     }
 
     @Test
@@ -28,6 +28,8 @@ class HumanTest {
         assertThat(Human.duration(Duration.ofMinutes(125))).isEqualTo("2 h 05 min");
         assertThat(Human.duration(Duration.ofHours(76))).isEqualTo("3 d 4 h");
         assertThat(Human.duration(Duration.ofSeconds(45))).isEqualTo("45 s");
+        assertThat(Human.seconds(400)).isEqualTo("6 min 40 s");
+        assertThat(Human.seconds(2.5)).isEqualTo("2.50 s");
     }
 
     @Test
