@@ -145,19 +145,19 @@ public final class Analyzer implements AutoCloseable {
     /** A baseline of the instance's latest state, as a named baseline would record it now (interactive query). */
     public Optional<Baseline> currentBaseline(String instanceId) {
         BaselineCapture.State state = new BaselineCapture.State(
-                this.<InstanceState>store(AnalyzerTopology.INSTANCES_STORE),
-                this.<KindCursor>store(AnalyzerTopology.CURSORS_STORE),
-                this.<Bucket<DatabaseSample>>store(AnalyzerTopology.DATABASES_STORE),
-                this.<Bucket<StatementSample>>store(AnalyzerTopology.STATEMENTS_STORE),
-                this.<Bucket<TableSample>>store(AnalyzerTopology.TABLES_STORE),
-                this.<Bucket<IndexSample>>store(AnalyzerTopology.INDEXES_STORE),
+                this.<InstanceState>store(TopologyNames.INSTANCES_STORE),
+                this.<KindCursor>store(TopologyNames.CURSORS_STORE),
+                this.<Bucket<DatabaseSample>>store(TopologyNames.DATABASES_STORE),
+                this.<Bucket<StatementSample>>store(TopologyNames.STATEMENTS_STORE),
+                this.<Bucket<TableSample>>store(TopologyNames.TABLES_STORE),
+                this.<Bucket<IndexSample>>store(TopologyNames.INDEXES_STORE),
                 config.stateBuckets());
         return BaselineCapture.capture(state, instanceId, "now", Instant.now());
     }
 
     /** The named baselines of an instance kept by this analyzer copy (interactive query). */
     public List<Baseline> namedBaselines(String instanceId) {
-        BaselineSet set = this.<BaselineSet>store(AnalyzerTopology.NAMED_BASELINES_STORE).get(instanceId);
+        BaselineSet set = this.<BaselineSet>store(TopologyNames.NAMED_BASELINES_STORE).get(instanceId);
         return set == null ? List.of() : set.getBaselines();
     }
 

@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.baseline.BaselineCapture;
 import dev.pgvigil.schema.Baseline;
 import dev.pgvigil.schema.BaselineSet;
@@ -36,11 +36,11 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         outputs = new Outputs(context);
-        named = context.getStateStore(AnalyzerTopology.NAMED_BASELINES_STORE);
-        state = new BaselineCapture.State(context.getStateStore(AnalyzerTopology.INSTANCES_STORE),
-                context.getStateStore(AnalyzerTopology.CURSORS_STORE), context.getStateStore(AnalyzerTopology.DATABASES_STORE),
-                context.getStateStore(AnalyzerTopology.STATEMENTS_STORE), context.getStateStore(AnalyzerTopology.TABLES_STORE),
-                context.getStateStore(AnalyzerTopology.INDEXES_STORE), config.stateBuckets());
+        named = context.getStateStore(TopologyNames.NAMED_BASELINES_STORE);
+        state = new BaselineCapture.State(context.getStateStore(TopologyNames.INSTANCES_STORE),
+                context.getStateStore(TopologyNames.CURSORS_STORE), context.getStateStore(TopologyNames.DATABASES_STORE),
+                context.getStateStore(TopologyNames.STATEMENTS_STORE), context.getStateStore(TopologyNames.TABLES_STORE),
+                context.getStateStore(TopologyNames.INDEXES_STORE), config.stateBuckets());
     }
 
     @Override
