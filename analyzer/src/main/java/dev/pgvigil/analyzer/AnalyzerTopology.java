@@ -1,11 +1,14 @@
 package dev.pgvigil.analyzer;
 
+import static dev.pgvigil.analyzer.TopologyNames.*;
+
 import dev.pgvigil.analyzer.process.ActivityProcessor;
 import dev.pgvigil.analyzer.process.AlertsStoreUpdater;
 import dev.pgvigil.analyzer.process.BaselinesProcessor;
 import dev.pgvigil.analyzer.process.DatabaseStatsProcessor;
 import dev.pgvigil.analyzer.process.DecodeProcessor;
 import dev.pgvigil.analyzer.process.EnvelopeProcessor;
+import dev.pgvigil.analyzer.process.FanOut;
 import dev.pgvigil.analyzer.process.IndexStatsProcessor;
 import dev.pgvigil.analyzer.process.NamedBaselineProcessor;
 import dev.pgvigil.analyzer.process.StatementStatsProcessor;
@@ -50,71 +53,22 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * pgvigil.snapshots        → decode → envelopes        → violations (instance_down)
  * pgvigil.stats.database   → decode → database-stats   ┐
- * pgvigil.stats.statements → decode → statement-stats  │→ pgvigil.metrics, violations, findings
- * pgvigil.stats.tables     → decode → table-stats      │   and, as metric batches, to
- * pgvigil.stats.indexes    → decode → index-stats      │   trends    → pgvigil.rollups.1m / .1h
- * pgvigil.stats.activity   → decode → activity         ┘   baselines → violations (regression.*)
+ * pgvigil.stats.statements → decode → statement-stats  │→ violations, findings, and
+ * pgvigil.stats.tables     → decode → table-stats      │   metric-batches → pgvigil.metrics
+ * pgvigil.stats.indexes    → decode → index-stats      │                  → trends    → pgvigil.rollups.1m / .1h
+ * pgvigil.stats.activity   → decode → activity         ┘                  → baselines → violations (regression.*)
  * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines (its only writer)
  * any record that cannot be decoded, an invalid request → pgvigil.analyzer.dlq
  * pgvigil.alerts (the alerter's) ─→ global store pgvigil-alerts, read by the dashboard
  * </pre>
  *
  * Every input is keyed by instance id and co-partitioned, so all of an instance's state lives in one
- * task: the stores below are keyed by instance id (plus a suffix) and need no repartitioning. Node and
- * store names are part of the contract with running deployments (changelog topics are named after the
- * stores): change them only with a migration note.
+ * task: the stores below are keyed by instance id (plus a suffix) and need no repartitioning. The names
+ * are in {@link TopologyNames}; the edges (which node feeds which) are decided here and only here: a
+ * processor forwards to a child by name, never to a node it picked itself.
  */
 public final class AnalyzerTopology {
     private AnalyzerTopology() {}
-
-    // sources
-    public static final String SNAPSHOTS_SOURCE = "snapshots-source";
-    public static final String DATABASE_SOURCE = "database-source";
-    public static final String STATEMENTS_SOURCE = "statements-source";
-    public static final String TABLES_SOURCE = "tables-source";
-    public static final String INDEXES_SOURCE = "indexes-source";
-    public static final String ACTIVITY_SOURCE = "activity-source";
-    public static final String BASELINE_REQUESTS_SOURCE = "baseline-requests-source";
-    // processors
-    public static final String ENVELOPES = "envelopes";
-    public static final String DATABASE_STATS = "database-stats";
-    public static final String STATEMENT_STATS = "statement-stats";
-    public static final String TABLE_STATS = "table-stats";
-    public static final String INDEX_STATS = "index-stats";
-    public static final String ACTIVITY = "activity";
-    public static final String TRENDS = "trends";
-    public static final String BASELINES = "baselines";
-    public static final String NAMED_BASELINES = "named-baselines";
-    // sinks
-    public static final String METRICS_SINK = "metrics-sink";
-    public static final String VIOLATIONS_SINK = "violations-sink";
-    public static final String FINDINGS_SINK = "findings-sink";
-    public static final String ROLLUPS_1M_SINK = "rollups-1m-sink";
-    public static final String ROLLUPS_1H_SINK = "rollups-1h-sink";
-    public static final String BASELINES_SINK = "baselines-sink";
-    public static final String DLQ_SINK = "dlq-sink";
-    // stores
-    public static final String INSTANCES_STORE = "pgvigil-instances";
-    public static final String CURSORS_STORE = "pgvigil-cursors";
-    public static final String DATABASES_STORE = "pgvigil-databases";
-    public static final String STATEMENTS_STORE = "pgvigil-statements";
-    public static final String TABLES_STORE = "pgvigil-tables";
-    public static final String INDEXES_STORE = "pgvigil-indexes";
-    public static final String FINDINGS_STORE = "pgvigil-findings-published";
-    /** (instance, kind, object) → the finding as last observed, while it holds: what the dashboard lists. */
-    public static final String FINDINGS_CURRENT_STORE = "pgvigil-findings-current";
-    /** A global copy of the alerter's compacted pgvigil.alerts (fingerprint → AlertState), for the dashboard. */
-    public static final String ALERTS_STORE = "pgvigil-alerts";
-    public static final String ALERTS_SOURCE = "alerts-source";
-    public static final String ALERTS_UPDATER = "alerts-updater";
-    /** Closed windows: (instance, metric) → the rollups of all its series in one window (0.1 kept one record per series). */
-    public static final String ROLLUPS_1M_STORE = "pgvigil-rollup-blocks-1m";
-    public static final String ROLLUPS_1H_STORE = "pgvigil-rollup-blocks-1h";
-    /** Open windows: (window, instance, metric) → the window being rolled up now. */
-    public static final String ROLLUPS_OPEN_STORE = "pgvigil-rollup-blocks-open";
-    public static final String ROLLUP_MARKS_STORE = "pgvigil-rollup-marks";
-    public static final String BASELINES_HOURLY_STORE = "pgvigil-baselines-hourly";
-    public static final String NAMED_BASELINES_STORE = "pgvigil-named-baselines";
 
     public static final TrendsProcessor.Window ROLLUP_1M = new TrendsProcessor.Window("1m", Duration.ofMinutes(1), ROLLUPS_1M_STORE, ROLLUPS_1M_SINK);
     public static final TrendsProcessor.Window ROLLUP_1H = new TrendsProcessor.Window("1h", Duration.ofHours(1), ROLLUPS_1H_STORE, ROLLUPS_1H_SINK);
@@ -164,9 +118,10 @@ public final class AnalyzerTopology {
         t.addProcessor(ACTIVITY, () -> new ActivityProcessor(config), "decode-activity");
         String[] stats = {DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY};
 
-        // trends and baselines from the metric batches
-        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, ROLLUP_1M, ROLLUP_1H, ROLLUPS_OPEN_STORE, ROLLUP_MARKS_STORE), stats);
-        t.addProcessor(BASELINES, () -> new BaselinesProcessor(config), stats);
+        // every metric batch to the metrics topic, and to trends and baselines
+        t.addProcessor(METRIC_BATCHES, FanOut::new, stats);
+        t.addProcessor(TRENDS, () -> new TrendsProcessor(config, ROLLUP_1M, ROLLUP_1H, ROLLUPS_OPEN_STORE, ROLLUP_MARKS_STORE), METRIC_BATCHES);
+        t.addProcessor(BASELINES, () -> new BaselinesProcessor(config), METRIC_BATCHES);
         t.addProcessor(NAMED_BASELINES, () -> new NamedBaselineProcessor(config), BASELINE_REQUESTS_SOURCE);
 
         // state
@@ -187,7 +142,7 @@ public final class AnalyzerTopology {
         t.addStateStore(kv(NAMED_BASELINES_STORE, baselineSetSerde), NAMED_BASELINES);
 
         // sinks
-        t.addSink(METRICS_SINK, Topics.METRICS, keys, Serdes.metrics().serializer(), stats);
+        t.addSink(METRICS_SINK, Topics.METRICS, keys, Serdes.metrics().serializer(), METRIC_BATCHES);
         t.addSink(VIOLATIONS_SINK, Topics.VIOLATIONS, keys, Serdes.violation().serializer(),
                 ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, BASELINES);
         t.addSink(FINDINGS_SINK, Topics.FINDINGS, keys, Serdes.finding().serializer(), TABLE_STATS, INDEX_STATS);

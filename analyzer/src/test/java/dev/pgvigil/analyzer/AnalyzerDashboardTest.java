@@ -148,7 +148,7 @@ class AnalyzerDashboardTest {
         // the test means something only if each copy holds some of the instances
         Set<Integer> owners = new HashSet<>();
         for (String id : INSTANCES) {
-            KeyQueryMetadata m = copies.get(0).analyzer().streams().queryMetadataForKey(AnalyzerTopology.INSTANCES_STORE, id,
+            KeyQueryMetadata m = copies.get(0).analyzer().streams().queryMetadataForKey(TopologyNames.INSTANCES_STORE, id,
                     new StringSerializer());
             owners.add(m.activeHost().port());
         }

@@ -138,7 +138,7 @@ class TrendsTopologyTest {
 
             a.send(databases(ref("slow", "s2", base.plusSeconds(25)), whole(), db("shop", 5).setXactCommit(550).build())); // 20 tps, late
             assertThat(a.rollups1m.readValuesToList()).as("not published again").noneMatch(r -> r.getInstanceId().equals("slow"));
-            WindowStore<String, RollupBlock> minutes = a.driver.getWindowStore(AnalyzerTopology.ROLLUPS_1M_STORE);
+            WindowStore<String, RollupBlock> minutes = a.driver.getWindowStore(TopologyNames.ROLLUPS_1M_STORE);
             RollupBlock block = minutes.fetch(new SeriesKey("slow", "database.tps").encode(), base.toEpochMilli());
             assertThat(block.series.get(SeriesKey.labelsKey(Map.of("database", "shop")))).satisfies(agg -> {
                 assertThat(agg.count()).as("the late point is in the stored minute").isEqualTo(2);

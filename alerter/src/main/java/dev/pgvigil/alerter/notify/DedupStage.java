@@ -9,14 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The notification log's judgement (Alertmanager's dedup stage): from what each alert last announced,
  * is there news? A group's notification goes out when at least one alert has news; it then carries the
  * group's other firing alerts too, so the message shows the instance's whole picture.
  */
-public final class DedupStage {
+public final class DedupStage implements Stage {
     private final Duration repeatInterval;
 
     public DedupStage(Duration repeatInterval) {
@@ -40,23 +39,29 @@ public final class DedupStage {
         return Optional.of(Change.STILL_FIRING);
     }
 
+    /** Whether {@code alert} owes a notification now. */
+    public boolean hasNews(Alert alert, Instant now) {
+        return change(alert, now).map(Change::isNews).orElse(false);
+    }
+
     /**
      * The notices of one group: empty when no alert has news; otherwise every alert with something to
      * say, news or not. Alerts whose notification is still being delivered ({@code inFlight}) wait.
      */
-    public List<AlertNotice> apply(List<Alert> visible, Set<String> inFlight, Instant now) {
+    @Override
+    public Batch apply(Batch batch, Context context) {
         List<AlertNotice> notices = new ArrayList<>();
         boolean news = false;
-        for (Alert alert : visible) {
-            if (inFlight.contains(alert.fingerprint())) {
+        for (Alert alert : batch.alerts()) {
+            if (context.inFlight().contains(alert.fingerprint())) {
                 continue;
             }
-            Optional<Change> change = change(alert, now);
+            Optional<Change> change = change(alert, context.now());
             if (change.isPresent()) {
                 notices.add(new AlertNotice(alert, change.get()));
                 news |= change.get().isNews();
             }
         }
-        return news ? notices : List.of();
+        return batch.withNotices(news ? notices : List.of());
     }
 }

@@ -13,6 +13,9 @@ import java.util.Optional;
  * instance): a group that forms waits {@code groupWait}, so alerts that fire together make one message;
  * after that it is looked at every {@code groupInterval}. The later stages decide whether there is
  * anything to say.
+ *
+ * <p>Not a {@link Stage}: it transforms no batch, it keeps a timer per group across flushes and says
+ * which groups the {@link NotificationPipeline} looks at, and when.
  */
 public final class GroupStage {
     private final Duration groupWait;

@@ -10,19 +10,21 @@ import java.util.Set;
  * inhibiting alerts themselves pass, and so does any alert once the inhibitor resolves, then with
  * whatever it still has to say.
  */
-public final class InhibitStage {
+public final class InhibitStage implements Stage {
     private final Set<String> inhibitingRules;
 
     public InhibitStage(Set<String> inhibitingRules) {
         this.inhibitingRules = Set.copyOf(inhibitingRules);
     }
 
-    /** The alerts of one instance's group that may be notified. */
-    public List<Alert> apply(List<Alert> group) {
+    /** Keeps the alerts of one instance's group that may be notified. */
+    @Override
+    public Batch apply(Batch batch, Context context) {
+        List<Alert> group = batch.alerts();
         if (!inhibitorFires(group)) {
-            return group;
+            return batch;
         }
-        return group.stream().filter(a -> inhibitingRules.contains(a.rule())).toList();
+        return batch.withAlerts(group.stream().filter(a -> inhibitingRules.contains(a.rule())).toList());
     }
 
     /** Whether {@code alert} is held back within its group. */

@@ -1,56 +1,30 @@
 package dev.pgvigil.alerter.notify;
 
 import dev.pgvigil.alerter.model.Alert;
-import dev.pgvigil.alerter.model.AlertNotice;
-import dev.pgvigil.alerter.model.Notification;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The decision half of the chain, for one instance's group whose time has come:
- * inhibit → silence → dedup → route. (The group stage before it says when; delivery after it sends.)
+ * The decision half of the chain, for one instance's group whose time has come: its stages in order
+ * (inhibit → silence → dedup → route, see {@code Alerter}). The {@link GroupStage} before it says when
+ * a group is looked at and is not in the list: it holds timers across flushes rather than transforming
+ * one group's batch. Delivery after it sends, on other threads.
  */
 public final class NotificationPipeline {
-    /** What a group flush decided: the alerts that go out (to be stamped once delivered) and the messages. */
-    public record Plan(List<AlertNotice> notices, List<Notification> notifications) {
-        public static final Plan NOTHING = new Plan(List.of(), List.of());
+    private final List<Stage> stages;
 
-        public boolean isEmpty() {
-            return notifications.isEmpty();
+    public NotificationPipeline(List<Stage> stages) {
+        this.stages = List.copyOf(stages);
+    }
+
+    /** What a flush of {@code group} decided: its notices (to stamp once delivered) and notifications. */
+    public Stage.Batch plan(String instanceId, List<Alert> group, Set<String> inFlight, Instant now) {
+        Stage.Context context = new Stage.Context(instanceId, inFlight, now);
+        Stage.Batch batch = Stage.Batch.of(group);
+        for (Stage stage : stages) {
+            batch = stage.apply(batch, context);
         }
-    }
-
-    private final InhibitStage inhibit;
-    private final SilenceStage silence;
-    private final DedupStage dedup;
-    private final RouteStage route;
-
-    public NotificationPipeline(InhibitStage inhibit, SilenceStage silence, DedupStage dedup, RouteStage route) {
-        this.inhibit = inhibit;
-        this.silence = silence;
-        this.dedup = dedup;
-        this.route = route;
-    }
-
-    public Plan plan(String instanceId, List<Alert> group, Set<String> inFlight, Instant now) {
-        List<Alert> visible = silence.apply(inhibit.apply(group), now);
-        List<AlertNotice> notices = dedup.apply(visible, inFlight, now);
-        if (notices.isEmpty()) {
-            return Plan.NOTHING;
-        }
-        return new Plan(notices, route.apply(instanceId, notices, now));
-    }
-
-    public InhibitStage inhibit() {
-        return inhibit;
-    }
-
-    public SilenceStage silence() {
-        return silence;
-    }
-
-    public DedupStage dedup() {
-        return dedup;
+        return batch;
     }
 }

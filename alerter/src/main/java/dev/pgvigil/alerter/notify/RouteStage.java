@@ -6,7 +6,6 @@ import dev.pgvigil.alerter.model.Alert;
 import dev.pgvigil.alerter.model.AlertNotice;
 import dev.pgvigil.alerter.model.LabelMatcher;
 import dev.pgvigil.alerter.model.Notification;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * muted route sends nothing; an alert no route matches goes to the default channels. The log channel
  * gets every notification. Makes one notification per channel that has news for it.
  */
-public final class RouteStage {
+public final class RouteStage implements Stage {
     private static final Logger log = LoggerFactory.getLogger(RouteStage.class);
 
     public record Route(String label, List<LabelMatcher> matchers, List<String> channels, boolean continueMatching, boolean muted) {
@@ -80,7 +79,10 @@ public final class RouteStage {
     }
 
     /** One notification per channel with news for it; the log channel's carries every notice. */
-    public List<Notification> apply(String instanceId, List<AlertNotice> notices, Instant now) {
+    @Override
+    public Batch apply(Batch batch, Context context) {
+        String instanceId = context.instanceId();
+        List<AlertNotice> notices = batch.notices();
         Map<String, List<AlertNotice>> byChannel = new LinkedHashMap<>();
         byChannel.put(AlerterConfig.LOG_CHANNEL, new ArrayList<>(notices));
         for (AlertNotice notice : notices) {
@@ -97,9 +99,9 @@ public final class RouteStage {
         List<Notification> notifications = new ArrayList<>();
         byChannel.forEach((channel, list) -> {
             if (list.stream().anyMatch(n -> n.change().isNews())) {
-                notifications.add(new Notification(channel, instanceId, now, list));
+                notifications.add(new Notification(channel, instanceId, context.now(), list));
             }
         });
-        return notifications;
+        return batch.withNotifications(notifications);
     }
 }

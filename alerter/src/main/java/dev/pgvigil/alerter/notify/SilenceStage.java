@@ -11,19 +11,20 @@ import java.util.function.Function;
  * Drops alerts an active silence matches. Nothing is marked as sent, so an alert still firing when
  * its silence ends is announced then (and a resolution that happened under a silence, too).
  */
-public final class SilenceStage {
+public final class SilenceStage implements Stage {
     private final Function<Instant, Collection<Silence>> activeSilences;
 
     public SilenceStage(Function<Instant, Collection<Silence>> activeSilences) {
         this.activeSilences = activeSilences;
     }
 
-    public List<Alert> apply(List<Alert> alerts, Instant now) {
-        Collection<Silence> active = activeSilences.apply(now);
+    @Override
+    public Batch apply(Batch batch, Context context) {
+        Collection<Silence> active = activeSilences.apply(context.now());
         if (active.isEmpty()) {
-            return alerts;
+            return batch;
         }
-        return alerts.stream().filter(a -> active.stream().noneMatch(s -> s.matches(a))).toList();
+        return batch.withAlerts(batch.alerts().stream().filter(a -> active.stream().noneMatch(s -> s.matches(a))).toList());
     }
 
     /** The ids of the active silences that match {@code alert}. */

@@ -22,6 +22,10 @@ class DedupStageTest {
     private final Instant sentAt = T0.plusSeconds(30);
     private final Alert cache = firing("cache_hit_ratio", "db-1", Severity.WARNING);
 
+    private List<AlertNotice> notices(List<Alert> visible, Set<String> inFlight, Instant now) {
+        return dedup.apply(Stage.Batch.of(visible), new Stage.Context("db-1", inFlight, now)).notices();
+    }
+
     @Test
     void aNewFiringAlertIsNews() {
         assertThat(dedup.change(cache, sentAt)).contains(Change.NEW);
@@ -31,7 +35,7 @@ class DedupStageTest {
     void onceAnnouncedItIsQuietUntilTheRepeatInterval() {
         Alert sent = notified(cache, sentAt);
         assertThat(dedup.change(sent, sentAt.plus(Duration.ofHours(4)).minusMillis(1))).contains(Change.STILL_FIRING);
-        assertThat(dedup.apply(List.of(sent), Set.of(), sentAt.plusSeconds(60))).isEmpty();
+        assertThat(notices(List.of(sent), Set.of(), sentAt.plusSeconds(60))).isEmpty();
         assertThat(dedup.change(sent, sentAt.plus(Duration.ofHours(4)))).contains(Change.REPEAT);
     }
 
@@ -55,7 +59,7 @@ class DedupStageTest {
     void aGroupWithNewsCarriesItsOtherFiringAlertsAndSkipsThoseInFlight() {
         Alert old = notified(firing("dead_rows", "db-1", Severity.WARNING), sentAt);
         Alert fresh = firing("connections_used", "db-1", Severity.CRITICAL);
-        List<AlertNotice> notices = dedup.apply(List.of(old, cache, fresh), Set.of(fresh.fingerprint()), sentAt.plusSeconds(60));
+        List<AlertNotice> notices = notices(List.of(old, cache, fresh), Set.of(fresh.fingerprint()), sentAt.plusSeconds(60));
         assertThat(notices).extracting(AlertNotice::change).containsExactly(Change.STILL_FIRING, Change.NEW);
         assertThat(notices).extracting(n -> n.alert().rule()).containsExactly("dead_rows", "cache_hit_ratio");
     }

@@ -12,6 +12,7 @@ import dev.pgvigil.alerter.model.Notification;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.schema.Severity;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RouteStageTest {
@@ -49,8 +50,9 @@ class RouteStageTest {
     void oneNotificationPerChannelWithNewsAndTheLogGetsEverything() {
         Alert critical = firing("cache_hit_ratio", "db-1", Severity.CRITICAL);
         Alert dead = firing("dead_rows", "db-1", Severity.WARNING);
-        List<Notification> out = routes.apply("db-1",
-                List.of(new AlertNotice(critical, Change.NEW), new AlertNotice(dead, Change.STILL_FIRING)), T0);
+        Stage.Batch batch = Stage.Batch.of(List.of(critical, dead))
+                .withNotices(List.of(new AlertNotice(critical, Change.NEW), new AlertNotice(dead, Change.STILL_FIRING)));
+        List<Notification> out = routes.apply(batch, new Stage.Context("db-1", Set.of(), T0)).notifications();
         assertThat(out).extracting(Notification::channel).containsExactly("log", "pager", "dba-mail");
         assertThat(out.get(0).alerts()).hasSize(2);
         assertThat(out.get(1).alerts()).extracting(n -> n.alert().rule()).containsExactly("cache_hit_ratio");

@@ -1,6 +1,6 @@
 package dev.pgvigil.analyzer.process;
 
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,7 +16,7 @@ public final class AlertsStoreUpdater implements Processor<String, byte[], Void,
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        alerts = context.getStateStore(AnalyzerTopology.ALERTS_STORE);
+        alerts = context.getStateStore(TopologyNames.ALERTS_STORE);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.BaselineHistory;
 import dev.pgvigil.rules.Decision;
 import dev.pgvigil.rules.RegressionRule;
@@ -45,7 +45,7 @@ public final class BaselinesProcessor implements Processor<String, SpecificRecor
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.outputs = new Outputs(context);
-        this.store = context.getStateStore(AnalyzerTopology.BASELINES_HOURLY_STORE);
+        this.store = context.getStateStore(TopologyNames.BASELINES_HOURLY_STORE);
     }
 
     @Override

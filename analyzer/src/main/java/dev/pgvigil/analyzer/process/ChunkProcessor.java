@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DatabaseSample;
 import dev.pgvigil.analyzer.state.InstanceState;
@@ -53,8 +53,8 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.outputs = new Outputs(context);
-        this.instances = context.getStateStore(AnalyzerTopology.INSTANCES_STORE);
-        this.cursors = context.getStateStore(AnalyzerTopology.CURSORS_STORE);
+        this.instances = context.getStateStore(TopologyNames.INSTANCES_STORE);
+        this.cursors = context.getStateStore(TopologyNames.CURSORS_STORE);
     }
 
     /** A state store this processor is connected to (see the topology). */
@@ -64,13 +64,13 @@ abstract class ChunkProcessor<V extends SpecificRecord> implements Processor<Str
 
     /** The per-instance database samples (for the stats reset time of a table's or index's database). */
     protected KeyValueStore<String, Bucket<DatabaseSample>> databases() {
-        return store(AnalyzerTopology.DATABASES_STORE);
+        return store(TopologyNames.DATABASES_STORE);
     }
 
     /** The findings ledger, for the processors connected to its store. */
     protected FindingsLedger findings() {
         if (findings == null) {
-            findings = new FindingsLedger(store(AnalyzerTopology.FINDINGS_STORE), store(AnalyzerTopology.FINDINGS_CURRENT_STORE),
+            findings = new FindingsLedger(store(TopologyNames.FINDINGS_STORE), store(TopologyNames.FINDINGS_CURRENT_STORE),
                     Duration.ofMinutes(config.findingsRepeatMinutes()), outputs);
         }
         return findings;

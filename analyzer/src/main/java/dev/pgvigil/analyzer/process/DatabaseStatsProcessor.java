@@ -1,7 +1,6 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DailySizes;
 import dev.pgvigil.analyzer.state.DatabaseSample;

@@ -1,6 +1,6 @@
 package dev.pgvigil.analyzer.process;
 
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.schema.InstanceIds;
 import dev.pgvigil.schema.SnapshotRef;
 import java.nio.charset.StandardCharsets;
@@ -89,8 +89,8 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         headers.add(HEADER_PARTITION, utf8(meta == null ? "?" : String.valueOf(meta.partition())));
         headers.add(HEADER_OFFSET, utf8(meta == null ? "?" : String.valueOf(meta.offset())));
         log.warn("record {}-{}@{} (key {}) cannot be analyzed, sent to {}: {}", topic, meta == null ? "?" : meta.partition(),
-                meta == null ? "?" : meta.offset(), record.key(), AnalyzerTopology.DLQ_SINK, e.getMessage());
-        context.forward(new Record<>(record.key(), (Object) record.value(), record.timestamp(), headers), AnalyzerTopology.DLQ_SINK);
+                meta == null ? "?" : meta.offset(), record.key(), TopologyNames.DLQ_SINK, e.getMessage());
+        context.forward(new Record<>(record.key(), (Object) record.value(), record.timestamp(), headers), TopologyNames.DLQ_SINK);
     }
 
     private static byte[] utf8(String s) {

@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.rules.Condition;
 import dev.pgvigil.rules.Decision;
@@ -46,7 +46,7 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.outputs = new Outputs(context);
-        this.instances = context.getStateStore(AnalyzerTopology.INSTANCES_STORE);
+        this.instances = context.getStateStore(TopologyNames.INSTANCES_STORE);
         context.schedule(Duration.ofSeconds(config.instanceDownCheckSeconds()), PunctuationType.WALL_CLOCK_TIME, this::checkSilentInstances);
     }
 

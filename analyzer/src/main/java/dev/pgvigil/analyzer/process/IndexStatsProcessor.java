@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DatabaseSample;
 import dev.pgvigil.analyzer.state.Entity;
@@ -53,7 +53,7 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
     @Override
     protected void chunk(IndexesChunk value, KindCursor cursor, InstanceState instance, Instant at) {
         String instanceId = instance.instanceId;
-        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.INDEXES_STORE), instanceId, config.stateBuckets());
+        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(store(TopologyNames.INDEXES_STORE), instanceId, config.stateBuckets());
         MetricBatcher metrics = batcher(instanceId, value.getRef().getSnapshotId(), cursor);
         Map<String, Long> resets = TableStatsProcessor.statsResets(databases(), instanceId);
         long atMs = at.toEpochMilli();
@@ -103,7 +103,7 @@ public final class IndexStatsProcessor extends ChunkProcessor<IndexesChunk> {
         long atMs = at.toEpochMilli();
         Map<String, Long> resets = TableStatsProcessor.statsResets(databases(), instanceId);
         Threshold unused = thresholds(instanceId).get(Rule.UNUSED_INDEX);
-        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.INDEXES_STORE), instanceId, config.stateBuckets());
+        BucketedEntities<IndexSample> buckets = new BucketedEntities<>(store(TopologyNames.INDEXES_STORE), instanceId, config.stateBuckets());
         List<IndexInfo> all = new ArrayList<>();
         Map<String, Entity<IndexSample>> byObject = new HashMap<>();
         buckets.forEachBucket((key, bucket) -> {

@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.baseline.BaselineCapture;
 import dev.pgvigil.rules.baseline.Baseline;
 import dev.pgvigil.rules.baseline.BaselineNames;
@@ -40,11 +40,11 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        named = context.getStateStore(AnalyzerTopology.NAMED_BASELINES_STORE);
-        state = new BaselineCapture.State(context.getStateStore(AnalyzerTopology.INSTANCES_STORE),
-                context.getStateStore(AnalyzerTopology.CURSORS_STORE), context.getStateStore(AnalyzerTopology.DATABASES_STORE),
-                context.getStateStore(AnalyzerTopology.STATEMENTS_STORE), context.getStateStore(AnalyzerTopology.TABLES_STORE),
-                context.getStateStore(AnalyzerTopology.INDEXES_STORE), config.stateBuckets());
+        named = context.getStateStore(TopologyNames.NAMED_BASELINES_STORE);
+        state = new BaselineCapture.State(context.getStateStore(TopologyNames.INSTANCES_STORE),
+                context.getStateStore(TopologyNames.CURSORS_STORE), context.getStateStore(TopologyNames.DATABASES_STORE),
+                context.getStateStore(TopologyNames.STATEMENTS_STORE), context.getStateStore(TopologyNames.TABLES_STORE),
+                context.getStateStore(TopologyNames.INDEXES_STORE), config.stateBuckets());
     }
 
     @Override
@@ -73,7 +73,7 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
         }
         BaselineSet updated = new BaselineSet(instanceId, kept);
         named.put(instanceId, updated);
-        context.forward(new Record<>(instanceId, (Object) updated, record.timestamp()), AnalyzerTopology.BASELINES_SINK);
+        context.forward(new Record<>(instanceId, (Object) updated, record.timestamp()), TopologyNames.BASELINES_SINK);
     }
 
     private void reject(Record<String, String> record, String why) {

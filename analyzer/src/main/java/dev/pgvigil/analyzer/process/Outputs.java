@@ -1,6 +1,6 @@
 package dev.pgvigil.analyzer.process;
 
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.rules.Condition;
 import dev.pgvigil.rules.Decision;
 import dev.pgvigil.rules.Threshold;
@@ -16,8 +16,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Where a processor's results go: metric batches to the metrics topic and to the trend and baseline
- * processors, violations and findings to their topics. Also advances rule conditions and
+ * A processor's results, each kind to its named child (metric batches, violations, findings);
+ * who receives from that child is decided by {@code AnalyzerTopology.build()}. Also advances rule conditions and
  * publishes the violation when one fires or resolves, so every processor does it the same way.
  */
 public final class Outputs {
@@ -28,18 +28,15 @@ public final class Outputs {
     }
 
     public void metrics(MetricBatch batch, long timestampMs) {
-        Record<String, SpecificRecord> r = new Record<>(batch.getInstanceId(), batch, timestampMs);
-        context.forward(r, AnalyzerTopology.METRICS_SINK);
-        context.forward(r, AnalyzerTopology.TRENDS);
-        context.forward(r, AnalyzerTopology.BASELINES);
+        context.forward(new Record<>(batch.getInstanceId(), batch, timestampMs), TopologyNames.METRIC_BATCHES);
     }
 
     public void violation(Violation v, long timestampMs) {
-        context.forward(new Record<>(v.getInstanceId(), v, timestampMs), AnalyzerTopology.VIOLATIONS_SINK);
+        context.forward(new Record<>(v.getInstanceId(), v, timestampMs), TopologyNames.VIOLATIONS_SINK);
     }
 
     public void finding(Finding f, long timestampMs) {
-        context.forward(new Record<>(f.getInstance(), f, timestampMs), AnalyzerTopology.FINDINGS_SINK);
+        context.forward(new Record<>(f.getInstance(), f, timestampMs), TopologyNames.FINDINGS_SINK);
     }
 
     /** A batcher of the points of one interval of one instance, flushed through {@link #metrics}. */

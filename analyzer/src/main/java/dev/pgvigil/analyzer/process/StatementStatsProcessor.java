@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.Entity;
 import dev.pgvigil.analyzer.state.InstanceState;
@@ -82,7 +82,7 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
         String instanceId = instance.instanceId;
         String snapshotId = value.getRef().getSnapshotId();
         Threshold t = thresholds(instanceId).get(Rule.STATEMENT_MEAN_TIME);
-        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.STATEMENTS_STORE), instanceId, config.stateBuckets());
+        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(store(TopologyNames.STATEMENTS_STORE), instanceId, config.stateBuckets());
         MetricBatcher metrics = batcher(instanceId, snapshotId, cursor);
         Map<Long, TopStatement> top = new HashMap<>();
         cursor.top.forEach(s -> top.put(s.queryId(), s));
@@ -149,7 +149,7 @@ public final class StatementStatsProcessor extends ChunkProcessor<StatementsChun
             return;
         }
         long atMs = at.toEpochMilli();
-        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.STATEMENTS_STORE), instanceId, config.stateBuckets());
+        BucketedEntities<StatementSample> buckets = new BucketedEntities<>(store(TopologyNames.STATEMENTS_STORE), instanceId, config.stateBuckets());
         buckets.forEachBucket((key, bucket) -> {
             for (Iterator<Map.Entry<String, Entity<StatementSample>>> it = bucket.entities.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Entity<StatementSample>> entry = it.next();

@@ -1,7 +1,7 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DailySizes;
 import dev.pgvigil.analyzer.state.DatabaseSample;
@@ -70,7 +70,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
         String instanceId = instance.instanceId;
         String snapshotId = value.getRef().getSnapshotId();
         RuleThresholds t = thresholds(instanceId);
-        BucketedEntities<TableSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.TABLES_STORE), instanceId, config.stateBuckets());
+        BucketedEntities<TableSample> buckets = new BucketedEntities<>(store(TopologyNames.TABLES_STORE), instanceId, config.stateBuckets());
         MetricBatcher metrics = batcher(instanceId, snapshotId, cursor);
         Map<String, Long> resets = statsResets(databases(), instanceId);
         List<MissingIndexRule.StatementInfo> statements = cursorOf(instanceId, StatementStatsProcessor.KIND).top.stream()
@@ -144,7 +144,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
             return; // absent tables are unchanged: their dead rows still stand
         }
         long atMs = at.toEpochMilli();
-        BucketedEntities<TableSample> buckets = new BucketedEntities<>(store(AnalyzerTopology.TABLES_STORE), instanceId, config.stateBuckets());
+        BucketedEntities<TableSample> buckets = new BucketedEntities<>(store(TopologyNames.TABLES_STORE), instanceId, config.stateBuckets());
         buckets.forEachBucket((key, bucket) -> {
             for (Iterator<Map.Entry<String, Entity<TableSample>>> it = bucket.entities.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Entity<TableSample>> entry = it.next();

@@ -2,7 +2,7 @@ package dev.pgvigil.analyzer.query;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
-import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.common.http.HttpError;
 import dev.pgvigil.web.DashboardData;
 import java.time.Instant;
@@ -119,7 +119,7 @@ public final class AnalyzerDashboardData implements DashboardData {
 
     /** Where the instance's state lives: empty when it is here (or nobody holds it yet), else the owner. */
     Optional<HostInfo> owner(String instanceId) {
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(AnalyzerTopology.INSTANCES_STORE, instanceId, KEYS);
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(TopologyNames.INSTANCES_STORE, instanceId, KEYS);
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost().equals(self)) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package dev.pgvigil.analyzer.query;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.analyzer.AnalyzerTopology;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.baseline.BaselineCapture;
 import dev.pgvigil.analyzer.process.DatabaseStatsProcessor;
 import dev.pgvigil.analyzer.process.FindingsLedger;
@@ -91,14 +92,14 @@ final class LocalQueries {
     List<InstanceSummary> fleet() {
         Map<String, AlertCounts> firing = firingByInstance();
         List<InstanceSummary> out = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceState> it = this.<InstanceState>kv(AnalyzerTopology.INSTANCES_STORE).all()) {
+        try (KeyValueIterator<String, InstanceState> it = this.<InstanceState>kv(TopologyNames.INSTANCES_STORE).all()) {
             it.forEachRemaining(kv -> out.add(summary(kv.value, firing.getOrDefault(kv.key, AlertCounts.NONE))));
         }
         return out;
     }
 
     Optional<InstanceDetail> instance(String instanceId) {
-        InstanceState s = this.<InstanceState>kv(AnalyzerTopology.INSTANCES_STORE).get(instanceId);
+        InstanceState s = this.<InstanceState>kv(TopologyNames.INSTANCES_STORE).get(instanceId);
         if (s == null) {
             return Optional.empty();
         }
@@ -147,7 +148,7 @@ final class LocalQueries {
     }
 
     private RollupBlock openWindow(TrendsProcessor.Window w, String seriesKey) {
-        return this.<RollupBlock>kv(AnalyzerTopology.ROLLUPS_OPEN_STORE).get(TrendsProcessor.openKey(w.name(), seriesKey));
+        return this.<RollupBlock>kv(TopologyNames.ROLLUPS_OPEN_STORE).get(TrendsProcessor.openKey(w.name(), seriesKey));
     }
 
     /**
@@ -177,7 +178,7 @@ final class LocalQueries {
     }
 
     private List<DatabaseSize> databases(String instanceId) {
-        Bucket<DatabaseSample> bucket = this.<Bucket<DatabaseSample>>kv(AnalyzerTopology.DATABASES_STORE)
+        Bucket<DatabaseSample> bucket = this.<Bucket<DatabaseSample>>kv(TopologyNames.DATABASES_STORE)
                 .get(DatabaseStatsProcessor.bucketKey(instanceId));
         if (bucket == null) {
             return List.of();
@@ -237,7 +238,7 @@ final class LocalQueries {
         String[] range = FindingsLedger.instanceRange(instanceId);
         List<FindingEntry> out = new ArrayList<>();
         try (KeyValueIterator<String, dev.pgvigil.schema.Finding> it =
-                     this.<dev.pgvigil.schema.Finding>kv(AnalyzerTopology.FINDINGS_CURRENT_STORE).range(range[0], range[1])) {
+                     this.<dev.pgvigil.schema.Finding>kv(TopologyNames.FINDINGS_CURRENT_STORE).range(range[0], range[1])) {
             it.forEachRemaining(kv -> {
                 dev.pgvigil.schema.Finding f = kv.value;
                 out.add(new FindingEntry(new Finding(FindingKind.fromWireName(f.getKind()), Severity.valueOf(f.getSeverity().name()),
@@ -267,14 +268,14 @@ final class LocalQueries {
     }
 
     private List<Baseline> named(String instanceId) {
-        BaselineSet set = this.<BaselineSet>kv(AnalyzerTopology.NAMED_BASELINES_STORE).get(instanceId);
+        BaselineSet set = this.<BaselineSet>kv(TopologyNames.NAMED_BASELINES_STORE).get(instanceId);
         return set == null ? List.of() : set.getBaselines();
     }
 
     private BaselineCapture.State captureState() {
-        return new BaselineCapture.State(kv(AnalyzerTopology.INSTANCES_STORE), this.<KindCursor>kv(AnalyzerTopology.CURSORS_STORE),
-                this.<Bucket<DatabaseSample>>kv(AnalyzerTopology.DATABASES_STORE), this.<Bucket<StatementSample>>kv(AnalyzerTopology.STATEMENTS_STORE),
-                this.<Bucket<TableSample>>kv(AnalyzerTopology.TABLES_STORE), this.<Bucket<IndexSample>>kv(AnalyzerTopology.INDEXES_STORE),
+        return new BaselineCapture.State(kv(TopologyNames.INSTANCES_STORE), this.<KindCursor>kv(TopologyNames.CURSORS_STORE),
+                this.<Bucket<DatabaseSample>>kv(TopologyNames.DATABASES_STORE), this.<Bucket<StatementSample>>kv(TopologyNames.STATEMENTS_STORE),
+                this.<Bucket<TableSample>>kv(TopologyNames.TABLES_STORE), this.<Bucket<IndexSample>>kv(TopologyNames.INDEXES_STORE),
                 config.stateBuckets());
     }
 
@@ -283,7 +284,7 @@ final class LocalQueries {
      * sum of rates times the collection interval is what ran in it.
      */
     List<TopStatement> topStatements(String instanceId, Instant from, Instant to, int limit) {
-        InstanceState s = this.<InstanceState>kv(AnalyzerTopology.INSTANCES_STORE).get(instanceId);
+        InstanceState s = this.<InstanceState>kv(TopologyNames.INSTANCES_STORE).get(instanceId);
         if (s == null) {
             return List.of();
         }
@@ -306,7 +307,7 @@ final class LocalQueries {
             }
         }
         Map<Long, String> texts = new HashMap<>();
-        KindCursor cursor = this.<KindCursor>kv(AnalyzerTopology.CURSORS_STORE).get(KindCursor.key(instanceId, StatementStatsProcessor.KIND));
+        KindCursor cursor = this.<KindCursor>kv(TopologyNames.CURSORS_STORE).get(KindCursor.key(instanceId, StatementStatsProcessor.KIND));
         if (cursor != null) {
             cursor.top.forEach(t -> texts.put(t.queryId(), t.query()));
         }
@@ -359,7 +360,7 @@ final class LocalQueries {
 
     private List<AlertState> alertStates() {
         List<AlertState> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = this.<byte[]>kv(AnalyzerTopology.ALERTS_STORE).all()) {
+        try (KeyValueIterator<String, byte[]> it = this.<byte[]>kv(TopologyNames.ALERTS_STORE).all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 try {
