@@ -1,20 +1,8 @@
 package dev.pgvigil.analyzer;
 
-import dev.pgvigil.analyzer.baseline.BaselineCapture;
-import dev.pgvigil.analyzer.state.Bucket;
-import dev.pgvigil.analyzer.state.DatabaseSample;
-import dev.pgvigil.analyzer.state.IndexSample;
-import dev.pgvigil.analyzer.state.InstanceState;
-import dev.pgvigil.analyzer.state.KindCursor;
-import dev.pgvigil.analyzer.state.StatementSample;
-import dev.pgvigil.analyzer.state.TableSample;
 import dev.pgvigil.common.config.KafkaSettings;
-import dev.pgvigil.schema.Baseline;
-import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -23,12 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,29 +125,6 @@ public final class Analyzer implements AutoCloseable {
 
     public AnalyzerConfig config() {
         return config;
-    }
-
-    /** A baseline of the instance's latest state, as a named baseline would record it now (interactive query). */
-    public Optional<Baseline> currentBaseline(String instanceId) {
-        BaselineCapture.State state = new BaselineCapture.State(
-                this.<InstanceState>store(AnalyzerTopology.INSTANCES_STORE),
-                this.<KindCursor>store(AnalyzerTopology.CURSORS_STORE),
-                this.<Bucket<DatabaseSample>>store(AnalyzerTopology.DATABASES_STORE),
-                this.<Bucket<StatementSample>>store(AnalyzerTopology.STATEMENTS_STORE),
-                this.<Bucket<TableSample>>store(AnalyzerTopology.TABLES_STORE),
-                this.<Bucket<IndexSample>>store(AnalyzerTopology.INDEXES_STORE),
-                config.stateBuckets());
-        return BaselineCapture.capture(state, instanceId, "now", Instant.now());
-    }
-
-    /** The named baselines of an instance kept by this analyzer copy (interactive query). */
-    public List<Baseline> namedBaselines(String instanceId) {
-        BaselineSet set = this.<BaselineSet>store(AnalyzerTopology.NAMED_BASELINES_STORE).get(instanceId);
-        return set == null ? List.of() : set.getBaselines();
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     @Override

@@ -54,8 +54,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * pgvigil.stats.tables     → decode → table-stats      │   and, as metric batches, to
  * pgvigil.stats.indexes    → decode → index-stats      │   trends    → pgvigil.rollups.1m / .1h
  * pgvigil.stats.activity   → decode → activity         ┘   baselines → violations (regression.*)
- * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines
- * any record that cannot be decoded                     → pgvigil.analyzer.dlq
+ * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines (its only writer)
+ * any record that cannot be decoded, an invalid request → pgvigil.analyzer.dlq
  * pgvigil.alerts (the alerter's) ─→ global store pgvigil-alerts, read by the dashboard
  * </pre>
  *
@@ -194,7 +194,9 @@ public final class AnalyzerTopology {
         t.addSink(ROLLUPS_1M_SINK, Topics.rollups("1m"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(ROLLUPS_1H_SINK, Topics.rollups("1h"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(BASELINES_SINK, Topics.BASELINES, keys, baselineSetSerde.serializer(), NAMED_BASELINES);
-        t.addSink(DLQ_SINK, Topics.ANALYZER_DLQ, keys, new ByteArraySerializer(), decoders);
+        // poison: undecodable stats and invalid baseline requests
+        t.addSink(DLQ_SINK, Topics.ANALYZER_DLQ, keys, new ByteArraySerializer(),
+                java.util.stream.Stream.concat(java.util.Arrays.stream(decoders), java.util.stream.Stream.of(NAMED_BASELINES)).toArray(String[]::new));
 
         // the alerter's alert states, read by the dashboard on every copy (global: no forwarding needed);
         // bounded by the topic: compacted, one record per alert, tombstones for forgotten ones

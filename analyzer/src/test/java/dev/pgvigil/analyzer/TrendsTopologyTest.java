@@ -12,7 +12,8 @@ import static dev.pgvigil.analyzer.Stats.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.pgvigil.analyzer.baseline.BaselineComparison;
+import dev.pgvigil.rules.baseline.BaselineComparison;
+import dev.pgvigil.schema.Baselines;
 import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.SeriesKey;
 import dev.pgvigil.schema.Baseline;
@@ -202,10 +203,10 @@ class TrendsTopologyTest {
         assertThat(before.getMetrics()).containsEntry("database_size_bytes", 1000.0).containsEntry("cache_hit_ratio", 0.9);
         assertThat(before.getTables()).singleElement().satisfies(t -> assertThat(t.getSizeBytes()).isEqualTo(500));
 
-        BaselineComparison.Result cmp = BaselineComparison.compare(before, last.getBaselines().get(1));
-        assertThat(cmp.metrics()).filteredOn(c -> c.name().equals("database_size_bytes")).singleElement()
-                .satisfies(c -> assertThat(c.ratio()).isEqualTo(3.0));
-        assertThat(cmp.tables()).singleElement().satisfies(t -> assertThat(t.sizeBytes().difference()).isEqualTo(2000.0));
+        BaselineComparison cmp = BaselineComparison.compare(Baselines.fromAvro(before), Baselines.fromAvro(last.getBaselines().get(1)));
+        assertThat(cmp.metrics()).filteredOn(c -> c.metric().equals("database_size_bytes")).singleElement()
+                .satisfies(c -> assertThat(c.changeShare()).isEqualTo(2.0));
+        assertThat(cmp.tables()).singleElement().satisfies(t -> assertThat(t.sizeBytes().change()).isEqualTo(2000.0));
 
         // the eleventh replaces the oldest; a name used again replaces its namesake
         for (int k = 0; k < 10; k++) {
@@ -234,8 +235,21 @@ class TrendsTopologyTest {
     }
 
     @Test
-    void unknownInstanceBaselineRequestIsIgnored() {
+    void invalidOrUnknownBaselineRequestsGoToTheDeadLetterTopic() {
+        a.send(databases(ref("known", "s0", T0), whole(), db("shop", 5).setSizeBytes(1000).build()));
         a.baselineRequests.pipeInput("nobody", "x", T0);
+        a.baselineRequests.pipeInput("known", "../etc/passwd", T0);
+        a.baselineRequests.pipeInput("known", "", T0);
+        a.baselineRequests.pipeInput("bad id!", "x", T0);
         assertThat(a.baselines.readValuesToList()).isEmpty();
+        assertThat(a.dlq.readRecordsToList()).extracting(r -> new String(r.headers().lastHeader("__streams.errors.message").value(),
+                StandardCharsets.UTF_8)).satisfiesExactly(
+                m -> assertThat(m).contains("no state of instance 'nobody'"),
+                m -> assertThat(m).contains("baseline name is not"),
+                m -> assertThat(m).contains("baseline name is not"),
+                m -> assertThat(m).contains("instance id"));
+        a.baselineRequests.pipeInput("known", "fine", T0.plusSeconds(1));
+        assertThat(a.baselines.readValuesToList()).singleElement()
+                .satisfies(set -> assertThat(set.getBaselines()).extracting(Baseline::getName).containsExactly("fine"));
     }
 }

@@ -8,6 +8,7 @@ import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.Severity;
 import dev.pgvigil.web.DashboardData.AlertQuery;
 import dev.pgvigil.web.DashboardData.AlertStatus;
+import dev.pgvigil.rules.baseline.BaselineNames;
 import dev.pgvigil.web.DashboardData.BaselineComparison;
 import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The {@code /api} endpoints over {@link DashboardData}: parameters checked (a bad one is a 400 that
@@ -35,7 +35,6 @@ final class DashboardApi {
     static final Duration DEFAULT_RANGE = Duration.ofHours(1);
     /** Up to this range the default resolution is 1m, beyond it 1h. */
     static final Duration MINUTE_RESOLUTION_UP_TO = Duration.ofDays(2);
-    static final Pattern BASELINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final List<String> RESOLUTIONS = List.of("1m", "1h");
 
     private final DashboardData data;
@@ -158,8 +157,8 @@ final class DashboardApi {
         if (name == null || name.isBlank()) {
             throw HttpError.badParameter("name", "is required (e.g. {\"name\": \"before-upgrade\"})");
         }
-        if (!BASELINE_NAME.matcher(name).matches()) {
-            throw HttpError.badParameter("name", "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (!BaselineNames.isValid(name)) {
+            throw HttpError.badParameter("name", "use " + BaselineNames.RULE);
         }
         data.requestBaseline(id, name);
         return Response.json(202, new BaselineRequested(id, name, clock.instant()));

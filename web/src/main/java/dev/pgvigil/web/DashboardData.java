@@ -189,17 +189,29 @@ public interface DashboardData {
             tables = List.copyOf(tables);
             statements = List.copyOf(statements);
         }
+
+        /** The rules' comparison (the one the command line shows too) as the API's flat deltas. */
+        public static BaselineComparison of(String instanceId, dev.pgvigil.rules.baseline.BaselineComparison c) {
+            List<Delta> metrics = c.metrics().stream().map(m -> Delta.of("instance", m)).toList();
+            List<Delta> tables = c.tables().stream()
+                    .flatMap(t -> java.util.stream.Stream.of(Delta.of(t.table(), t.sizeBytes()), Delta.of(t.table(), t.rows()))).toList();
+            List<Delta> statements = c.statements().stream()
+                    .flatMap(s -> java.util.stream.Stream.of(Delta.of("queryid " + s.queryId(), s.meanTimeMs()),
+                            Delta.of("queryid " + s.queryId(), s.calls()))).toList();
+            return new BaselineComparison(instanceId, c.baselineName(), c.baselineAt(), c.now(), metrics, tables, statements);
+        }
     }
 
     /** One number then and now: {@code object} is "instance", a schema.table or "queryid N". */
     record Delta(String object, String metric, Double baseline, Double current) {
+        static Delta of(String object, dev.pgvigil.rules.baseline.BaselineComparison.MetricChange m) {
+            return new Delta(object, m.metric(), m.baseline(), m.now());
+        }
+
         /** current / baseline - 1 (0.25 is 25 % more); null when either is missing or the baseline is 0. */
         @JsonProperty("changeRatio")
         public Double changeRatio() {
-            if (baseline == null || current == null || baseline == 0) {
-                return null;
-            }
-            return current / baseline - 1;
+            return dev.pgvigil.rules.baseline.BaselineComparison.changeShare(baseline, current);
         }
     }
 

@@ -2,9 +2,6 @@ package dev.pgvigil.advisor.baseline;
 
 import dev.pgvigil.advisor.AdvisorCommand;
 import dev.pgvigil.advisor.Output;
-import dev.pgvigil.advisor.baseline.BaselineComparison.MetricChange;
-import dev.pgvigil.advisor.baseline.BaselineComparison.StatementChange;
-import dev.pgvigil.advisor.baseline.BaselineComparison.TableChange;
 import dev.pgvigil.advisor.connect.DurationConverter;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigException;
@@ -14,6 +11,11 @@ import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.Text;
+import dev.pgvigil.rules.baseline.Baseline;
+import dev.pgvigil.rules.baseline.BaselineComparison;
+import dev.pgvigil.rules.baseline.BaselineComparison.MetricChange;
+import dev.pgvigil.rules.baseline.BaselineComparison.StatementChange;
+import dev.pgvigil.rules.baseline.BaselineNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Option;
                 "Baselines of a database: its size, table sizes and rows, index count, cache hit ratio, connections "
                         + "and top statements at one moment. 'create' takes one, 'compare' sets now against one, 'show' lists "
                         + "them. They are kept in a JSON file (default ~/.pgvigil/baselines.json), the last 10 per instance, or with "
-                        + "--config/--bootstrap-servers on the compacted pgvigil.baselines topic, where the analyzer keeps its own."},
+                        + "--config/--bootstrap-servers on the compacted pgvigil.baselines topic, which only the analyzer writes: "
+                        + "there 'create' asks the analyzer for one (as the dashboard does) and waits until it is published."},
         subcommands = {BaselineCommand.Create.class, BaselineCommand.Compare.class, BaselineCommand.Show.class})
 public final class BaselineCommand implements Runnable {
     @CommandLine.Spec
@@ -50,7 +53,7 @@ public final class BaselineCommand implements Runnable {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
-    private static final Set<String> BYTES = Set.of(Baseline.DATABASE_SIZE_BYTES, Baseline.TABLES_SIZE_BYTES, Baseline.INDEXES_SIZE_BYTES);
+    private static final Set<String> BYTES = Set.of(Baseline.DATABASE_SIZE_BYTES);
 
     /** Options of every baseline subcommand. */
     abstract static class Sub extends AdvisorCommand {
@@ -95,9 +98,10 @@ public final class BaselineCommand implements Runnable {
         }
 
         BaselineStore store() {
-            if (kafka == null) {
-                return new BaselineFile(file != null ? file : BaselineFile.defaultFile());
-            }
+            return kafka == null ? new BaselineFile(file != null ? file : BaselineFile.defaultFile()) : topic();
+        }
+
+        BaselineTopic topic() {
             KafkaSettings settings;
             if (kafka.bootstrapServers != null) {
                 settings = KafkaSettings.of(kafka.bootstrapServers);
@@ -115,30 +119,60 @@ public final class BaselineCommand implements Runnable {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Take a baseline now and store it.",
-            footer = {"", "Exit codes: 0 stored, 2 usage, file, Kafka or connection error."})
+    @Command(name = "create", mixinStandardHelpOptions = true, description = {"Take a baseline now and store it.",
+            "With --config/--bootstrap-servers the analyzer takes it from its state of --instance-id (required) and publishes it; "
+                    + "this waits for that, up to --wait."},
+            footer = {"", "Exit codes: 0 stored, 2 usage, file, Kafka or connection error, or not published by the analyzer within --wait."})
     public static final class Create extends Sub {
         @Option(names = "--name", paramLabel = "NAME", description = "Its name (default: baseline-<UTC time>); an existing one is replaced.")
         String name;
+
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+                description = "With Kafka: how long to wait for the analyzer to publish the baseline (default: ${DEFAULT-VALUE}).")
+        Duration wait;
+
+        @Override
+        protected void checkOptions() {
+            super.checkOptions();
+            if (name != null && !BaselineNames.isValid(name)) {
+                throw new UsageException("--name: use " + BaselineNames.RULE);
+            }
+            if (kafka != null && instanceId == null) {
+                throw new UsageException("--instance-id is required with --config/--bootstrap-servers: the analyzer knows an instance by the "
+                        + "collector's id");
+            }
+        }
+
+        /** With Kafka the analyzer takes the baseline: no connection needed. */
+        @Override
+        protected boolean needsDatabase() {
+            return kafka == null;
+        }
 
         @Override
         protected int run(Connection c, Output out) throws SQLException {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             String n = name != null ? name : "baseline-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
-            if (n.isBlank()) {
-                throw new UsageException("--name must not be empty");
-            }
-            Baseline b = BaselineReader.read(c, instance(), n, now);
-            BaselineStore store = store();
+            Baseline b;
+            String where;
             try {
-                store.add(instance(), b);
+                if (kafka != null) {
+                    BaselineTopic topic = topic();
+                    b = topic.request(instance(), n, wait);
+                    where = topic.where() + " by the analyzer";
+                } else {
+                    BaselineFile store = (BaselineFile) store();
+                    b = BaselineReader.read(c, instance(), n, now);
+                    store.add(instance(), b);
+                    where = store.where();
+                }
             } catch (IOException e) {
                 throw new UsageException(e.getMessage());
             }
             if (json()) {
                 out.json(b);
             } else {
-                out.println("Baseline '" + n + "' of " + instance() + " stored in " + store.where());
+                out.println("Baseline '" + n + "' of " + instance() + " stored in " + where);
                 out.print(metricsTable(b).render());
             }
             return ExitCodes.OK;
@@ -167,7 +201,7 @@ public final class BaselineCommand implements Runnable {
             }
             Baseline now = BaselineReader.read(c, instance(), "now", Instant.now().truncatedTo(ChronoUnit.SECONDS));
             BaselineComparison comparison = BaselineComparison.compare(before, now);
-            List<Finding> findings = comparison.findings(instance());
+            List<Finding> findings = BaselineFindings.of(comparison, instance());
             if (json()) {
                 out.json(new Report(instance(), comparison, findings));
             } else {
@@ -195,16 +229,16 @@ public final class BaselineCommand implements Runnable {
             out.heading("Tables");
             TextTable tables = new TextTable().indent("  ").left("table").right("size then").right("size now").right("rows then")
                     .right("rows now").left("");
-            cmp.tables().forEach(x -> tables.row(x.table(), x.baselineSizeBytes() == null ? "-" : Human.bytes(x.baselineSizeBytes()),
-                    x.nowSizeBytes() == null ? "-" : Human.bytes(x.nowSizeBytes()), x.baselineRows() == null ? "-" : Human.count(x.baselineRows()),
-                    x.nowRows() == null ? "-" : Human.count(x.nowRows()), x.direction().marker()));
+            cmp.tables().forEach(x -> tables.row(x.table(), bytes(x.sizeBytes().baseline()), bytes(x.sizeBytes().now()),
+                    count(x.rows().baseline()), count(x.rows().now()), x.direction().marker()));
             out.print(tables.render());
             if (!cmp.statements().isEmpty()) {
                 out.println();
                 out.heading("Top statements, mean time");
                 TextTable st = new TextTable().indent("  ").right("queryid").right("then").right("now").right("factor").left("").left("statement");
                 for (StatementChange s : cmp.statements()) {
-                    st.row(s.queryId(), s.baselineMeanMs() == null ? "new" : Human.millis(s.baselineMeanMs()), Human.millis(s.nowMeanMs()),
+                    st.row(s.queryId(), s.meanTimeMs().baseline() == null ? "new" : Human.millis(s.meanTimeMs().baseline()),
+                            s.meanTimeMs().now() == null ? "gone" : Human.millis(s.meanTimeMs().now()),
                             s.factor() == null ? "-" : Human.number(s.factor(), 2) + "x", s.direction().marker(),
                             Text.abbreviate(s.query() == null ? "" : s.query(), 70));
                 }
@@ -228,6 +262,14 @@ public final class BaselineCommand implements Runnable {
 
         private static String signed(String text, double v) {
             return v > 0 ? "+" + text : text;
+        }
+
+        private static String bytes(Double v) {
+            return v == null ? "-" : Human.bytes(Math.round(v));
+        }
+
+        private static String count(Double v) {
+            return v == null ? "-" : Human.count(Math.round(v));
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.advisor.AdvisorJson;
+import dev.pgvigil.rules.baseline.Baseline;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class BaselineFile implements BaselineStore {
         return read().instances().getOrDefault(instance, List.of());
     }
 
-    @Override
+    /** Adds {@code baseline}, replacing one of the same name and dropping the oldest beyond {@value BaselineStore#KEPT}. */
     public void add(String instance, Baseline baseline) throws IOException {
         Contents contents = read();
         Map<String, List<Baseline>> instances = new TreeMap<>(contents.instances());

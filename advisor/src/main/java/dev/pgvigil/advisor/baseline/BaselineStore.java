@@ -1,19 +1,17 @@
 package dev.pgvigil.advisor.baseline;
 
+import dev.pgvigil.rules.baseline.Baseline;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Where baselines are kept: per instance, the last {@value #KEPT}, oldest first. */
+/** Where baselines are read from: per instance, the last {@value #KEPT}, oldest first. */
 public interface BaselineStore {
     int KEPT = 10;
 
     /** The baselines of {@code instance}, oldest first; empty when there are none. */
     List<Baseline> history(String instance) throws IOException;
-
-    /** Adds {@code baseline}, replacing one of the same name and dropping the oldest beyond {@value #KEPT}. */
-    void add(String instance, Baseline baseline) throws IOException;
 
     /** Where the baselines are, for messages: a file path or a topic. */
     String where();

@@ -1,13 +1,16 @@
 package dev.pgvigil.advisor.baseline;
 
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.rules.baseline.Baseline;
 import dev.pgvigil.schema.BaselineSet;
+import dev.pgvigil.schema.Baselines;
 import dev.pgvigil.schema.kafka.AvroSerde;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -30,9 +34,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Baselines on the compacted {@code pgvigil.baselines} topic, as the analyzer keeps them: key the
- * instance id, value a {@code BaselineSet} of the last {@value BaselineStore#KEPT}, newest last. Reading
- * takes the topic from its beginning to its current end without a consumer group and keeps the last
- * value of the key; writing produces the whole new set (idempotent, acks=all) and waits for the ack.
+ * instance id, value a {@code BaselineSet}, newest last. Reading takes the topic from its beginning to its
+ * current end without a consumer group and keeps the last value of the key. The analyzer is the topic's
+ * only writer (it would overwrite anything else): a new baseline is a request to it, see {@link #request}.
  */
 public final class BaselineTopic implements BaselineStore {
     private final KafkaSettings settings;
@@ -53,28 +57,69 @@ public final class BaselineTopic implements BaselineStore {
     @Override
     public List<Baseline> history(String instance) throws IOException {
         BaselineSet set = read(instance);
-        return set == null ? List.of() : BaselineAvro.fromAvro(set);
+        return set == null ? List.of() : Baselines.fromAvro(set);
     }
 
-    @Override
-    public void add(String instance, Baseline baseline) throws IOException {
-        ensureTopic();
-        BaselineSet set = BaselineAvro.toAvro(instance, BaselineStore.appended(history(instance), baseline));
+    /**
+     * Asks the analyzer, the topic's only writer, for a baseline of {@code instance} named {@code name}: posts
+     * the request on pgvigil.baseline.requests (as the dashboard does) and waits up to {@code wait} until the
+     * analyzer has published it on pgvigil.baselines.
+     *
+     * @throws IOException also when it did not appear in time (the request stays queued for the analyzer)
+     */
+    public Baseline request(String instance, String name, Duration wait) throws IOException {
+        ensureTopics();
+        Map<String, Object> consumerProps = clientProperties();
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the analyzer writes in transactions
+        consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer())) {
+            // from the current end: only what the analyzer publishes after the request counts
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.BASELINES, timeout).stream()
+                    .map(p -> new TopicPartition(Topics.BASELINES, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(p -> consumer.position(p, timeout));
+            Instant requestedAt = send(instance, name);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (instance.equals(r.key()) && r.value() != null) {
+                        for (Baseline b : Baselines.fromAvro(serde.deserialize(Topics.BASELINES, r.value()))) {
+                            if (b.name().equals(name) && !b.createdAt().isBefore(requestedAt)) {
+                                return b;
+                            }
+                        }
+                    }
+                }
+            }
+            throw new IOException("the analyzer did not publish baseline '" + name + "' of " + instance + " on " + where() + " within "
+                    + wait.toSeconds() + "s. Is the analyzer running, and is '" + instance + "' an instance id the collector watches? "
+                    + "The request stays queued on " + Topics.BASELINE_REQUESTS + "; a rejected one is on " + Topics.ANALYZER_DLQ + " with the reason.");
+        } catch (KafkaException e) {
+            throw failure("cannot read", e);
+        }
+    }
+
+    /** Sends the request and returns its timestamp, which the analyzer records as the baseline's time. */
+    private Instant send(String instance, String name) throws IOException {
         Map<String, Object> props = clientProperties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 1000);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        try (KafkaProducer<String, BaselineSet> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer())) {
-            producer.send(new ProducerRecord<>(Topics.BASELINES, instance, set)).get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.BASELINE_REQUESTS, instance, name))
+                    .get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
+            return Instant.ofEpochMilli(sent.timestamp());
         } catch (ExecutionException e) {
-            throw failure("cannot write", e.getCause());
+            throw failure("cannot send the request for", e.getCause());
         } catch (java.util.concurrent.TimeoutException | KafkaException e) {
-            throw failure("cannot write", e);
+            throw failure("cannot send the request for", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing " + where(), e);
+            throw new IOException("interrupted while writing " + Topics.BASELINE_REQUESTS, e);
         }
     }
 
@@ -120,10 +165,11 @@ public final class BaselineTopic implements BaselineStore {
         }
     }
 
-    /** Creates the topic (compacted) when it is missing, as the pipeline would. */
-    private void ensureTopic() throws IOException {
+    /** Creates the request and baseline topics when they are missing, as the pipeline would. */
+    private void ensureTopics() throws IOException {
         try (Admin admin = Admin.create(clientProperties())) {
-            TopicSetup.ensure(admin, TopicSetup.all().stream().filter(s -> s.name().equals(Topics.BASELINES)).toList(),
+            TopicSetup.ensure(admin, TopicSetup.all().stream()
+                            .filter(s -> s.name().equals(Topics.BASELINES) || s.name().equals(Topics.BASELINE_REQUESTS)).toList(),
                     settings.topicPartitions(), settings.topicReplicationFactor());
         } catch (KafkaException | IllegalStateException e) {
             throw failure("cannot create", e);

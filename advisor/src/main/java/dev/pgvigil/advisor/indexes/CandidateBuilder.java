@@ -1,11 +1,11 @@
 package dev.pgvigil.advisor.indexes;
 
 import dev.pgvigil.advisor.sql.Catalog;
-import dev.pgvigil.advisor.sql.ColumnStats;
 import dev.pgvigil.advisor.sql.IndexInfo;
-import dev.pgvigil.advisor.sql.StatementShape;
 import dev.pgvigil.advisor.sql.StatementShape.TableAccess;
+import dev.pgvigil.advisor.sql.StatementShape;
 import dev.pgvigil.advisor.sql.TableInfo;
+import dev.pgvigil.catalogue.ask.ColumnStats;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.schema.StatementStat;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.pgvigil.advisor.indexes;
 
-import dev.pgvigil.advisor.sql.ColumnStats;
+import dev.pgvigil.catalogue.ask.ColumnStats;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.pgvigil.advisor.plan;
 
+import dev.pgvigil.catalogue.ask.HypoPgExtension;
 import dev.pgvigil.rules.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,16 +40,11 @@ public final class HypoPg {
     }
 
     public static Availability availability(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("""
-                     /* pgvigil */ SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'hypopg'),
-                            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')""")) {
-            rs.next();
-            if (rs.getBoolean(1)) {
-                return Availability.INSTALLED;
-            }
-            return rs.getBoolean(2) ? Availability.AVAILABLE_NOT_INSTALLED : Availability.NOT_AVAILABLE;
+        HypoPgExtension hypopg = HypoPgExtension.of(c);
+        if (hypopg.installed()) {
+            return Availability.INSTALLED;
         }
+        return hypopg.available() ? Availability.AVAILABLE_NOT_INSTALLED : Availability.NOT_AVAILABLE;
     }
 
     /** Installs the extension in a read-write transaction of its own; the session stays read-only otherwise. */
@@ -68,10 +64,8 @@ public final class HypoPg {
 
     /** The installed extension, ready to use; empty when it is not installed in this database. */
     public static Optional<HypoPg> open(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("/* pgvigil */ SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'")) {
-            return rs.next() ? Optional.of(new HypoPg(c, rs.getString(1))) : Optional.empty();
-        }
+        HypoPgExtension hypopg = HypoPgExtension.of(c);
+        return hypopg.installed() ? Optional.of(new HypoPg(c, hypopg.schema())) : Optional.empty();
     }
 
     /** Creates a hypothetical index from a {@code CREATE INDEX} text and returns the name plans will show. */

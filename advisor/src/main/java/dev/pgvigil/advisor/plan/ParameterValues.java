@@ -1,10 +1,10 @@
 package dev.pgvigil.advisor.plan;
 
 import dev.pgvigil.advisor.sql.Catalog;
-import dev.pgvigil.advisor.sql.ColumnStats;
-import dev.pgvigil.advisor.sql.StatementShape;
 import dev.pgvigil.advisor.sql.StatementShape.ParameterUse;
 import dev.pgvigil.advisor.sql.StatementShape.Role;
+import dev.pgvigil.advisor.sql.StatementShape;
+import dev.pgvigil.catalogue.ask.ColumnStats;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;

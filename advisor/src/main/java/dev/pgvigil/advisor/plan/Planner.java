@@ -2,6 +2,8 @@ package dev.pgvigil.advisor.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgvigil.advisor.sql.SqlText;
+import dev.pgvigil.catalogue.ask.PreparedParameterTypes;
+import dev.pgvigil.catalogue.read.ServerInfoReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,10 +34,7 @@ public final class Planner {
 
     public Planner(Connection connection) throws SQLException {
         this.connection = connection;
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("/* pgvigil */ SELECT current_setting('server_version_num')::int")) {
-            rs.next();
-            this.serverVersionNum = rs.getInt(1);
-        }
+        this.serverVersionNum = ServerInfoReader.read(connection).versionNum();
     }
 
     public int serverVersionNum() {
@@ -101,17 +100,7 @@ public final class Planner {
         try (Statement s = connection.createStatement()) {
             s.execute("/* pgvigil */ PREPARE " + name + " AS " + text);
             try {
-                List<String> types = new ArrayList<>();
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "/* pgvigil */ SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = ?")) {
-                    ps.setString(1, name);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getArray(1) != null) {
-                            types.addAll(java.util.Arrays.asList((String[]) rs.getArray(1).getArray()));
-                        }
-                    }
-                }
-                T result = body.apply(name, types);
+                T result = body.apply(name, PreparedParameterTypes.of(connection, name).types());
                 s.execute("/* pgvigil */ DEALLOCATE " + name);
                 return result;
             } catch (SQLException | RuntimeException e) {

@@ -17,9 +17,8 @@ import dev.pgvigil.advisor.report.HealthReport.TableRow;
 import dev.pgvigil.advisor.table.AnalyzeTableCommand;
 import dev.pgvigil.advisor.sql.Catalog;
 import dev.pgvigil.advisor.table.BloatInputs;
+import dev.pgvigil.catalogue.ask.StatisticsReset;
 import dev.pgvigil.catalogue.read.Snapshot;
-import dev.pgvigil.catalogue.read.StatementsReader;
-import dev.pgvigil.catalogue.read.StatementsView;
 import dev.pgvigil.common.text.Human;
 import dev.pgvigil.common.text.TextTable;
 import dev.pgvigil.rules.Rule;
@@ -30,14 +29,12 @@ import dev.pgvigil.schema.StatementStat;
 import java.io.Console;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,14 +163,9 @@ public final class ReportCommand extends AdvisorCommand {
                 return;
             }
         }
-        Optional<StatementsView> view = StatementsReader.find(c);
-        try (Statement s = c.createStatement()) {
-            if (view.isPresent()) {
-                // this database's statements only: other databases' counters are not ours to reset
-                s.execute("/* pgvigil */ SELECT " + view.get().schema() // quote_ident'ed by the reader
-                        + ".pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)");
-            }
-            s.execute("/* pgvigil */ SELECT pg_stat_reset()");
+        StatisticsReset reset;
+        try {
+            reset = StatisticsReset.run(c);
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
                 throw new UsageException("cannot reset the statistics: " + e.getMessage().lines().findFirst().orElse("")
@@ -181,7 +173,7 @@ public final class ReportCommand extends AdvisorCommand {
             }
             throw e;
         }
-        spec.commandLine().getErr().println("pgvigil report: statistics of " + database + (view.isPresent() ? " and its pg_stat_statements" : "")
+        spec.commandLine().getErr().println("pgvigil report: statistics of " + database + (reset.statements() ? " and its pg_stat_statements" : "")
                 + " reset; the next report starts from now");
     }
 

@@ -1,13 +1,15 @@
 package dev.pgvigil.advisor.sql;
 
-import java.sql.Array;
+import dev.pgvigil.catalogue.ask.ColumnStats;
+import dev.pgvigil.catalogue.ask.PartitionedIndex;
+import dev.pgvigil.catalogue.ask.SearchPath;
+import dev.pgvigil.catalogue.ask.UserTable;
+import dev.pgvigil.catalogue.read.IndexesReader;
+import dev.pgvigil.schema.IndexStat;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,38 +22,6 @@ import java.util.Optional;
  * unqualified table is looked up along the session's search_path.
  */
 public final class Catalog {
-    private static final String TABLES = """
-            /* pgvigil */ SELECT c.oid, n.nspname, c.relname, c.reltuples, c.relpages,
-                   array(SELECT a.attname::text FROM pg_attribute a
-                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p', 'm')
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-            """;
-
-    private static final String INDEXES = """
-            /* pgvigil */ SELECT i.indexrelid, i.indrelid, ic.relname, am.amname, i.indisvalid, i.indisunique, i.indpred IS NOT NULL,
-                   array(SELECT CASE WHEN k.attnum = 0 THEN NULL ELSE a.attname::text END
-                         FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-                         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                         WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns,
-                   pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            JOIN pg_class ic ON ic.oid = i.indexrelid
-            JOIN pg_am am ON am.oid = ic.relam
-            JOIN pg_class t ON t.oid = i.indrelid
-            JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-            """;
-
-    // inherited = false first: for a partitioned parent only the inherited row exists, and is then used
-    private static final String STATS = """
-            /* pgvigil */ SELECT DISTINCT ON (attname) attname::text, null_frac, n_distinct,
-                   most_common_vals::text::text[], most_common_freqs, histogram_bounds::text::text[]
-            FROM pg_stats WHERE schemaname = ? AND tablename = ?
-            ORDER BY attname, inherited
-            """;
-
     private final Connection connection;
     private final Map<Long, TableInfo> tables;
     private final Map<Long, List<IndexInfo>> indexesByTable;
@@ -77,31 +47,27 @@ public final class Catalog {
         return catalog;
     }
 
+    /**
+     * Tables, indexes and search_path of the connected database. Indexes come from the catalogue's
+     * {@link IndexesReader} (the project's one query for index key columns) and, as that reads
+     * pg_stat_user_indexes, partitioned tables' indexes from {@link PartitionedIndex}: a statement on a
+     * partitioned table is served by them, so without them the advisor would suggest an index the table has.
+     */
     public static Catalog load(Connection c) throws SQLException {
         Map<Long, TableInfo> tables = new LinkedHashMap<>();
-        Map<Long, List<IndexInfo>> indexes = new HashMap<>();
-        List<String> searchPath;
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery(TABLES)) {
-                while (rs.next()) {
-                    TableInfo t = new TableInfo(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getLong(5),
-                            strings(rs.getArray(6)));
-                    tables.put(t.oid(), t);
-                }
-            }
-            try (ResultSet rs = s.executeQuery(INDEXES)) {
-                while (rs.next()) {
-                    IndexInfo i = new IndexInfo(rs.getLong(1), rs.getLong(2), rs.getString(3), strings(rs.getArray(8)), rs.getString(4),
-                            rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getString(9));
-                    indexes.computeIfAbsent(i.tableOid(), k -> new ArrayList<>()).add(i);
-                }
-            }
-            try (ResultSet rs = s.executeQuery("/* pgvigil */ SELECT array(SELECT unnest(current_schemas(false))::text)")) {
-                rs.next();
-                searchPath = strings(rs.getArray(1));
-            }
+        for (UserTable t : UserTable.all(c)) {
+            tables.put(t.oid(), new TableInfo(t.oid(), t.schema(), t.name(), t.estimatedRows(), t.pages(), t.columns()));
         }
-        return new Catalog(c, tables, indexes, searchPath);
+        Map<Long, IndexStat> read = new HashMap<>();
+        IndexesReader.read(c, Map.of()).forEach(i -> read.put(i.getIndexRelid(), i));
+        List<IndexInfo> indexes = new ArrayList<>(read.values().stream().map(IndexInfo::of).toList());
+        for (PartitionedIndex p : PartitionedIndex.all(c)) {
+            indexes.add(IndexInfo.of(p, p.leafIndexOid() == null ? null : read.get(p.leafIndexOid())));
+        }
+        Map<Long, List<IndexInfo>> byTable = new HashMap<>();
+        indexes.stream().sorted(Comparator.comparing(IndexInfo::name))
+                .forEach(i -> byTable.computeIfAbsent(i.tableOid(), k -> new ArrayList<>()).add(i));
+        return new Catalog(c, tables, byTable, SearchPath.of(c).schemas());
     }
 
     public Optional<TableInfo> table(long oid) {
@@ -148,24 +114,7 @@ public final class Catalog {
         if (cached != null) {
             return cached;
         }
-        Map<String, ColumnStats> result = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(STATS)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Array freqs = rs.getArray(5);
-                    List<Double> f = new ArrayList<>();
-                    if (freqs != null) {
-                        for (Object o : (Object[]) freqs.getArray()) {
-                            f.add(((Number) o).doubleValue());
-                        }
-                    }
-                    result.put(rs.getString(1), new ColumnStats(rs.getString(1), rs.getDouble(2), rs.getDouble(3),
-                            strings(rs.getArray(4)), f, strings(rs.getArray(6))));
-                }
-            }
-        }
+        Map<String, ColumnStats> result = ColumnStats.of(connection, table.schema(), table.name());
         stats.put(table.oid(), result);
         return result;
     }
@@ -176,12 +125,5 @@ public final class Catalog {
             return identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"");
         }
         return identifier.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static List<String> strings(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        return new ArrayList<>(Arrays.asList((String[]) array.getArray()));
     }
 }

@@ -92,7 +92,7 @@ class BaselineCommandTest {
         assertThat(rows.path("now").asDouble()).isEqualTo(10_000);
         assertThat(rows.path("direction").asText()).isEqualTo("UP");
         JsonNode items = cmp.path("tables").get(0);
-        assertThat(items.path("nowRows").asLong()).isEqualTo(10_000);
+        assertThat(items.path("rows").path("now").asLong()).isEqualTo(10_000);
         JsonNode findings = JSON.readTree(compare.out()).path("findings");
         assertThat(findings.get(0).path("kind").asText()).isEqualTo("slow_query");
         assertThat(findings.get(0).path("detail").asText()).contains("pg_sleep");

@@ -3,11 +3,11 @@ package dev.pgvigil.advisor.baseline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgvigil.advisor.baseline.BaselineComparison.Direction;
-import dev.pgvigil.advisor.baseline.BaselineComparison.MetricChange;
 import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.FindingKind;
 import dev.pgvigil.rules.Severity;
+import dev.pgvigil.rules.baseline.Baseline;
+import dev.pgvigil.rules.baseline.BaselineComparison;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The advisor's part of a comparison (findings) and its file of baselines; the comparison itself is tested in rules. */
 class BaselineComparisonTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -27,43 +28,20 @@ class BaselineComparisonTest {
                 List.of(new Baseline.Statement(42, "SELECT * FROM orders WHERE id = $1", 100, meanMs)));
     }
 
-    static MetricChange metric(BaselineComparison c, String name) {
-        return c.metrics().stream().filter(m -> m.metric().equals(name)).findFirst().orElseThrow();
-    }
-
-    @Test
-    void directionsAndAssessments() {
-        BaselineComparison c = BaselineComparison.compare(
-                baseline("before", T0, 100e6, 0.99, 100, 10, 1.0),
-                baseline("now", T0.plusSeconds(3600), 150e6, 0.90, 50, 10.05, 1.0));
-        MetricChange size = metric(c, Baseline.DATABASE_SIZE_BYTES);
-        assertThat(size.direction()).isEqualTo(Direction.UP);
-        assertThat(size.assessment()).isNull(); // growth is news, not good or bad
-        assertThat(size.change()).isEqualTo(50e6);
-        assertThat(size.changeShare()).isEqualTo(0.5);
-        MetricChange hit = metric(c, Baseline.CACHE_HIT_RATIO);
-        assertThat(hit.direction()).isEqualTo(Direction.DOWN);
-        assertThat(hit.assessment()).isEqualTo("worse");
-        assertThat(metric(c, Baseline.DEAD_ROWS).assessment()).isEqualTo("better");
-        assertThat(metric(c, Baseline.CONNECTIONS).direction()).isEqualTo(Direction.SAME); // within 1 %
-        assertThat(c.tables().get(0).direction()).isEqualTo(Direction.UP);
-        assertThat(c.findings("db")).isEmpty();
-    }
-
     @Test
     void aStatementThatGotSlowerIsASlowQueryFinding() {
         BaselineComparison c = BaselineComparison.compare(
                 baseline("before", T0, 1, 1, 0, 1, 2.0),
                 baseline("now", T0.plusSeconds(60), 1, 1, 0, 1, 9.0));
         assertThat(c.statements().get(0).factor()).isEqualTo(4.5);
-        List<Finding> f = c.findings("db1");
+        List<Finding> f = BaselineFindings.of(c, "db1");
         assertThat(f).singleElement().satisfies(x -> {
             assertThat(x.kind()).isEqualTo(FindingKind.SLOW_QUERY);
             assertThat(x.severity()).isEqualTo(Severity.CRITICAL); // 4.5x: beyond the regression rule's critical factor 4
             assertThat(x.object()).isEqualTo("queryid 42");
         });
         BaselineComparison slight = BaselineComparison.compare(baseline("b", T0, 1, 1, 0, 1, 2.0), baseline("n", T0, 1, 1, 0, 1, 3.0));
-        assertThat(slight.findings("db1")).isEmpty(); // 1.5x is below the warning factor 2
+        assertThat(BaselineFindings.of(slight, "db1")).isEmpty(); // 1.5x is below the warning factor 2
     }
 
     @Test

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.advisor.testing.Cli;
 import dev.pgvigil.advisor.testing.Shop;
-import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.BaselineStatement;
@@ -33,7 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Baselines on the pgvigil.baselines topic of a real broker, taken from the shop database of a real cluster. */
+/**
+ * Baselines on the pgvigil.baselines topic of a real broker: shown and compared with the shop database of a real
+ * cluster; created by a request to the analyzer (the end-to-end run with the analyzer is the cli module's BaselineEndToEndTest).
+ */
 @ExtendWith(Shop.class)
 class BaselineTopicTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -62,11 +64,11 @@ class BaselineTopicTest {
         return StreamSupport.stream(list.spliterator(), false).map(b -> b.path("name").asText()).toList();
     }
 
-    /** The last value of {@code key} on the topic, decoded independently of the store. */
-    static BaselineSet lastRecord(String key) {
+    /** The last value of {@code key} on {@code topic}, read independently of the command; null when there is none. */
+    static byte[] lastValue(String topic, String key) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.BASELINES).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -78,41 +80,13 @@ class BaselineTopicTest {
                     }
                 }
             }
-            assertThat(last).as("a record keyed " + key).isNotNull();
-            return Serdes.baselines().deserialize(Topics.BASELINES, last);
+            return last;
         }
     }
 
     @Test
-    void createShowCompareOnTheTopic() throws Exception {
-        Cli.Result one = baseline("shop-a", "create", "--name", "one");
-        assertThat(one.exitCode()).as(one.err()).isZero();
-        assertThat(one.out()).contains("stored in pgvigil.baselines on " + kafka.bootstrapServers());
-        assertThat(baseline("shop-a", "create", "--name", "two").exitCode()).isZero();
-
-        Cli.Result show = baseline("shop-a", "show", "--json");
-        assertThat(show.exitCode()).as(show.err()).isZero();
-        assertThat(names(JSON.readTree(show.out()))).containsExactly("one", "two");
-
-        Cli.Result compare = baseline("shop-a", "compare", "--name", "one", "--json");
-        assertThat(compare.exitCode()).as(compare.err()).isIn(0, 1);
-        JsonNode cmp = JSON.readTree(compare.out()).path("comparison");
-        assertThat(cmp.path("baselineName").asText()).isEqualTo("one");
-        JsonNode tables = StreamSupport.stream(cmp.path("metrics").spliterator(), false)
-                .filter(m -> m.path("metric").asText().equals("table_count")).findFirst().orElseThrow();
-        assertThat(tables.path("baseline").asDouble()).isPositive().isEqualTo(tables.path("now").asDouble());
-        assertThat(baseline("shop-a", "compare", "--name", "nope").exitCode()).isEqualTo(2);
-
-        BaselineSet set = lastRecord("shop-a");
-        assertThat(set.getInstanceId()).isEqualTo("shop-a");
-        assertThat(set.getBaselines()).extracting(dev.pgvigil.schema.Baseline::getName).containsExactly("one", "two");
-        assertThat(set.getBaselines().get(0).getTables()).isNotEmpty();
-        assertThat(set.getBaselines().get(0).getMetrics()).containsKeys(Baseline.DATABASE_SIZE_BYTES, Baseline.CACHE_HIT_RATIO);
-    }
-
-    @Test
-    void aBaselineTheAnalyzerWroteComparesAndIsKept() throws Exception {
-        // shaped as the analyzer's BaselineCapture writes it: its own metric names beside the shared ones
+    void aBaselineTheAnalyzerPublishedIsShownAndCompared() throws Exception {
+        // as the analyzer publishes it (the topic's only writer)
         dev.pgvigil.schema.Baseline fromAnalyzer = new dev.pgvigil.schema.Baseline("deploy-42", Instant.parse("2026-01-01T00:00:00Z"),
                 Map.of("database_size_bytes", 1000.0, "database_count", 3.0, "table_count", 1.0, "statement_count", 7.0),
                 List.of(new BaselineTable("public.customers", 500L, 10L)), List.of(new BaselineStatement(1L, "SELECT 1", 5L, 0.5)));
@@ -121,6 +95,10 @@ class BaselineTopicTest {
             TopicSetup.ensure(kafka.admin(), TopicSetup.all().stream().filter(t -> t.name().equals(Topics.BASELINES)).toList(), 1, (short) 1);
             p.send(new ProducerRecord<>(Topics.BASELINES, "prod-1", new BaselineSet("prod-1", List.of(fromAnalyzer)))).get();
         }
+
+        Cli.Result show = baseline("prod-1", "show", "--json");
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(names(JSON.readTree(show.out()))).containsExactly("deploy-42");
 
         Cli.Result compare = baseline("prod-1", "compare", "--json");
         assertThat(compare.exitCode()).as(compare.err()).isIn(0, 1);
@@ -131,22 +109,26 @@ class BaselineTopicTest {
         assertThat(size.path("baseline").asDouble()).isEqualTo(1000.0);
         assertThat(size.path("direction").asText()).isEqualTo("UP");
         assertThat(cmp.path("tables").toString()).contains("public.customers");
-
-        assertThat(baseline("prod-1", "create", "--name", "mine").exitCode()).isZero();
-        assertThat(lastRecord("prod-1").getBaselines()).extracting(dev.pgvigil.schema.Baseline::getName).containsExactly("deploy-42", "mine");
+        assertThat(baseline("prod-1", "compare", "--name", "nope").exitCode()).isEqualTo(2);
     }
 
     @Test
-    void keepsTheLastTen() throws Exception {
-        BaselineTopic store = new BaselineTopic(KafkaSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(10));
-        for (int i = 0; i < 11; i++) {
-            store.add("ten", new Baseline("b" + i, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), Map.of(Baseline.TABLE_COUNT, 1.0),
-                    List.of(new Baseline.Table("public.t", 8192, 1)), List.of()));
-        }
-        Cli.Result show = baseline("ten", "show", "--json");
-        assertThat(show.exitCode()).as(show.err()).isZero();
-        assertThat(names(JSON.readTree(show.out()))).containsExactly("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "b10");
-        assertThat(lastRecord("ten").getBaselines()).hasSize(BaselineStore.KEPT);
+    void createAsksTheAnalyzerAndSaysSoWhenNoneAnswers() throws Exception {
+        long start = System.nanoTime();
+        Cli.Result create = baseline("lonely", "create", "--name", "before-upgrade", "--wait", "3s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(create.exitCode()).isEqualTo(2);
+        assertThat(create.err()).contains("the analyzer did not publish baseline 'before-upgrade' of lonely").contains("within 3s")
+                .contains(Topics.BASELINE_REQUESTS);
+        // the request is where the analyzer takes it from, and the command wrote nothing to pgvigil.baselines
+        assertThat(lastValue(Topics.BASELINE_REQUESTS, "lonely")).isEqualTo("before-upgrade".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(lastValue(Topics.BASELINES, "lonely")).isNull();
+
+        Cli.Result noId = Cli.run(new BaselineCommand(), "create", Shop.target(Shop.DATABASE)[0], Shop.target(Shop.DATABASE)[1],
+                "--bootstrap-servers", kafka.bootstrapServers(), "--name", "x");
+        assertThat(noId.exitCode()).isEqualTo(2);
+        assertThat(noId.err()).contains("--instance-id is required");
+        assertThat(baseline("lonely", "create", "--name", "../x").err()).contains("--name: use 1 to 64 letters");
     }
 
     @Test
@@ -154,7 +136,7 @@ class BaselineTopicTest {
         for (String command : List.of("show", "create")) {
             long start = System.nanoTime();
             Cli.Result r = Cli.run(new BaselineCommand(), List.of(List.of(command), List.of(Shop.target(Shop.DATABASE)),
-                    List.of("--bootstrap-servers", "127.0.0.1:1", "--kafka-timeout", "2s")).stream().flatMap(List::stream).toArray(String[]::new));
+                    List.of("--bootstrap-servers", "127.0.0.1:1", "--kafka-timeout", "2s", "--instance-id", "x")).stream().flatMap(List::stream).toArray(String[]::new));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(r.exitCode()).as(command).isEqualTo(2);
             assertThat(r.err()).as(command).contains("pgvigil " + command + ": cannot").contains("pgvigil.baselines on 127.0.0.1:1");

@@ -61,7 +61,7 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
             value = deserializer.deserialize(topic, record.headers(), record.value());
             checkKey(record.key(), value);
         } catch (RuntimeException e) {
-            deadLetter(record, topic, e);
+            deadLetter(context, record, e);
             return;
         }
         context.forward(record.withValue(value), next);
@@ -78,8 +78,10 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         }
     }
 
-    private void deadLetter(Record<String, byte[]> record, String topic, RuntimeException e) {
+    /** Sends the record, as it came, to the dead letter topic with the error in headers; also for other poison (baseline requests). */
+    static void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, RuntimeException e) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
+        String topic = meta == null ? "?" : meta.topic();
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(HEADER_EXCEPTION, utf8(e.getClass().getName()));
         headers.add(HEADER_MESSAGE, utf8(String.valueOf(e.getMessage())));

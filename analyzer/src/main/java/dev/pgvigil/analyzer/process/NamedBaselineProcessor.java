@@ -3,29 +3,33 @@ package dev.pgvigil.analyzer.process;
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.analyzer.AnalyzerTopology;
 import dev.pgvigil.analyzer.baseline.BaselineCapture;
-import dev.pgvigil.schema.Baseline;
+import dev.pgvigil.rules.baseline.Baseline;
+import dev.pgvigil.rules.baseline.BaselineNames;
 import dev.pgvigil.schema.BaselineSet;
+import dev.pgvigil.schema.Baselines;
+import dev.pgvigil.schema.InstanceIds;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A request on pgvigil.baseline.requests (key: instance id, value: the baseline's name) → a named
- * baseline of that instance from the latest state; the newest {@code namedBaselinesKept} per instance
- * (a name used again replaces the older one) go out on the compacted pgvigil.baselines.
+ * A request on pgvigil.baseline.requests (key: instance id, value: the baseline's name), from the
+ * dashboard or {@code pgvigil baseline create} → a named baseline of that instance from the latest state,
+ * taken at the request's timestamp; the newest {@code namedBaselinesKept} per instance (a name used again
+ * replaces the older one) go out on the compacted pgvigil.baselines, whose only writer this is (the store
+ * is its own changelog, so nothing else may write the topic or it would be overwritten).
+ *
+ * <p>A request with an invalid instance id or name, or for an instance the analyzer has no state of, goes
+ * to the dead letter topic as other poison does: the requester sees no baseline appear, an operator sees why.
  */
-public final class NamedBaselineProcessor implements Processor<String, String, String, SpecificRecord> {
-    private static final Logger log = LoggerFactory.getLogger(NamedBaselineProcessor.class);
+public final class NamedBaselineProcessor implements Processor<String, String, String, Object> {
     private final AnalyzerConfig config;
-    private Outputs outputs;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, BaselineSet> named;
     private BaselineCapture.State state;
 
@@ -34,8 +38,8 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
-        outputs = new Outputs(context);
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
         named = context.getStateStore(AnalyzerTopology.NAMED_BASELINES_STORE);
         state = new BaselineCapture.State(context.getStateStore(AnalyzerTopology.INSTANCES_STORE),
                 context.getStateStore(AnalyzerTopology.CURSORS_STORE), context.getStateStore(AnalyzerTopology.DATABASES_STORE),
@@ -46,26 +50,35 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
     @Override
     public void process(Record<String, String> record) {
         String instanceId = record.key();
-        String name = record.value() == null || record.value().isBlank() ? null : record.value().strip();
-        if (instanceId == null || name == null) {
-            log.warn("ignoring a baseline request without an instance id (key) or a name (value)");
+        String name = record.value();
+        if (!InstanceIds.isValid(instanceId)) {
+            reject(record, "the request's key (instance id) is not " + InstanceIds.RULE);
             return;
         }
-        Instant at = Instant.ofEpochMilli(record.timestamp());
-        Optional<Baseline> baseline = BaselineCapture.capture(state, instanceId, name, at);
-        if (baseline.isEmpty()) {
-            log.warn("no baseline '{}' for instance {}: the analyzer has no state for it (yet)", name, instanceId);
+        if (!BaselineNames.isValid(name)) {
+            reject(record, "the baseline name is not " + BaselineNames.RULE);
+            return;
+        }
+        Baseline baseline = BaselineCapture.capture(state, instanceId, name, Instant.ofEpochMilli(record.timestamp())).orElse(null);
+        if (baseline == null) {
+            reject(record, "the analyzer has no state of instance '" + instanceId + "' (not collected, or not yet)");
             return;
         }
         BaselineSet set = named.get(instanceId);
-        List<Baseline> kept = new ArrayList<>(set == null ? List.of() : set.getBaselines());
+        List<dev.pgvigil.schema.Baseline> kept = new ArrayList<>(set == null ? List.of() : set.getBaselines());
         kept.removeIf(b -> b.getName().equals(name));
-        kept.add(baseline.get());
+        kept.add(Baselines.toAvro(baseline));
         while (kept.size() > config.namedBaselinesKept()) {
             kept.remove(0);
         }
         BaselineSet updated = new BaselineSet(instanceId, kept);
         named.put(instanceId, updated);
-        outputs.baselines(updated, record.timestamp());
+        context.forward(new Record<>(instanceId, (Object) updated, record.timestamp()), AnalyzerTopology.BASELINES_SINK);
+    }
+
+    private void reject(Record<String, String> record, String why) {
+        byte[] value = record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8);
+        DecodeProcessor.deadLetter(context, new Record<>(record.key(), value, record.timestamp(), record.headers()),
+                new IllegalArgumentException(why));
     }
 }

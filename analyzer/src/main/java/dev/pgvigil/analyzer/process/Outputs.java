@@ -4,7 +4,6 @@ import dev.pgvigil.analyzer.AnalyzerTopology;
 import dev.pgvigil.rules.Condition;
 import dev.pgvigil.rules.Decision;
 import dev.pgvigil.rules.Threshold;
-import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.Finding;
 import dev.pgvigil.schema.MetricBatch;
 import dev.pgvigil.schema.Severity;
@@ -18,7 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Where a processor's results go: metric batches to the metrics topic and to the trend and baseline
- * processors, violations, findings and baselines to their topics. Also advances rule conditions and
+ * processors, violations and findings to their topics. Also advances rule conditions and
  * publishes the violation when one fires or resolves, so every processor does it the same way.
  */
 public final class Outputs {
@@ -41,10 +40,6 @@ public final class Outputs {
 
     public void finding(Finding f, long timestampMs) {
         context.forward(new Record<>(f.getInstance(), f, timestampMs), AnalyzerTopology.FINDINGS_SINK);
-    }
-
-    public void baselines(BaselineSet set, long timestampMs) {
-        context.forward(new Record<>(set.getInstanceId(), set, timestampMs), AnalyzerTopology.BASELINES_SINK);
     }
 
     /** A batcher of the points of one interval of one instance, flushed through {@link #metrics}. */

@@ -26,6 +26,7 @@ import dev.pgvigil.rules.Severity;
 import dev.pgvigil.schema.AlertState;
 import dev.pgvigil.schema.Baseline;
 import dev.pgvigil.schema.BaselineSet;
+import dev.pgvigil.schema.Baselines;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.web.DashboardData;
 import dev.pgvigil.web.DashboardData.Alert;
@@ -36,7 +37,6 @@ import dev.pgvigil.web.DashboardData.AlertStatus;
 import dev.pgvigil.web.DashboardData.BaselineComparison;
 import dev.pgvigil.web.DashboardData.BaselineSummary;
 import dev.pgvigil.web.DashboardData.DatabaseSize;
-import dev.pgvigil.web.DashboardData.Delta;
 import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
 import dev.pgvigil.web.DashboardData.InstanceStatus;
@@ -253,28 +253,17 @@ final class LocalQueries {
     }
 
     Optional<BaselineComparison> compareBaseline(String instanceId, String name) {
-        Optional<Baseline> then = named(instanceId).stream().filter(b -> b.getName().equals(name)).findFirst();
+        Optional<dev.pgvigil.rules.baseline.Baseline> then = named(instanceId).stream().filter(b -> b.getName().equals(name)).findFirst()
+                .map(Baselines::fromAvro);
         if (then.isEmpty()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Baseline current = BaselineCapture.capture(captureState(), instanceId, "now", now).orElse(null);
+        dev.pgvigil.rules.baseline.Baseline current = BaselineCapture.capture(captureState(), instanceId, "now", now).orElse(null);
         if (current == null) {
             return Optional.empty();
         }
-        var result = dev.pgvigil.analyzer.baseline.BaselineComparison.compare(then.get(), current);
-        List<Delta> metrics = result.metrics().stream().map(c -> new Delta("instance", c.name(), c.then(), c.now())).toList();
-        List<Delta> tables = new ArrayList<>();
-        result.tables().forEach(t -> {
-            tables.add(new Delta(t.table(), "size_bytes", t.sizeBytes().then(), t.sizeBytes().now()));
-            tables.add(new Delta(t.table(), "rows", t.rows().then(), t.rows().now()));
-        });
-        List<Delta> statements = new ArrayList<>();
-        result.statements().forEach(s -> {
-            statements.add(new Delta("queryid " + s.queryId(), "mean_time_ms", s.meanTimeMs().then(), s.meanTimeMs().now()));
-            statements.add(new Delta("queryid " + s.queryId(), "calls", s.calls().then(), s.calls().now()));
-        });
-        return Optional.of(new BaselineComparison(instanceId, name, then.get().getCreatedAt(), now, metrics, tables, statements));
+        return Optional.of(BaselineComparison.of(instanceId, dev.pgvigil.rules.baseline.BaselineComparison.compare(then.get(), current)));
     }
 
     private List<Baseline> named(String instanceId) {

@@ -22,7 +22,10 @@ public final class CatalogueQueries {
         sql.add(ServerInfoReader.SQL);
         sql.add(StatementsReader.FIND_SQL);
         view.ifPresent(v -> {
-            sql.add(inline(StatementsReader.sql(v), String.valueOf(queryTextMaxLength)));
+            if (v.hasInfo()) {
+                sql.add(StatementsReader.infoSql(v));
+            }
+            sql.add(StatementsReader.sql(v)); // texts are read only for statements not seen before: not in a steady read
             if (v.hasInfo()) {
                 sql.add(StatementsReader.statsResetSql(v));
             }

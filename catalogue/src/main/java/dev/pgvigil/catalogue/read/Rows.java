@@ -11,33 +11,33 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** JDBC plumbing shared by the readers: null-aware column getters and a query-to-list loop. */
-final class Rows {
+/** JDBC plumbing shared by the readers and the questions of {@code catalogue.ask}: null-aware column getters and a query-to-list loop. */
+public final class Rows {
     private Rows() {}
 
     @FunctionalInterface
-    interface Binder {
+    public interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
     @FunctionalInterface
-    interface Mapper<T> {
+    public interface Mapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    static <T> List<T> list(Connection c, String sql, Binder binder, Mapper<T> mapper) throws SQLException {
+    public static <T> List<T> list(Connection c, String sql, Binder binder, Mapper<T> mapper) throws SQLException {
         List<T> out = new ArrayList<>();
         forEach(c, sql, binder, rs -> out.add(mapper.map(rs)));
         return out;
     }
 
     @FunctionalInterface
-    interface RowConsumer {
+    public interface RowConsumer {
         void accept(ResultSet rs) throws SQLException;
     }
 
     /** For readers that fold rows rather than map each to one value. */
-    static void forEach(Connection c, String sql, Binder binder, RowConsumer consumer) throws SQLException {
+    public static void forEach(Connection c, String sql, Binder binder, RowConsumer consumer) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
@@ -48,26 +48,26 @@ final class Rows {
         }
     }
 
-    static <T> List<T> list(Connection c, String sql, Mapper<T> mapper) throws SQLException {
+    public static <T> List<T> list(Connection c, String sql, Mapper<T> mapper) throws SQLException {
         return list(c, sql, ps -> { }, mapper);
     }
 
-    static Long longOrNull(ResultSet rs, String column) throws SQLException {
+    public static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 
-    static Double doubleOrNull(ResultSet rs, String column) throws SQLException {
+    public static Double doubleOrNull(ResultSet rs, String column) throws SQLException {
         double v = rs.getDouble(column);
         return rs.wasNull() ? null : v;
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
     }
 
-    static List<String> texts(ResultSet rs, String column) throws SQLException {
+    public static List<String> texts(ResultSet rs, String column) throws SQLException {
         Array array = rs.getArray(column);
         if (array == null) {
             return List.of();
@@ -76,7 +76,7 @@ final class Rows {
         return Arrays.stream(values).map(String::valueOf).toList();
     }
 
-    static List<Integer> ints(ResultSet rs, String column) throws SQLException {
+    public static List<Integer> ints(ResultSet rs, String column) throws SQLException {
         Array array = rs.getArray(column);
         if (array == null) {
             return List.of();

@@ -22,8 +22,9 @@ public final class SnapshotReader {
     /**
      * Limits the readers apply.
      *
-     * @param indexDefinitionsRefreshEvery index definitions are read afresh on every this many reads (1: on
-     *     every read); in between, only those of indexes whose catalogue rows changed (see {@link IndexDefinitionCache})
+     * @param indexDefinitionsRefreshEvery index definitions and statement texts are read afresh on every this
+     *     many reads (1: on every read); in between, only those of indexes whose catalogue rows changed (see
+     *     {@link IndexDefinitionCache}) and of statements not seen before (see {@link StatementTexts})
      */
     public record Options(int queryTextMaxLength, ActivityReader.Options activity, int indexDefinitionsRefreshEvery) {
         public Options {
@@ -48,7 +49,8 @@ public final class SnapshotReader {
     /** Definitions of the last snapshot's indexes, for those whose table is locked when the next is read. */
     private Map<Long, IndexStat> previousIndexes = Map.of();
     private final IndexDefinitionCache definitions = new IndexDefinitionCache();
-    /** The connection the cached definitions were read on, and how many reads have used them. */
+    private final StatementTexts texts = new StatementTexts();
+    /** The connection the cached definitions and texts were read on, and how many reads have used them. */
     private Connection definitionsConnection;
     private int definitionsReads;
 
@@ -60,6 +62,11 @@ public final class SnapshotReader {
     /** The index definitions this reader holds: for tests. */
     IndexDefinitionCache indexDefinitions() {
         return definitions;
+    }
+
+    /** The statement texts this reader holds: for tests. */
+    StatementTexts statementTexts() {
+        return texts;
     }
 
     /** Server version, start time and database: read first, as it decides how the rest is read and sent. */
@@ -75,6 +82,7 @@ public final class SnapshotReader {
     public Snapshot read(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
         if (c != definitionsConnection || definitionsReads >= options.indexDefinitionsRefreshEvery()) {
             definitions.clear();
+            texts.clear();
             definitionsConnection = c;
             definitionsReads = 0;
         }
@@ -82,6 +90,7 @@ public final class SnapshotReader {
             return readAll(c, ref, server, listener);
         } catch (SQLException | RuntimeException e) {
             definitions.clear();
+            texts.clear();
             throw e;
         }
     }
@@ -92,7 +101,10 @@ public final class SnapshotReader {
 
         Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
         var statements = view.isEmpty() ? null : attempt("statements", warnings,
-                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), includeDatabase));
+                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), includeDatabase, texts));
+        if (statements == null) {
+            texts.clear();
+        }
         if (view.isEmpty() && warnings.stream().noneMatch(w -> w.startsWith("statements:"))) {
             warnings.add("statements: pg_stat_statements is not installed in database " + server.database()
                     + ", so statement statistics are not collected (CREATE EXTENSION pg_stat_statements; it must also be in shared_preload_libraries)");

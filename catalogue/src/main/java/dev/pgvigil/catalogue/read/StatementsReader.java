@@ -6,11 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -19,7 +21,7 @@ import java.util.function.Predicate;
  * standard deviation recombined from each row's sum of squares.
  */
 public final class StatementsReader {
-    /** Statements the collector itself runs all start with this comment; pg_stat_statements keeps it. */
+    /** The comment every statement pgvigil runs carries, so that its own statements are not judged as the workload. */
     public static final String OWN_TAG = "/* pgvigil */";
 
     static final String FIND_SQL = """
@@ -33,20 +35,29 @@ public final class StatementsReader {
             WHERE e.extname = 'pg_stat_statements'""";
 
     /**
-     * One row per pg_stat_statements entry; the rows of one key are summed here rather than with GROUP BY
-     * on the server, whose numeric sums and text min() cost more than the whole scan (and a numeric is
-     * dearer to read than a bigint or double). %1$s schema, %2$s total, %3$s min, %4$s max, %5$s mean,
-     * %6$s stddev, %7$s/%8$s block read/write time, %9$s wal.
+     * One row per pg_stat_statements entry, without its text (see {@link StatementTexts}); the rows of one
+     * key are summed here rather than with GROUP BY on the server, whose numeric sums cost more than the
+     * whole scan (and a numeric is dearer to read than a bigint or double). %1$s schema, %2$s total,
+     * %3$s min, %4$s max, %5$s mean, %6$s stddev, %7$s/%8$s block read/write time, %9$s wal.
      */
     private static final String READ_SQL = """
-            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, d.datname, left(s.query, ?) AS query, s.calls,
+            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, d.datname, s.calls,
                    s.%2$s AS total_time, s.%3$s AS min_time, s.%4$s AS max_time, s.%5$s AS mean_time, s.%6$s AS stddev_time,
                    s.rows, s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
                    s.temp_blks_read, s.temp_blks_written, s.%7$s AS blk_read_time, s.%8$s AS blk_write_time,
                    %9$s AS wal_bytes
-            FROM %1$s.pg_stat_statements s
+            FROM %1$s.pg_stat_statements(false) s
             LEFT JOIN pg_database d ON d.oid = s.dbid
-            WHERE s.queryid IS NOT NULL AND s.query NOT LIKE '/* pgvigil */%%'""";
+            WHERE s.queryid IS NOT NULL""";
+
+    /** The texts of the statements whose ids are given (bigint[]), cut to a length (the first parameter). */
+    private static final String TEXTS_SQL = """
+            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, left(s.query, ?) AS query
+            FROM %1$s.pg_stat_statements(true) s
+            WHERE s.queryid = ANY (?)""";
+
+    /** What moves when entries are evicted or every counter is reset (1.9+, PostgreSQL 14). */
+    private static final String INFO_SQL = "/* pgvigil */ SELECT dealloc || ' ' || coalesce(stats_reset::text, '') AS mark FROM %1$s.pg_stat_statements_info";
 
     private static final String INSUFFICIENT_PRIVILEGE = "<insufficient privilege>";
 
@@ -59,44 +70,110 @@ public final class StatementsReader {
                 .stream().findFirst();
     }
 
+    static String infoSql(StatementsView view) {
+        return INFO_SQL.formatted(view.schema());
+    }
+
+    static String textsSql(StatementsView view) {
+        return TEXTS_SQL.formatted(view.schema());
+    }
+
     static String sql(StatementsView view) {
         return READ_SQL.formatted(view.schema(), view.timeColumn("total"), view.timeColumn("min"), view.timeColumn("max"),
                 view.timeColumn("mean"), view.timeColumn("stddev"), view.blockTimeColumn("read"), view.blockTimeColumn("write"),
                 view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint");
     }
 
-    /** Fails (SQLState 55000) when the library is not in shared_preload_libraries. */
+    /** One read with no texts known before: for one-off reads. */
     public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, Predicate<String> includeDatabase)
             throws SQLException {
-        Map<Key, Entry> byKey = new LinkedHashMap<>();
-        Rows.forEach(c, sql(view), ps -> ps.setInt(1, queryTextMaxLength), rs -> {
+        return read(c, view, queryTextMaxLength, includeDatabase, new StatementTexts());
+    }
+
+    /**
+     * Fails (SQLState 55000) when the library is not in shared_preload_libraries. pgvigil's own statements
+     * (see {@link #isOwn}) are left out.
+     *
+     * @param texts the texts read before on this connection; left holding this read's
+     */
+    public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, Predicate<String> includeDatabase,
+                                           StatementTexts texts) throws SQLException {
+        if (view.hasInfo()) {
+            texts.checkInfo(Rows.list(c, infoSql(view), rs -> rs.getString("mark")).get(0));
+        }
+        Map<StatementTexts.Key, Entry> byKey = new LinkedHashMap<>();
+        Rows.forEach(c, sql(view), ps -> {}, rs -> {
             String datname = rs.getString("datname");
-            if (!includeDatabase.test(datname)) {
-                return;
+            if (includeDatabase.test(datname)) {
+                Entry row = new Entry(rs, datname);
+                byKey.merge(row.key(), row, Entry::add);
             }
-            Entry row = new Entry(rs, datname);
-            byKey.merge(new Key(row.queryId, row.userId, row.dbId), row, Entry::add);
         });
+        Map<StatementTexts.Key, String> fetched = fetchMissingTexts(c, view, queryTextMaxLength, byKey.keySet(), texts.texts());
+        texts.keep(byKey.keySet(), fetched);
         List<StatementStat> out = new ArrayList<>(byKey.size());
         for (Entry e : byKey.values()) {
-            out.add(e.toStat());
+            String text = texts.texts().get(e.key());
+            if (!isOwn(text)) {
+                out.add(e.toStat(text));
+            }
         }
         return out;
     }
 
-    private record Key(long queryId, long userId, long dbId) {}
+    /**
+     * Whether a statement text is one of pgvigil's: every query pgvigil sends carries the marker comment
+     * at its start or right after its first keyword (PostgreSQL 18 stores texts without a leading comment).
+     */
+    public static boolean isOwn(String text) {
+        if (text == null) {
+            return false;
+        }
+        if (text.startsWith(OWN_TAG)) {
+            return true;
+        }
+        int space = text.indexOf(' ');
+        return space > 0 && text.startsWith(OWN_TAG, space + 1);
+    }
+
+    /** The texts of the keys not known yet, in one read of the text file (none when every key is known). */
+    private static Map<StatementTexts.Key, String> fetchMissingTexts(Connection c, StatementsView view, int queryTextMaxLength,
+                                                                      Set<StatementTexts.Key> present, Map<StatementTexts.Key, String> known)
+            throws SQLException {
+        Set<Long> missing = new HashSet<>();
+        for (StatementTexts.Key k : present) {
+            if (!known.containsKey(k)) {
+                missing.add(k.queryId());
+            }
+        }
+        Map<StatementTexts.Key, String> fetched = new HashMap<>();
+        if (missing.isEmpty()) {
+            return fetched;
+        }
+        Rows.forEach(c, textsSql(view), ps -> {
+            ps.setInt(1, queryTextMaxLength);
+            ps.setArray(2, c.createArrayOf("int8", missing.toArray()));
+        }, rs -> {
+            // of a key's two rows (top level and nested, 1.9+) the smaller text is kept, as min() would
+            var key = new StatementTexts.Key(rs.getLong("queryid"), rs.getLong("userid"), rs.getLong("dbid"));
+            String text = rs.getString("query");
+            if (text != null && present.contains(key)) {
+                fetched.merge(key, text, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        });
+        return fetched;
+    }
 
     /**
      * The sum of a key's rows, as the server would aggregate them: counters and times summed, min of
      * mins, max of maxes, and the sum of squares (calls * (stddev^2 + mean^2)) from which the combined
-     * standard deviation follows. Of two texts the smaller (by code point) is kept, as min() would.
+     * standard deviation follows.
      */
     private static final class Entry {
         final long queryId;
         final long userId;
         final long dbId;
         final String datname;
-        String query;
         long calls;
         double totalTime;
         double minTime;
@@ -118,7 +195,6 @@ public final class StatementsReader {
             userId = rs.getLong("userid");
             dbId = rs.getLong("dbid");
             this.datname = datname;
-            query = rs.getString("query");
             calls = rs.getLong("calls");
             totalTime = rs.getDouble("total_time");
             minTime = rs.getDouble("min_time");
@@ -138,10 +214,11 @@ public final class StatementsReader {
             walBytes = Rows.longOrNull(rs, "wal_bytes");
         }
 
+        StatementTexts.Key key() {
+            return new StatementTexts.Key(queryId, userId, dbId);
+        }
+
         Entry add(Entry o) {
-            if (query == null || (o.query != null && o.query.compareTo(query) < 0)) {
-                query = o.query;
-            }
             calls += o.calls;
             totalTime += o.totalTime;
             minTime = Math.min(minTime, o.minTime);
@@ -160,7 +237,7 @@ public final class StatementsReader {
             return this;
         }
 
-        StatementStat toStat() {
+        StatementStat toStat(String query) {
             double mean = calls > 0 ? totalTime / calls : 0.0;
             double variance = calls > 0 ? sumSq / calls - mean * mean : 0.0;
             return StatementStat.newBuilder()

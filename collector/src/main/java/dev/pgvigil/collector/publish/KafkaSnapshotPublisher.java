@@ -61,7 +61,7 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
     public static void ensureTopics(KafkaSettings kafka) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             TopicSetup.ensure(admin, TopicSetup.all().stream().filter(s -> TOPICS.contains(s.name())).toList(),
-                    kafka.topicPartitions(), kafka.topicReplicationFactor());
+                    kafka.topicPartitions(), kafka.topicReplicationFactor(), kafka.topicMinInsyncReplicas());
         }
     }
 

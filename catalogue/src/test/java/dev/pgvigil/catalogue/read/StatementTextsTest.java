@@ -1,0 +1,100 @@
+package dev.pgvigil.catalogue.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgvigil.embedded.LocalPostgres;
+import dev.pgvigil.schema.StatementStat;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counters read without texts, texts read once per statement: a steady read asks for no text, a new
+ * statement's text is fetched in the read that first sees it, a reset drops what is known, and every
+ * read equals a read that knew nothing before.
+ */
+class StatementTextsTest {
+    static LocalPostgres pg;
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+        pg.execute("postgres",
+                "CREATE EXTENSION pg_stat_statements",
+                "CREATE TABLE orders (id int PRIMARY KEY, customer int)",
+                "INSERT INTO orders SELECT i, i % 7 FROM generate_series(1, 100) i",
+                "SELECT count(*) FROM orders WHERE customer = 3");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void textsAreFetchedOnlyForStatementsNotSeenBefore() throws SQLException {
+        try (Connection c = pg.connect("postgres")) {
+            StatementsView view = StatementsReader.find(c).orElseThrow();
+            StatementTexts texts = new StatementTexts();
+            // the reader's own queries are new statements in the first reads; after them, nothing is new
+            for (int i = 0; i < 3; i++) {
+                assertEqualsAFreshRead(c, view, StatementsReader.read(c, view, 2000, d -> true, texts));
+            }
+            int settled = texts.textReads();
+            List<StatementStat> steady = StatementsReader.read(c, view, 2000, d -> true, texts);
+            assertThat(texts.textReads()).as("a read with no new statement reads no text").isEqualTo(settled);
+            assertEqualsAFreshRead(c, view, steady);
+
+            pg.execute("postgres", "SELECT max(id) FROM orders WHERE customer > 4");
+            List<StatementStat> afterNew = StatementsReader.read(c, view, 2000, d -> true, texts);
+            assertThat(texts.textReads()).isEqualTo(settled + 1);
+            assertThat(afterNew).extracting(StatementStat::getQuery).contains("SELECT max(id) FROM orders WHERE customer > $1");
+            assertEqualsAFreshRead(c, view, afterNew);
+
+            int beforeReset = texts.textReads();
+            pg.execute("postgres", "SELECT pg_stat_statements_reset()");
+            pg.execute("postgres", "SELECT count(*) FROM orders WHERE customer = 5");
+            List<StatementStat> afterReset = StatementsReader.read(c, view, 2000, d -> true, texts);
+            assertThat(texts.textReads()).as("a reset drops every text known").isEqualTo(beforeReset + 1);
+            assertThat(texts.texts().keySet()).as("only the keys present now are kept")
+                    .hasSizeLessThanOrEqualTo(afterReset.size() + 4);
+            assertEqualsAFreshRead(c, view, afterReset);
+        }
+    }
+
+    @Test
+    void pgvigilsOwnStatementsAreRecognisedWhereverTheMarkerIs() {
+        assertThat(StatementsReader.isOwn("/* pgvigil */ SELECT 1")).isTrue();
+        assertThat(StatementsReader.isOwn("SELECT /* pgvigil */ 1")).as("PostgreSQL 18 keeps no leading comment").isTrue();
+        assertThat(StatementsReader.isOwn("WITH /* pgvigil */ x AS (SELECT 1) SELECT * FROM x")).isTrue();
+        assertThat(StatementsReader.isOwn("SELECT 1 /* pgvigil */")).as("a user's comment elsewhere").isFalse();
+        assertThat(StatementsReader.isOwn("SELECT $1")).isFalse();
+        assertThat(StatementsReader.isOwn(null)).isFalse();
+    }
+
+    /** The same statements, counters and texts as a read that starts with no texts known. */
+    private static void assertEqualsAFreshRead(Connection c, StatementsView view, List<StatementStat> cached) throws SQLException {
+        Map<List<Long>, StatementStat> fresh = StatementsReader.read(c, view, 2000, d -> true).stream()
+                .collect(Collectors.toMap(StatementTextsTest::key, s -> s));
+        assertThat(cached).isNotEmpty();
+        assertThat(cached).noneMatch(s -> StatementsReader.isOwn(s.getQuery()));
+        for (StatementStat s : cached) {
+            StatementStat f = fresh.get(key(s));
+            assertThat(f).as("statement %s", s.getQuery()).isNotNull();
+            assertThat(s.getQuery()).isEqualTo(f.getQuery());
+            assertThat(s.getCalls()).as(s.getQuery()).isLessThanOrEqualTo(f.getCalls());
+        }
+        assertThat(fresh.keySet()).containsAll(cached.stream().map(StatementTextsTest::key).toList());
+    }
+
+    private static List<Long> key(StatementStat s) {
+        return List.of(s.getQueryId(), s.getUserId(), s.getDbId());
+    }
+}
