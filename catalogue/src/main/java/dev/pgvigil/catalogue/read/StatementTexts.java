@@ -16,8 +16,8 @@ import java.util.Set;
  * safety net. Without pg_stat_statements_info (before PostgreSQL 14) only the last two apply.
  */
 public final class StatementTexts {
-    /** A pg_stat_statements key. */
-    record Key(long queryId, long userId, long dbId) {}
+    /** A pg_stat_statements row: its statement's key, and whether it counts top-level runs (always before 1.9). */
+    record Key(long queryId, long userId, long dbId, boolean toplevel) {}
 
     private Map<Key, String> texts = new HashMap<>();
     private String infoMark;

@@ -38,10 +38,10 @@ public final class StatementsReader {
      * One row per pg_stat_statements entry, without its text (see {@link StatementTexts}); the rows of one
      * key are summed here rather than with GROUP BY on the server, whose numeric sums cost more than the
      * whole scan (and a numeric is dearer to read than a bigint or double). %1$s schema, %2$s total,
-     * %3$s min, %4$s max, %5$s mean, %6$s stddev, %7$s/%8$s block read/write time, %9$s wal.
+     * %3$s min, %4$s max, %5$s mean, %6$s stddev, %7$s/%8$s block read/write time, %9$s wal, %10$s toplevel.
      */
     private static final String READ_SQL = """
-            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, d.datname, s.calls,
+            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, %10$s AS toplevel, d.datname, s.calls,
                    s.%2$s AS total_time, s.%3$s AS min_time, s.%4$s AS max_time, s.%5$s AS mean_time, s.%6$s AS stddev_time,
                    s.rows, s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
                    s.temp_blks_read, s.temp_blks_written, s.%7$s AS blk_read_time, s.%8$s AS blk_write_time,
@@ -52,7 +52,7 @@ public final class StatementsReader {
 
     /** The texts of the statements whose ids are given (bigint[]), cut to a length (the first parameter). */
     private static final String TEXTS_SQL = """
-            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, left(s.query, ?) AS query
+            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, %2$s AS toplevel, left(s.query, ?) AS query
             FROM %1$s.pg_stat_statements(true) s
             WHERE s.queryid = ANY (?)""";
 
@@ -75,13 +75,13 @@ public final class StatementsReader {
     }
 
     static String textsSql(StatementsView view) {
-        return TEXTS_SQL.formatted(view.schema());
+        return TEXTS_SQL.formatted(view.schema(), view.toplevelColumn());
     }
 
     static String sql(StatementsView view) {
         return READ_SQL.formatted(view.schema(), view.timeColumn("total"), view.timeColumn("min"), view.timeColumn("max"),
                 view.timeColumn("mean"), view.timeColumn("stddev"), view.blockTimeColumn("read"), view.blockTimeColumn("write"),
-                view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint");
+                view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint", view.toplevelColumn());
     }
 
     /** One read with no texts known before: for one-off reads. */
@@ -101,22 +101,28 @@ public final class StatementsReader {
         if (view.hasInfo()) {
             texts.checkInfo(Rows.list(c, infoSql(view), rs -> rs.getString("mark")).get(0));
         }
-        Map<StatementTexts.Key, Entry> byKey = new LinkedHashMap<>();
+        List<Entry> rows = new ArrayList<>();
         Rows.forEach(c, sql(view), ps -> {}, rs -> {
             String datname = rs.getString("datname");
             if (includeDatabase.test(datname)) {
-                Entry row = new Entry(rs, datname);
-                byKey.merge(row.key(), row, Entry::add);
+                rows.add(new Entry(rs, datname));
             }
         });
-        Map<StatementTexts.Key, String> fetched = fetchMissingTexts(c, view, queryTextMaxLength, byKey.keySet(), texts.texts());
-        texts.keep(byKey.keySet(), fetched);
-        List<StatementStat> out = new ArrayList<>(byKey.size());
-        for (Entry e : byKey.values()) {
-            String text = texts.texts().get(e.key());
-            if (!isOwn(text)) {
-                out.add(e.toStat(text));
+        Set<StatementTexts.Key> present = new HashSet<>();
+        rows.forEach(r -> present.add(r.key()));
+        texts.keep(present, fetchMissingTexts(c, view, queryTextMaxLength, present, texts.texts()));
+        // a row is judged by its own text: pgvigil's EXPLAIN of a user's statement is a nested row of that
+        // statement's key (track = all), which must not take the user's row with it
+        Map<List<Long>, Entry> byStatement = new LinkedHashMap<>();
+        for (Entry row : rows) {
+            row.query = texts.texts().get(row.key());
+            if (!isOwn(row.query)) {
+                byStatement.merge(List.of(row.queryId, row.userId, row.dbId), row, Entry::add);
             }
+        }
+        List<StatementStat> out = new ArrayList<>(byStatement.size());
+        for (Entry e : byStatement.values()) {
+            out.add(e.toStat());
         }
         return out;
     }
@@ -154,11 +160,10 @@ public final class StatementsReader {
             ps.setInt(1, queryTextMaxLength);
             ps.setArray(2, c.createArrayOf("int8", missing.toArray()));
         }, rs -> {
-            // of a key's two rows (top level and nested, 1.9+) the smaller text is kept, as min() would
-            var key = new StatementTexts.Key(rs.getLong("queryid"), rs.getLong("userid"), rs.getLong("dbid"));
+            var key = new StatementTexts.Key(rs.getLong("queryid"), rs.getLong("userid"), rs.getLong("dbid"), rs.getBoolean("toplevel"));
             String text = rs.getString("query");
             if (text != null && present.contains(key)) {
-                fetched.merge(key, text, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                fetched.put(key, text);
             }
         });
         return fetched;
@@ -174,6 +179,9 @@ public final class StatementsReader {
         final long userId;
         final long dbId;
         final String datname;
+        final boolean toplevel;
+        /** Of a statement's two rows (top level and nested, 1.9+), the smaller text, as min() would. */
+        String query;
         long calls;
         double totalTime;
         double minTime;
@@ -195,6 +203,7 @@ public final class StatementsReader {
             userId = rs.getLong("userid");
             dbId = rs.getLong("dbid");
             this.datname = datname;
+            toplevel = rs.getBoolean("toplevel");
             calls = rs.getLong("calls");
             totalTime = rs.getDouble("total_time");
             minTime = rs.getDouble("min_time");
@@ -215,10 +224,13 @@ public final class StatementsReader {
         }
 
         StatementTexts.Key key() {
-            return new StatementTexts.Key(queryId, userId, dbId);
+            return new StatementTexts.Key(queryId, userId, dbId, toplevel);
         }
 
         Entry add(Entry o) {
+            if (query == null || (o.query != null && o.query.compareTo(query) < 0)) {
+                query = o.query;
+            }
             calls += o.calls;
             totalTime += o.totalTime;
             minTime = Math.min(minTime, o.minTime);
@@ -237,7 +249,7 @@ public final class StatementsReader {
             return this;
         }
 
-        StatementStat toStat(String query) {
+        StatementStat toStat() {
             double mean = calls > 0 ? totalTime / calls : 0.0;
             double variance = calls > 0 ? sumSq / calls - mean * mean : 0.0;
             return StatementStat.newBuilder()

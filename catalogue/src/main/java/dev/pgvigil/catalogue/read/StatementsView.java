@@ -21,6 +21,11 @@ public record StatementsView(String schema, String version, Set<String> columns,
         return columns.contains(renamed) ? renamed : "blk_" + direction + "_time";
     }
 
+    /** 1.9 (PostgreSQL 14) keeps top-level and nested runs of a statement in two rows. */
+    String toplevelColumn() {
+        return columns.contains("toplevel") ? "s.toplevel" : "true";
+    }
+
     boolean hasWalBytes() {
         return columns.contains("wal_bytes");
     }

@@ -70,6 +70,20 @@ class StatementTextsTest {
     }
 
     @Test
+    void pgvigilsOwnRunOfAUsersStatementLeavesTheUsersRunsCounted() throws SQLException {
+        pg.execute("postgres", "SELECT id FROM orders WHERE customer = 6 ORDER BY id LIMIT 3");
+        try (Connection c = pg.connect("postgres"); var s = c.createStatement()) {
+            // as the advisor's planner does: its own PREPARE/EXECUTE of the user's statement is a nested row of the same key
+            s.execute("/* pgvigil */ PREPARE probe AS SELECT id FROM orders WHERE customer = $1 ORDER BY id LIMIT $2");
+            s.execute("/* pgvigil */ EXECUTE probe(6, 3)");
+            StatementsView view = StatementsReader.find(c).orElseThrow();
+            List<StatementStat> read = StatementsReader.read(c, view, 2000, d -> true);
+            assertThat(read).filteredOn(st -> st.getQuery().startsWith("SELECT id FROM orders WHERE customer = $1"))
+                    .singleElement().satisfies(st -> assertThat(st.getCalls()).as("the user's run only").isEqualTo(1));
+        }
+    }
+
+    @Test
     void pgvigilsOwnStatementsAreRecognisedWhereverTheMarkerIs() {
         assertThat(StatementsReader.isOwn("/* pgvigil */ SELECT 1")).isTrue();
         assertThat(StatementsReader.isOwn("SELECT /* pgvigil */ 1")).as("PostgreSQL 18 keeps no leading comment").isTrue();
