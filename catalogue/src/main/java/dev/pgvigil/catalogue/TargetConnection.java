@@ -113,7 +113,7 @@ public final class TargetConnection implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             // set_config rather than startup options: pg_settings then still shows the server's values as reset_val
-            try (PreparedStatement ps = c.prepareStatement("/* pgvigil */ SELECT set_config('statement_timeout', ?, false), "
+            try (PreparedStatement ps = c.prepareStatement("SELECT /* pgvigil */ set_config('statement_timeout', ?, false), "
                     + "set_config('lock_timeout', ?, false), set_config('default_transaction_read_only', 'on', false)")) {
                 ps.setString(1, limits.statementTimeoutMs() + "ms");
                 ps.setString(2, limits.lockTimeoutMs() + "ms");

@@ -162,7 +162,7 @@ class CollectorSnapshotTest {
         }
         assertThat(known.getDatname()).isEqualTo("app");
         assertThat(known.getMeanExecTimeMs()).isCloseTo(known.getTotalExecTimeMs() / 25, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(statements).noneMatch(s -> s.getQuery() != null && s.getQuery().startsWith("/* pgvigil */"));
+        assertThat(statements).noneMatch(s -> dev.pgvigil.catalogue.read.StatementsReader.isOwn(s.getQuery()));
         assertThat(statements).as("the driver's session set-up of pgvigil's own connection")
                 .noneMatch(s -> s.getQuery() != null && s.getQuery().contains("application_name = 'pgvigil'"));
 

@@ -150,7 +150,7 @@ public final class ExplainCommand extends AdvisorCommand {
     private JsonNode analyzeRolledBack(Connection c, Planner planner, String text, List<String> values, boolean writes) throws SQLException {
         try (Statement s = c.createStatement()) {
             // explicit, tagged BEGIN/ROLLBACK (not the driver's): pg_stat_statements keeps utility statements too
-            s.execute("/* pgvigil */ BEGIN " + (writes ? "READ WRITE" : "READ ONLY"));
+            s.execute("BEGIN /* pgvigil */ " + (writes ? "READ WRITE" : "READ ONLY"));
             try {
                 return planner.explain(text, values, true);
             } catch (SQLException e) {
@@ -160,7 +160,7 @@ public final class ExplainCommand extends AdvisorCommand {
                 }
                 throw e;
             } finally {
-                s.execute("/* pgvigil */ ROLLBACK");
+                s.execute("ROLLBACK /* pgvigil */");
             }
         }
     }

@@ -51,12 +51,12 @@ public final class HypoPg {
     public static void install(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             // explicit, tagged transaction statements: pg_stat_statements keeps utility statements too
-            s.execute("/* pgvigil */ BEGIN READ WRITE");
+            s.execute("BEGIN /* pgvigil */ READ WRITE");
             try {
-                s.execute("/* pgvigil */ CREATE EXTENSION IF NOT EXISTS hypopg");
-                s.execute("/* pgvigil */ COMMIT");
+                s.execute("CREATE /* pgvigil */ EXTENSION IF NOT EXISTS hypopg");
+                s.execute("COMMIT /* pgvigil */");
             } catch (SQLException e) {
-                s.execute("/* pgvigil */ ROLLBACK");
+                s.execute("ROLLBACK /* pgvigil */");
                 throw e;
             }
         }
@@ -71,7 +71,7 @@ public final class HypoPg {
     /** Creates a hypothetical index from a {@code CREATE INDEX} text and returns the name plans will show. */
     public String create(String createIndexSql) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "/* pgvigil */ SELECT indexname FROM " + Sql.quoteIdent(schema) + ".hypopg_create_index(?)")) {
+                "SELECT /* pgvigil */ indexname FROM " + Sql.quoteIdent(schema) + ".hypopg_create_index(?)")) {
             ps.setString(1, createIndexSql);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -83,7 +83,7 @@ public final class HypoPg {
     /** Drops every hypothetical index of this session. */
     public void reset() throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("/* pgvigil */ SELECT " + Sql.quoteIdent(schema) + ".hypopg_reset()");
+            s.execute("SELECT /* pgvigil */ " + Sql.quoteIdent(schema) + ".hypopg_reset()");
         }
     }
 }

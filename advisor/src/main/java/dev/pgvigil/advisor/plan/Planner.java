@@ -45,16 +45,16 @@ public final class Planner {
     public JsonNode genericPlan(String sql) throws SQLException {
         String text = SqlText.singleStatement(SqlText.withoutPrepare(sql));
         if (serverVersionNum >= 160000) {
-            return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text));
+            return Plans.parse(queryOne("EXPLAIN /* pgvigil */ (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text));
         }
         return withPrepared(text, (name, types) -> {
             int count = types.size();
             try (Statement s = connection.createStatement()) {
-                s.execute("/* pgvigil */ SET plan_cache_mode = force_generic_plan");
+                s.execute("SET /* pgvigil */ plan_cache_mode = force_generic_plan");
                 try {
-                    return Plans.parse(queryOne("/* pgvigil */ EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(count)));
+                    return Plans.parse(queryOne("EXPLAIN /* pgvigil */ (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(count)));
                 } finally {
-                    s.execute("/* pgvigil */ RESET plan_cache_mode");
+                    s.execute("RESET /* pgvigil */ plan_cache_mode");
                 }
             }
         });
@@ -70,7 +70,7 @@ public final class Planner {
         return withPrepared(text, (name, types) -> {
             int count = types.size();
             if (count == 0) {
-                return Plans.parse(queryOne("/* pgvigil */ EXPLAIN " + options + " " + text));
+                return Plans.parse(queryOne("EXPLAIN /* pgvigil */ " + options + " " + text));
             }
             List<String> args = new ArrayList<>(values);
             while (args.size() < count) {
@@ -82,7 +82,7 @@ public final class Planner {
             for (int i = 0; i < count; i++) {
                 literals.add(literal(args.get(i)) + "::" + types.get(i));
             }
-            return Plans.parse(queryOne("/* pgvigil */ EXPLAIN " + options + " EXECUTE " + name + "(" + String.join(", ", literals) + ")"));
+            return Plans.parse(queryOne("EXPLAIN /* pgvigil */ " + options + " EXECUTE " + name + "(" + String.join(", ", literals) + ")"));
         });
     }
 
@@ -98,14 +98,14 @@ public final class Planner {
     private <T> T withPrepared(String text, WithName<T> body) throws SQLException {
         String name = "pgvigil_plan_" + NAMES.incrementAndGet();
         try (Statement s = connection.createStatement()) {
-            s.execute("/* pgvigil */ PREPARE " + name + " AS " + text);
+            s.execute("PREPARE /* pgvigil */ " + name + " AS " + text);
             try {
                 T result = body.apply(name, PreparedParameterTypes.of(connection, name).types());
-                s.execute("/* pgvigil */ DEALLOCATE " + name);
+                s.execute("DEALLOCATE /* pgvigil */ " + name);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 try {
-                    s.execute("/* pgvigil */ DEALLOCATE " + name);
+                    s.execute("DEALLOCATE /* pgvigil */ " + name);
                 } catch (SQLException inAbortedTransaction) {
                     // the prepared statement ends with the session; the first error is the one to report
                     e.addSuppressed(inAbortedTransaction);
@@ -116,7 +116,7 @@ public final class Planner {
     }
 
     private String literal(String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("/* pgvigil */ SELECT quote_nullable(?::text)")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT /* pgvigil */ quote_nullable(?::text)")) {
             ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

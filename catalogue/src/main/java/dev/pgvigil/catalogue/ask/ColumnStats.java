@@ -19,7 +19,7 @@ public record ColumnStats(String column, double nullFraction, double nDistinct, 
                           List<Double> mostCommonFrequencies, List<String> histogramBounds) {
     // inherited = false first: for a partitioned parent only the inherited row exists, and is then used
     static final String SQL = """
-            /* pgvigil */ SELECT DISTINCT ON (attname) attname::text, null_frac, n_distinct,
+            SELECT /* pgvigil */ DISTINCT ON (attname) attname::text, null_frac, n_distinct,
                    most_common_vals::text::text[] AS most_common_vals, most_common_freqs, histogram_bounds::text::text[] AS histogram_bounds
             FROM pg_stats WHERE schemaname = ? AND tablename = ?
             ORDER BY attname, inherited""";

@@ -12,7 +12,7 @@ import java.sql.SQLException;
  */
 public record HypoPgExtension(String schema, boolean available) {
     static final String SQL = """
-            /* pgvigil */ SELECT (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+            SELECT /* pgvigil */ (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                                 WHERE e.extname = 'hypopg') AS schema,
                    EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg') AS available""";
 

@@ -18,7 +18,7 @@ import java.util.List;
 public record PartitionedIndex(long oid, long tableOid, String name, String accessMethod, boolean valid, boolean unique,
                                boolean partial, Long leafIndexOid) {
     static final String SQL = """
-            /* pgvigil */ WITH RECURSIVE parents AS (
+            WITH /* pgvigil */ RECURSIVE parents AS (
                 SELECT i.indexrelid, i.indrelid, ic.relname, am.amname, i.indisvalid, i.indisunique, i.indpred IS NOT NULL AS partial
                 FROM pg_index i
                 JOIN pg_class ic ON ic.oid = i.indexrelid

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The parameter types of a statement this session prepared (PREPARE), as PostgreSQL inferred them, in order. */
 public record PreparedParameterTypes(List<String> types) {
-    static final String SQL = "/* pgvigil */ SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = ?";
+    static final String SQL = "SELECT /* pgvigil */ parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = ?";
 
     public PreparedParameterTypes {
         types = List.copyOf(types);

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public record RelationByName(long oid, String schema, String name, char kind) {
     static final String SQL = """
-            /* pgvigil */ SELECT c.oid, n.nspname, c.relname, c.relkind
+            SELECT /* pgvigil */ c.oid, n.nspname, c.relname, c.relkind
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.oid = to_regclass(?)""";
 

@@ -16,7 +16,7 @@ import java.util.Map;
 public record RowWidth(long tableOid, int blockSize, int fillfactor, double rowDataWidthBytes, int columns, int analyzedColumns,
                        boolean hasNulls) {
     static final String SQL = """
-            /* pgvigil */ SELECT c.oid, current_setting('block_size')::int AS block_size,
+            SELECT /* pgvigil */ c.oid, current_setting('block_size')::int AS block_size,
                    coalesce((SELECT substring(o FROM 'fillfactor=(\\d+)')::int FROM unnest(c.reloptions) AS o
                              WHERE o LIKE 'fillfactor=%' LIMIT 1), 100) AS fillfactor,
                    coalesce(st.width, 0) AS width, coalesce(st.analyzed, 0) AS analyzed, coalesce(st.has_nulls, false) AS has_nulls,

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The schemas an unqualified table name is looked up in, in order, as this session resolves them (existing ones only). */
 public record SearchPath(List<String> schemas) {
-    static final String SQL = "/* pgvigil */ SELECT array(SELECT unnest(current_schemas(false))::text) AS schemas";
+    static final String SQL = "SELECT /* pgvigil */ array(SELECT unnest(current_schemas(false))::text) AS schemas";
 
     public SearchPath {
         schemas = List.copyOf(schemas);

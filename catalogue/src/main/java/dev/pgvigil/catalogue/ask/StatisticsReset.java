@@ -17,11 +17,11 @@ import java.util.Optional;
  */
 public record StatisticsReset(boolean statements) {
     static String statementsSql(StatementsView view) {
-        return "/* pgvigil */ SELECT " + view.schema() // quote_ident'ed by the reader
+        return "SELECT /* pgvigil */ " + view.schema() // quote_ident'ed by the reader
                 + ".pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)";
     }
 
-    static final String COUNTERS_SQL = "/* pgvigil */ SELECT pg_stat_reset()";
+    static final String COUNTERS_SQL = "SELECT /* pgvigil */ pg_stat_reset()";
 
     public static StatisticsReset run(Connection c) throws SQLException {
         Optional<StatementsView> view = StatementsReader.find(c);

@@ -13,7 +13,7 @@ import java.util.List;
 public record TableColumn(String name, String type, boolean notNull, String defaultValue, Double nullFraction, Double nDistinct,
                           Double averageWidthBytes, double tableEstimatedRows) {
     static final String SQL = """
-            /* pgvigil */ SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
+            SELECT /* pgvigil */ a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
                    pg_get_expr(d.adbin, d.adrelid) AS default_value,
                    s.null_frac, s.n_distinct, s.avg_width, c.reltuples
             FROM pg_attribute a

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record TableConstraint(String name, char type, String definition) {
     static final String SQL = """
-            /* pgvigil */ SELECT conname, contype, pg_get_constraintdef(oid) AS definition
+            SELECT /* pgvigil */ conname, contype, pg_get_constraintdef(oid) AS definition
             FROM pg_constraint WHERE conrelid = ?
             ORDER BY position(contype IN 'pufcxt'), conname""";
 

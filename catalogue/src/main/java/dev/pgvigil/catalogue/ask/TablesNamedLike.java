@@ -8,7 +8,7 @@ import java.util.List;
 /** Up to five tables in any schema whose name equals a given one but for case, as {@code schema.table} quoted where needed: "did you mean". */
 public record TablesNamedLike(List<String> qualifiedNames) {
     static final String SQL = """
-            /* pgvigil */ SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified
+            SELECT /* pgvigil */ quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'm') AND lower(c.relname) = lower(?)
             ORDER BY 1 LIMIT 5""";

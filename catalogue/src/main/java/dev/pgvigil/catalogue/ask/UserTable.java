@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record UserTable(long oid, String schema, String name, double estimatedRows, long pages, List<String> columns) {
     static final String SQL = """
-            /* pgvigil */ SELECT c.oid, n.nspname, c.relname, c.reltuples, c.relpages,
+            SELECT /* pgvigil */ c.oid, n.nspname, c.relname, c.reltuples, c.relpages,
                    array(SELECT a.attname::text FROM pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -24,13 +24,13 @@ public final class ActivityReader {
     public static final String APPLICATION_NAME = "pgvigil";
 
     static final String LIMITS_SQL = """
-            /* pgvigil */ SELECT current_setting('max_connections')::int AS max_connections,
+            SELECT /* pgvigil */ current_setting('max_connections')::int AS max_connections,
                    current_setting('superuser_reserved_connections')::int AS superuser_reserved,
                    coalesce(current_setting('reserved_connections', true), '0')::int AS reserved""";
 
     /** pg_blocking_pids() walks the lock table: asked only for sessions that wait on a lock. */
     static final String SQL = """
-            /* pgvigil */ SELECT a.pid, a.datname, a.usename, a.application_name, a.state, a.wait_event_type, a.wait_event,
+            SELECT /* pgvigil */ a.pid, a.datname, a.usename, a.application_name, a.state, a.wait_event_type, a.wait_event,
                    extract(epoch FROM clock_timestamp() - a.xact_start)::float8 AS xact_age,
                    extract(epoch FROM clock_timestamp() - a.query_start)::float8 AS query_age,
                    extract(epoch FROM clock_timestamp() - a.state_change)::float8 AS state_age,

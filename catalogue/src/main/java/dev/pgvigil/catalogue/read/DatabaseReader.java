@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 public final class DatabaseReader {
     /** The shared-objects row (datname null) is not a database. Same columns from PostgreSQL 13 to 17. */
     static final String SQL = """
-            /* pgvigil */ SELECT s.datid, s.datname, s.numbackends, s.xact_commit, s.xact_rollback,
+            SELECT /* pgvigil */ s.datid, s.datname, s.numbackends, s.xact_commit, s.xact_rollback,
                    s.blks_read, s.blks_hit, s.tup_returned, s.tup_fetched, s.tup_inserted, s.tup_updated, s.tup_deleted,
                    s.conflicts, s.temp_files, s.temp_bytes, s.deadlocks, s.blk_read_time, s.blk_write_time, s.stats_reset,
                    pg_database_size(d.oid) AS size_bytes,

@@ -29,7 +29,7 @@ public final class IndexesReader {
      * them; see {@link IndexDefinitionCache} for what the signature covers.
      */
     static final String SQL = """
-            /* pgvigil */ WITH locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l
+            WITH /* pgvigil */ locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l
                     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())),
                 known AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]) AS k(indexrelid, signature)),

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 /** Server version, start time and the connected database. */
 public final class ServerInfoReader {
     static final String SQL = """
-            /* pgvigil */ SELECT current_setting('server_version') AS server_version,
+            SELECT /* pgvigil */ current_setting('server_version') AS server_version,
                    current_setting('server_version_num')::int AS server_version_num,
                    pg_postmaster_start_time() AS postmaster_start_time,
                    current_database() AS database""";

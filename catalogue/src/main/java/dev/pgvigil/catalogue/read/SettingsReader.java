@@ -53,7 +53,7 @@ public final class SettingsReader {
      * server's value is then the reset value, which is what a DBA configured.
      */
     static final String SQL = """
-            /* pgvigil */ SELECT name,
+            SELECT /* pgvigil */ name,
                    CASE WHEN source = 'session' THEN reset_val ELSE setting END AS setting,
                    unit, category, vartype,
                    CASE WHEN source = 'session' THEN 'configuration' ELSE source END AS source,

@@ -25,7 +25,7 @@ public final class StatementsReader {
     public static final String OWN_TAG = "/* pgvigil */";
 
     static final String FIND_SQL = """
-            /* pgvigil */ SELECT quote_ident(n.nspname) AS schema, e.extversion,
+            SELECT /* pgvigil */ quote_ident(n.nspname) AS schema, e.extversion,
                    ARRAY(SELECT a.attname::text FROM pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
                    EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = 'pg_stat_statements_info' AND i.relnamespace = n.oid) AS has_info
@@ -41,7 +41,7 @@ public final class StatementsReader {
      * %3$s min, %4$s max, %5$s mean, %6$s stddev, %7$s/%8$s block read/write time, %9$s wal, %10$s toplevel.
      */
     private static final String READ_SQL = """
-            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, %10$s AS toplevel, d.datname, s.calls,
+            SELECT /* pgvigil */ s.queryid, s.userid, s.dbid, %10$s AS toplevel, d.datname, s.calls,
                    s.%2$s AS total_time, s.%3$s AS min_time, s.%4$s AS max_time, s.%5$s AS mean_time, s.%6$s AS stddev_time,
                    s.rows, s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
                    s.temp_blks_read, s.temp_blks_written, s.%7$s AS blk_read_time, s.%8$s AS blk_write_time,
@@ -52,12 +52,12 @@ public final class StatementsReader {
 
     /** The texts of the statements whose ids are given (bigint[]), cut to a length (the first parameter). */
     private static final String TEXTS_SQL = """
-            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, %2$s AS toplevel, left(s.query, ?) AS query
+            SELECT /* pgvigil */ s.queryid, s.userid, s.dbid, %2$s AS toplevel, left(s.query, ?) AS query
             FROM %1$s.pg_stat_statements(true) s
             WHERE s.queryid = ANY (?)""";
 
     /** What moves when entries are evicted or every counter is reset (1.9+, PostgreSQL 14). */
-    private static final String INFO_SQL = "/* pgvigil */ SELECT dealloc || ' ' || coalesce(stats_reset::text, '') AS mark FROM %1$s.pg_stat_statements_info";
+    private static final String INFO_SQL = "SELECT /* pgvigil */ dealloc || ' ' || coalesce(stats_reset::text, '') AS mark FROM %1$s.pg_stat_statements_info";
 
     private static final String INSUFFICIENT_PRIVILEGE = "<insufficient privilege>";
 
@@ -287,6 +287,6 @@ public final class StatementsReader {
     }
 
     static String statsResetSql(StatementsView view) {
-        return "/* pgvigil */ SELECT stats_reset FROM " + view.schema() + ".pg_stat_statements_info";
+        return "SELECT /* pgvigil */ stats_reset FROM " + view.schema() + ".pg_stat_statements_info";
     }
 }

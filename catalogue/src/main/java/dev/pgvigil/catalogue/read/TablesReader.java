@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 public final class TablesReader {
     /** %1$s: the locked relations; %2$s: n_ins_since_vacuum, which PostgreSQL 13 added; %3$s: the indexes' size. */
     private static final String SQL = """
-            /* pgvigil */ WITH locked AS MATERIALIZED (%1$s)
+            WITH /* pgvigil */ locked AS MATERIALIZED (%1$s)
             SELECT current_database() AS datname, s.relid, s.schemaname, s.relname,
                    s.seq_scan, s.seq_tup_read, s.idx_scan, s.idx_tup_fetch,
                    s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.n_tup_hot_upd, s.n_live_tup, s.n_dead_tup,
@@ -60,7 +60,7 @@ public final class TablesReader {
      * does not list. %1$s: the locked relations.
      */
     private static final String CATALOGUE_SQL = """
-            /* pgvigil */ WITH locked AS MATERIALIZED (%1$s)
+            WITH /* pgvigil */ locked AS MATERIALIZED (%1$s)
             SELECT current_database() AS datname, c.oid AS relid, n.nspname AS schemaname, c.relname, c.relkind,
                    pg_stat_get_numscans(c.oid) AS seq_scan, pg_stat_get_tuples_returned(c.oid) AS seq_tup_read,
                    pg_stat_get_tuples_fetched(c.oid) AS tup_fetched,

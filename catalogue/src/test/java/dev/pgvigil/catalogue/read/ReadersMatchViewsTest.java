@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ReadersMatchViewsTest {
     /** The statements query before it left the summing to the reader, run as the reference. */
     private static final String GROUPED_STATEMENTS = """
-            /* pgvigil */ SELECT s.queryid, s.userid, s.dbid, min(left(s.query, 2000)) AS query, sum(s.calls) AS calls,
+            SELECT /* pgvigil */ s.queryid, s.userid, s.dbid, min(left(s.query, 2000)) AS query, sum(s.calls) AS calls,
                    sum(s.total_exec_time) AS total_time, min(s.min_exec_time) AS min_time, max(s.max_exec_time) AS max_time,
                    sum(s.calls * (s.stddev_exec_time * s.stddev_exec_time + s.mean_exec_time * s.mean_exec_time)) AS sum_sq,
                    sum(s.rows) AS rows, sum(s.shared_blks_hit) AS shared_blks_hit, sum(s.shared_blks_read) AS shared_blks_read,
@@ -36,7 +36,7 @@ class ReadersMatchViewsTest {
                    sum(s.blk_read_time) AS blk_read_time, sum(s.blk_write_time) AS blk_write_time, sum(s.wal_bytes) AS wal_bytes,
                    count(*) AS entries
             FROM pg_stat_statements s
-            WHERE s.queryid IS NOT NULL AND s.query NOT LIKE '/* pgvigil */%'
+            WHERE s.queryid IS NOT NULL AND s.query !~ '^(\\w+ )?/\\* pgvigil \\*/'
             GROUP BY s.queryid, s.userid, s.dbid""";
 
     static LocalPostgres pg;

@@ -74,8 +74,8 @@ class StatementTextsTest {
         pg.execute("postgres", "SELECT id FROM orders WHERE customer = 6 ORDER BY id LIMIT 3");
         try (Connection c = pg.connect("postgres"); var s = c.createStatement()) {
             // as the advisor's planner does: its own PREPARE/EXECUTE of the user's statement is a nested row of the same key
-            s.execute("/* pgvigil */ PREPARE probe AS SELECT id FROM orders WHERE customer = $1 ORDER BY id LIMIT $2");
-            s.execute("/* pgvigil */ EXECUTE probe(6, 3)");
+            s.execute("PREPARE /* pgvigil */ probe AS SELECT id FROM orders WHERE customer = $1 ORDER BY id LIMIT $2");
+            s.execute("EXECUTE /* pgvigil */ probe(6, 3)");
             StatementsView view = StatementsReader.find(c).orElseThrow();
             List<StatementStat> read = StatementsReader.read(c, view, 2000, d -> true);
             assertThat(read).filteredOn(st -> st.getQuery().startsWith("SELECT id FROM orders WHERE customer = $1"))
@@ -85,7 +85,7 @@ class StatementTextsTest {
 
     @Test
     void pgvigilsOwnStatementsAreRecognisedWhereverTheMarkerIs() {
-        assertThat(StatementsReader.isOwn("/* pgvigil */ SELECT 1")).isTrue();
+        assertThat(StatementsReader.isOwn("/* pgvigil */ SELECT 1")).as("the marker first, as pgvigil wrote it before").isTrue();
         assertThat(StatementsReader.isOwn("SELECT /* pgvigil */ 1")).as("PostgreSQL 18 keeps no leading comment").isTrue();
         assertThat(StatementsReader.isOwn("WITH /* pgvigil */ x AS (SELECT 1) SELECT * FROM x")).isTrue();
         assertThat(StatementsReader.isOwn("SELECT 1 /* pgvigil */")).as("a user's comment elsewhere").isFalse();
