@@ -158,8 +158,7 @@ public final class Standalone implements AutoCloseable {
      * temporary folder, which may be cleaned under a running service (Kafka Streams warns about that).
      */
     static Path runFolder() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
+        Path cache = cacheFolder();
         try {
             Files.createDirectories(cache);
             return Files.createTempDirectory(cache, "standalone-"); // rwx------ on POSIX
@@ -178,6 +177,12 @@ public final class Standalone implements AutoCloseable {
             throw new IllegalArgumentException(host + ":" + port + " for " + what + " is in use (" + e.getMessage()
                     + "); choose another with " + setting + " (0 picks a free port)");
         }
+    }
+
+    /** pgvigil's folder in the user's cache: {@code $XDG_CACHE_HOME/pgvigil}, or {@code ~/.cache/pgvigil}. */
+    static Path cacheFolder() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
     }
 
     public String bootstrapServers() {
