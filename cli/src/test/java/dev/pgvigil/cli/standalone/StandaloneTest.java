@@ -84,8 +84,8 @@ class StandaloneTest {
         StringWriter progress = new StringWriter();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Standalone.start(
                         new Standalone.Options(config, null, 0, DemoDatabase.Scale.SMALL, 0), new PrintWriter(progress, true)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("intervalSeconds");
+                .isInstanceOf(dev.pgvigil.common.config.ConfigException.class) // exit 2 through Main, as every bad configuration
+                .hasMessageContaining("pgvigil.yaml:2").hasMessageContaining("intervalSeconds");
         assertThat(progress.toString()).doesNotContain("Starting");
     }
 
