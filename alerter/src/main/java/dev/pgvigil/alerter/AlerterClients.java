@@ -82,7 +82,7 @@ record AlerterClients(Map<String, Object> properties, KafkaProducer<byte[], byte
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "pgvigil-alerter");
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "pgvigil-alerter-producer"); // not the consumer's id: one app-info meter each
         return props;
     }
 

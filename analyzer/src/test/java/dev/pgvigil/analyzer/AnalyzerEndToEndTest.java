@@ -28,6 +28,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -41,7 +42,8 @@ class AnalyzerEndToEndTest {
     private static final String INSTANCE = "e2e-shop";
     private EmbeddedKafka kafka;
     private LocalPostgres pg;
-    private Path work;
+    @TempDir
+    Path work; // JUnit removes it after the class
     private final List<Thread> load = new ArrayList<>();
     private final AtomicBoolean slow = new AtomicBoolean(true);
     private final AtomicBoolean scans = new AtomicBoolean(true);
@@ -60,7 +62,6 @@ class AnalyzerEndToEndTest {
                 "CREATE TABLE big (id int, k int, payload text)",
                 "INSERT INTO big SELECT g, g % 1000, repeat('y', 200) FROM generate_series(1, 40000) g",
                 "ANALYZE big");
-        work = Files.createTempDirectory("pgvigil-e2e-");
         Files.writeString(work.resolve("pw"), pg.superuserPassword());
         load.add(loop("slow statement", c -> {
             try (Statement s = c.createStatement()) {

@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
 
@@ -52,7 +53,8 @@ class AnalyzerRestartTest {
     private static final String I = "restart-1";
     private EmbeddedKafka kafka;
     private KafkaProducer<String, byte[]> producer;
-    private Path work;
+    @TempDir
+    Path work; // JUnit removes it after the class
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
     private long hits, reads;
 
@@ -63,7 +65,6 @@ class AnalyzerRestartTest {
             TopicSetup.ensureAll(admin, 2, (short) 1);
         }
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer());
-        work = Files.createTempDirectory("pgvigil-restart-");
     }
 
     @AfterAll

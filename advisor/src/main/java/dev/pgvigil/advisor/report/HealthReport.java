@@ -8,10 +8,11 @@ import java.util.Map;
 
 /**
  * What {@code pgvigil report} says about one database: over which period, the database's counters,
- * connections, the statements, the tables, and the findings with what to do about each.
+ * connections, the statements, the tables, the indexes, and the findings with what to do about each.
  */
 public record HealthReport(String instance, String serverVersion, String databaseName, Period period, DatabaseSummary database,
-                           Connections connections, List<StatementRow> statements, List<TableRow> tables, List<String> warnings,
+                           Connections connections, List<StatementRow> statements, List<TableRow> tables, List<IndexRow> indexes,
+                           List<String> warnings,
                            List<Finding> findings) {
 
     /**
@@ -35,4 +36,7 @@ public record HealthReport(String instance, String serverVersion, String databas
     /** A table now (sizes, rows) and over the period (writes, scans); {@code bloatShare} null when not estimated. */
     public record TableRow(String table, long totalBytes, long heapBytes, long liveRows, long deadRows, double deadShare, long inserted,
                            long updated, long deleted, long seqScans, Long indexScans, Double bloatShare) {}
+
+    /** An index now: scans since the stats reset, size, and what the index rules found ({@code unused}, {@code duplicate}, {@code invalid}). */
+    public record IndexRow(String index, String table, long scans, long sizeBytes, List<String> marks) {}
 }

@@ -106,9 +106,11 @@ public final class ReportBuilder {
         Connections connections = connections(last.activity(), findings);
         List<StatementRow> statements = statements(first, last, db, findings);
         List<TableRow> tables = tables(first, last, bloat, advice, findings);
-        indexes(last, statsSince(dbNow, last), now, findings);
+        List<IndexInfo> indexInfos = last.indexes() == null ? List.of() : last.indexes().stream().map(RuleInputs::index).toList();
+        indexes(indexInfos, statsSince(dbNow, last), now, findings);
         findings.sort(Comparator.comparing(Finding::severity).reversed().thenComparing(f -> f.kind().ordinal()));
-        return new HealthReport(instance, last.server().version(), db, period, summary, connections, statements, tables, warnings, findings);
+        return new HealthReport(instance, last.server().version(), db, period, summary, connections, statements, tables,
+                IndexSection.rows(indexInfos, findings), warnings, findings);
     }
 
     private Period period(Snapshot first, Snapshot last, Instant statsReset) {
@@ -209,11 +211,7 @@ public final class ReportBuilder {
         return rows;
     }
 
-    private void indexes(Snapshot last, Instant statsSince, Instant now, List<Finding> findings) {
-        if (last.indexes() == null) {
-            return;
-        }
-        List<IndexInfo> infos = last.indexes().stream().map(RuleInputs::index).toList();
+    private void indexes(List<IndexInfo> infos, Instant statsSince, Instant now, List<Finding> findings) {
         for (IndexInfo i : infos) {
             UnusedIndexRule.evaluate(instance, i, statsSince, now, unusedIndex).ifPresent(findings::add);
             InvalidIndexRule.evaluate(instance, i).ifPresent(findings::add);

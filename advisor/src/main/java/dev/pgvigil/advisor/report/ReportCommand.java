@@ -13,6 +13,7 @@ import dev.pgvigil.advisor.plan.Planner;
 import dev.pgvigil.advisor.report.HealthReport.Connections;
 import dev.pgvigil.advisor.report.HealthReport.DatabaseSummary;
 import dev.pgvigil.advisor.report.HealthReport.StatementRow;
+import dev.pgvigil.advisor.report.HealthReport.IndexRow;
 import dev.pgvigil.advisor.report.HealthReport.TableRow;
 import dev.pgvigil.advisor.table.AnalyzeTableCommand;
 import dev.pgvigil.advisor.sql.Catalog;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Option;
         header = "A health report of one database, with recommendations.",
         mixinStandardHelpOptions = true,
         description = {
-                "A health report of one database: slowest statements, tables (size, rows, dead rows, writes, bloat), "
+                "A health report of one database: slowest statements, tables (size, rows, dead rows, writes, bloat), indexes (scans, size, unused/duplicate/invalid), "
                         + "unused, duplicate and invalid indexes, cache hit ratio, connections by state against "
                         + "max_connections, long and blocked sessions; then every finding with what to do about it. Decisions "
                         + "are the same rules the streaming analyzer applies.",
@@ -230,6 +231,13 @@ public final class ReportCommand extends AdvisorCommand {
                     x.indexScans() == null ? "-" : Human.count(x.indexScans()), x.bloatShare() == null ? "-" : Human.percent(x.bloatShare()));
         }
         out.print(t.render());
+        out.println();
+        out.heading("Indexes by size" + (r.indexes().size() > rows ? " (top " + rows + " of " + r.indexes().size() + ")" : ""));
+        TextTable ix = new TextTable().indent("  ").left("index").left("table").right("scans").right("size").left("marks");
+        for (IndexRow i : r.indexes().stream().limit(rows).toList()) {
+            ix.row(i.index(), i.table(), Human.count(i.scans()), Human.bytes(i.sizeBytes()), String.join(", ", i.marks()));
+        }
+        out.print(ix.render());
         out.println();
         if (!r.warnings().isEmpty()) {
             out.heading("Not read");

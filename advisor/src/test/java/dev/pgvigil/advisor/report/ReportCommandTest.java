@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,18 @@ class ReportCommandTest {
         assertThat(events.path("deadRows").asLong()).isGreaterThanOrEqualTo(40_000);
         assertThat(events.path("bloatShare").asDouble()).isGreaterThan(0.5);
         assertThat(root.path("statements").get(0).path("calls").asLong()).isPositive();
+        // every index, with its scans, size and the marks of the index rules
+        Map<String, JsonNode> indexes = StreamSupport.stream(root.path("indexes").spliterator(), false)
+                .collect(java.util.stream.Collectors.toMap(i -> i.path("index").asText(), i -> i));
+        assertThat(indexes).containsKeys("public.customers_pkey", "public.orders_pkey", "public.events_pkey", "public.audit_log_pkey",
+                "public.customers_created_at_idx", "public.orders_status_idx", "public.orders_status_created_idx");
+        assertThat(indexes.get("public.customers_created_at_idx").path("marks")).extracting(JsonNode::asText).containsExactly("unused");
+        assertThat(indexes.get("public.customers_created_at_idx").path("scans").asLong()).isZero();
+        assertThat(indexes.get("public.customers_created_at_idx").path("table").asText()).isEqualTo("public.customers");
+        assertThat(indexes.get("public.orders_status_idx").path("marks")).extracting(JsonNode::asText).contains("duplicate");
+        assertThat(indexes.get("public.orders_pkey").path("marks")).isEmpty();
+        assertThat(indexes.get("public.orders_pkey").path("scans").asLong()).isPositive();
+        assertThat(indexes.get("public.orders_pkey").path("sizeBytes").asLong()).isPositive();
         // the findings are in the shared shape, worst first
         JsonNode first = root.path("findings").get(0);
         assertThat(first.fieldNames()).toIterable().containsExactlyInAnyOrder("kind", "severity", "instance", "object", "detail", "recommendation",
@@ -149,6 +162,15 @@ class ReportCommandTest {
         assertThat(r.out()).contains("Health report for 127.0.0.1:" + Shop.pg().port() + "/shop").contains("Covers since")
                 .contains("cache hit ratio").contains("Connections:").contains("Statements by total time").contains("Tables by size")
                 .contains("public.events").contains("Findings").contains("vacuum_overdue").doesNotContain("\u001B[");
+        // the index table: aligned columns, one line per index, the rules' marks at the end
+        List<String> indexLines = r.out().lines().dropWhile(l -> !l.startsWith("Indexes by size")).skip(1)
+                .takeWhile(l -> !l.isBlank()).toList();
+        assertThat(indexLines.get(0)).contains("index", "table", "scans", "size", "marks");
+        assertThat(indexLines).anyMatch(l -> l.contains("public.customers_created_at_idx")) // unused only after 7 days of statistics
+                .anyMatch(l -> l.contains("public.orders_status_idx") && l.contains("duplicate"));
+        int scansEnd = indexLines.get(0).indexOf("scans") + "scans".length();
+        assertThat(indexLines.stream().filter(l -> l.contains("public."))).allMatch(l -> l.length() >= scansEnd && Character.isDigit(l.charAt(scansEnd - 1)),
+                "scans right-aligned under their header");
     }
 
     @Test

@@ -30,8 +30,8 @@ import java.util.Map;
 /**
  * Everything in one JVM: an embedded Kafka broker, the collector, the analyzer and the alerter, and —
  * without a configuration of targets — a built-in demo database with a running workload.
- * Parts start in dependency order and {@link #close()} stops them in reverse, so Ctrl-C leaves no
- * broker, server or thread behind.
+ * The configuration is read and checked before anything starts; parts start in dependency order and
+ * {@link #close()} stops them in reverse, so Ctrl-C leaves no broker, server, thread or folder behind.
  */
 public final class Standalone implements AutoCloseable {
     /**
@@ -64,6 +64,7 @@ public final class Standalone implements AutoCloseable {
     }
 
     private void startAll(Options options) {
+        // the whole configuration is read and checked before anything starts
         ConfigFile config = options.configFile() == null
                 ? ConfigFile.parse("built-in demo configuration", "")
                 : ConfigFile.load(options.configFile());
@@ -72,15 +73,24 @@ public final class Standalone implements AutoCloseable {
         AnalyzerConfig analyzerConfig = config.section("analyzer", AnalyzerConfig.class);
         KafkaSettings fileKafka = config.section("kafka", KafkaSettings.class);
         HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
+        boolean demo = collectorConfig.targets().isEmpty();
         // a busy port should stop us now, not after a broker and a database have started
         requireFree("127.0.0.1", options.kafkaPort(), "the embedded broker", "--kafka-port");
         requireFree(http.bindAddress(), http.port(), "the dashboard", "--http-port");
         if (alerterConfig.httpEnabled()) {
             requireFree(alerterConfig.http().bindAddress(), alerterConfig.http().port(), "the alerter's API", "alerter.http.port");
         }
+        if (!demo && collectorConfig.httpEnabled()) {
+            requireFree(collectorConfig.http().bindAddress(), collectorConfig.http().port(), "the collector's /health", "collector.http.port");
+        }
+        if (demo && options.configFile() != null) {
+            say("No collector targets in " + options.configFile() + ": watching the built-in demo.");
+        }
 
+        Path run = runFolder();
+        running.push(() -> Folders.deleteQuietly(run));
         kafka = step("Kafka broker (embedded, KRaft)", () -> options.dataDir() == null
-                ? EmbeddedKafka.start(temporaryFolder("pgvigil-standalone-kafka-"), options.kafkaPort(), Map.of(), true)
+                ? EmbeddedKafka.start(run.resolve("kafka"), options.kafkaPort(), Map.of(), false)
                 : EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), Map.of(), false));
         running.push(kafka);
         KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrapServers(), fileKafka.properties(), fileKafka.partitions(), (short) 1);
@@ -89,11 +99,8 @@ public final class Standalone implements AutoCloseable {
         }
         say("  bootstrap servers: " + kafka.bootstrapServers());
 
-        if (collectorConfig.targets().isEmpty()) {
-            if (options.configFile() != null) {
-                throw new IllegalArgumentException(options.configFile() + ": collector.targets: no targets to watch");
-            }
-            collectorConfig = startDemo(options.demoScale());
+        if (demo) {
+            collectorConfig = startDemo(options.demoScale(), collectorConfig, run);
         }
 
         CollectorConfig targets = collectorConfig;
@@ -105,10 +112,7 @@ public final class Standalone implements AutoCloseable {
         running.push(collector);
 
         // the analyzer's local state belongs with the broker's data: a fresh broker needs fresh state
-        Path stateDir = options.dataDir() == null ? temporaryFolder("pgvigil-standalone-state-") : options.dataDir().resolve("analyzer-state");
-        if (options.dataDir() == null) {
-            running.push(() -> Folders.deleteQuietly(stateDir));
-        }
+        Path stateDir = (options.dataDir() == null ? run : options.dataDir()).resolve("analyzer-state");
         analyzer = step("analyzer (Kafka Streams) and dashboard", () -> {
             try {
                 return AnalyzerService.start(kafkaSettings, analyzerConfig.withStateDir(stateDir), http);
@@ -124,30 +128,42 @@ public final class Standalone implements AutoCloseable {
         alerter.httpAddress().ifPresent(a -> say("  alerter API: http://" + a.getHostString() + ":" + a.getPort() + "/api/alerts"));
     }
 
-    private CollectorConfig startDemo(DemoDatabase.Scale scale) {
+    /** The file's collector settings (or the defaults) watching the demo database, without the collector's own HTTP endpoint. */
+    private CollectorConfig startDemo(DemoDatabase.Scale scale, CollectorConfig settings, Path run) {
         LocalPostgres pg = step("demo PostgreSQL (throwaway cluster)", () -> LocalPostgres.start(new LocalPostgres.Options(DemoDatabase.SERVER_SETTINGS)));
         running.push(pg);
         say("  demo PostgreSQL on " + pg.host() + ":" + pg.port());
         demoTarget = step("demo database '" + DemoDatabase.DATABASE + "' with planted problems", () -> DemoDatabase.create(pg, scale));
         DemoWorkload workload = step("demo workload", () -> DemoWorkload.start(pg));
         running.push(workload);
-        return CollectorConfig.of(java.util.List.of(DemoTargets.target(demoTarget, passwordFile(demoTarget.password()))));
+        return DemoTargets.collectorConfig(settings, DemoTargets.target(demoTarget, passwordFile(run, demoTarget.password())));
     }
 
     /** The demo role's password goes to a file only this user can read, never into a config or a log. */
-    private Path passwordFile(String password) {
+    private Path passwordFile(Path run, String password) {
         try {
-            Path dir = temporaryFolder("pgvigil-standalone-secrets-");
-            Path file = dir.resolve("demo-password");
+            Path file = run.resolve("demo-password");
             Files.writeString(file, password);
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            running.push(() -> {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
-            });
+            running.push(() -> Files.deleteIfExists(file));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * This run's folder (broker data and analyzer state without --data-dir, the demo's password file),
+     * only this user can read it, removed at exit. It lives under the user's cache folder, not the OS
+     * temporary folder, which may be cleaned under a running service (Kafka Streams warns about that).
+     */
+    static Path runFolder() {
+        Path cache = cacheFolder();
+        try {
+            Files.createDirectories(cache);
+            return Files.createTempDirectory(cache, "standalone-"); // rwx------ on POSIX
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder under " + cache, e);
         }
     }
 
@@ -163,12 +179,10 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    private static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** pgvigil's folder in the user's cache: {@code $XDG_CACHE_HOME/pgvigil}, or {@code ~/.cache/pgvigil}. */
+    static Path cacheFolder() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
     }
 
     public String bootstrapServers() {

@@ -33,7 +33,7 @@ public final class StandaloneCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Keep the broker's data here across runs (default: a temporary folder, removed at exit).")
+            description = "Keep the broker's data and the analyzer's state here across runs (default: a folder under ~/.cache/pgvigil, removed at exit).")
     Path dataDir;
 
     @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "19092",

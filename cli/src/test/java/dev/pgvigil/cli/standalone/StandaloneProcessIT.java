@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ class StandaloneProcessIT {
     @Test
     void ctrlCStopsEveryPart() throws Exception {
         Path jar = Path.of(System.getProperty("pgvigil.jar", "target/pgvigil.jar"));
-        java.util.Set<Path> secretsBefore = demoSecretFolders(); // other runs' leftovers are not this run's
+        java.util.Set<Path> runsBefore = StandaloneTest.runFolders(); // other runs' are not this run's
         assertThat(jar).exists();
         Process process = new ProcessBuilder("java", "-jar", jar.toString(), "standalone", "--kafka-port", "0", "--http-port", "0")
                 .redirectErrorStream(true).start();
@@ -58,14 +57,6 @@ class StandaloneProcessIT {
         assertThat(lines).anyMatch(l -> l.contains("Stopping"));
         assertThat(StandaloneTest.listening(demoPort)).as("demo PostgreSQL stopped").isFalse();
         assertThat(StandaloneTest.listening(kafkaPort)).as("broker stopped").isFalse();
-        assertThat(demoSecretFolders()).as("no demo password file left behind").isSubsetOf(secretsBefore);
-    }
-
-    private static java.util.Set<Path> demoSecretFolders() throws java.io.IOException {
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(p -> p.getFileName().toString().startsWith("pgvigil-standalone-secrets-"))
-                    .filter(p -> Files.exists(p.resolve("demo-password")))
-                    .collect(java.util.stream.Collectors.toSet());
-        }
+        assertThat(StandaloneTest.runFolders()).as("no run folder (broker data, state, demo password) left behind").isSubsetOf(runsBefore);
     }
 }

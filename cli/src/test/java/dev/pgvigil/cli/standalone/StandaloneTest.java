@@ -9,6 +9,9 @@ import dev.pgvigil.schema.SnapshotStatus;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.StringWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,14 +34,18 @@ import org.junit.jupiter.api.Test;
 class StandaloneTest {
 
     @Test
-    void theDemoIsCollectedAndEverythingStopsOnClose() throws Exception {
+    void aConfigWithoutTargetsRunsTheDemoAndEverythingStopsOnClose(@TempDir Path dir) throws Exception {
+        // as --help says: a configuration without collector targets watches the built-in demo
+        Path config = Files.writeString(dir.resolve("pgvigil.yaml"), "alerter:\n  httpEnabled: false\n");
+        java.util.Set<Path> runsBefore = runFolders();
         StringWriter progress = new StringWriter();
         int kafkaPort;
         int demoPort;
         String demoPassword;
         URI dashboardUri;
         try (Standalone standalone = Standalone.start(
-                new Standalone.Options(null, null, 0, DemoDatabase.Scale.SMALL, 0), new PrintWriter(progress, true))) {
+                new Standalone.Options(config, null, 0, DemoDatabase.Scale.SMALL, 0), new PrintWriter(progress, true))) {
+            assertThat(runFolders()).as("its folder is under the user's cache, not the OS temp folder").hasSize(runsBefore.size() + 1);
             kafkaPort = Integer.parseInt(standalone.bootstrapServers().replaceAll(".*:", ""));
             demoPort = Integer.parseInt(standalone.demoTarget().jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
             demoPassword = standalone.demoTarget().password();
@@ -67,6 +74,31 @@ class StandaloneTest {
                 .doesNotContain(demoPassword);
         assertThat(listening(kafkaPort)).as("broker stopped").isFalse();
         assertThat(listening(demoPort)).as("demo PostgreSQL stopped").isFalse();
+        assertThat(progress.toString()).contains("No collector targets in " + config + ": watching the built-in demo.");
+        assertThat(runFolders()).as("its folder is removed").isEqualTo(runsBefore);
+    }
+
+    @Test
+    void aBadConfigStopsItBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("pgvigil.yaml"), "collector:\n  intervalSeconds: 0\n");
+        StringWriter progress = new StringWriter();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Standalone.start(
+                        new Standalone.Options(config, null, 0, DemoDatabase.Scale.SMALL, 0), new PrintWriter(progress, true)))
+                .isInstanceOf(dev.pgvigil.common.config.ConfigException.class) // exit 2 through Main, as every bad configuration
+                .hasMessageContaining("pgvigil.yaml:2").hasMessageContaining("intervalSeconds");
+        assertThat(progress.toString()).doesNotContain("Starting");
+    }
+
+    /** The run folders of standalone processes of this user (other runs' included). */
+    static java.util.Set<Path> runFolders() throws java.io.IOException {
+        Path cache = Standalone.cacheFolder();
+        if (!Files.isDirectory(cache)) {
+            return java.util.Set.of();
+        }
+        try (var files = Files.list(cache)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("standalone-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private static JsonNode awaitFleetEntry(URI dashboard, String id, Duration timeout) throws Exception {

@@ -5,9 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,42 +18,74 @@ import org.slf4j.LoggerFactory;
  * joins on unindexed columns, updates that pile up dead rows, scans of a table larger than the cache,
  * and one session left idle in a transaction holding a lock that another session waits for.
  * Each kind runs on its own thread at a few operations per second, so the demo stays gentle on a laptop.
+ *
+ * <p>Its disk use is bounded, so the demo can run for days: the updates touch a few dozen {@code events}
+ * rows at a time, and a janitor vacuums {@code events} every few minutes, as a too-rare cron job would.
+ * The vacuum only reclaims rows older than the idle-in-transaction session's transaction (it holds the
+ * xmin horizon back, as such sessions do), so dead rows and bloat stay visible while the table stops
+ * growing. The WAL is bounded by {@link DemoDatabase#SERVER_SETTINGS}.
  */
 public final class DemoWorkload implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DemoWorkload.class);
 
+    /** How long the lock holder sits idle in its transaction (beyond the idle_in_transaction warning). */
+    static final Duration IDLE_IN_TRANSACTION = Duration.ofMinutes(10);
+    /** How often the janitor vacuums {@code events}. */
+    static final Duration VACUUM_EVERY = Duration.ofMinutes(5);
+    /** Pause between two updates of {@code events}. */
+    static final Duration UPDATE_EVERY = Duration.ofMillis(200);
+    /** Each update touches one in this many {@code events} rows. */
+    static final int UPDATE_ONE_IN = 600;
+
     private final LocalPostgres pg;
+    private final int speedUp;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    private DemoWorkload(LocalPostgres pg) {
+    private DemoWorkload(LocalPostgres pg, int speedUp) {
         this.pg = pg;
+        this.speedUp = speedUp;
     }
 
     public static DemoWorkload start(LocalPostgres pg) {
-        DemoWorkload w = new DemoWorkload(pg);
-        w.loop("customer-lookup", 200, DemoWorkload::customerByEmail);
-        w.loop("orders-of-customer", 200, DemoWorkload::ordersOfCustomer);
-        w.loop("event-updates", 100, DemoWorkload::updateEvents);
-        w.loop("audit-scan", 3000, DemoWorkload::scanAudit);
-        w.loop("indexed-reads", 100, DemoWorkload::orderById);
-        w.loop("lock-holder", 0, DemoWorkload::holdLockIdleInTransaction);
-        w.loop("lock-waiter", 1000, DemoWorkload::waitForLock);
+        return start(pg, 1);
+    }
+
+    /** The workload with every pause and period divided by {@code speedUp}: a test lives hours of demo in minutes. */
+    public static DemoWorkload start(LocalPostgres pg, int speedUp) {
+        if (speedUp < 1) {
+            throw new IllegalArgumentException("speedUp must be 1 or more: " + speedUp);
+        }
+        DemoWorkload w = new DemoWorkload(pg, speedUp);
+        w.loop("customer-lookup", Duration.ofMillis(200), DemoWorkload::customerByEmail);
+        w.loop("orders-of-customer", Duration.ofMillis(200), DemoWorkload::ordersOfCustomer);
+        w.loop("event-updates", UPDATE_EVERY, DemoWorkload::updateEvents);
+        w.loop("events-janitor", VACUUM_EVERY, DemoWorkload::vacuumEvents);
+        w.loop("audit-scan", Duration.ofMillis(3000), DemoWorkload::scanAudit);
+        w.loop("indexed-reads", Duration.ofMillis(100), DemoWorkload::orderById);
+        w.loop("lock-holder", Duration.ZERO, w::holdLockIdleInTransaction);
+        w.loop("lock-waiter", Duration.ofMillis(1000), DemoWorkload::waitForLock);
         return w;
+    }
+
+    /** A period of the demo at this workload's speed. */
+    private Duration scaled(Duration d) {
+        return d.dividedBy(speedUp);
     }
 
     private interface Operation {
         void run(Connection c) throws SQLException, InterruptedException;
     }
 
-    private void loop(String name, long pauseMillis, Operation op) {
+    private void loop(String name, Duration pause, Operation op) {
+        long pauseMicros = scaled(pause).toNanos() / 1000;
         Thread t = new Thread(() -> {
             while (running) {
                 try (Connection c = pg.connect(DemoDatabase.DATABASE)) {
                     c.createStatement().execute("SET application_name = 'shop-" + name + "'");
                     while (running) {
                         op.run(c);
-                        Thread.sleep(pauseMillis);
+                        TimeUnit.MICROSECONDS.sleep(pauseMicros);
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -86,10 +120,18 @@ public final class DemoWorkload implements AutoCloseable {
     }
 
     private static void updateEvents(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE events SET counter = counter + 1 WHERE kind = ? AND id % 10 = ?")) {
+        // kind is id % 3 (see DemoDatabase), so this touches one row in UPDATE_ONE_IN: a few dozen per statement
+        try (PreparedStatement ps = c.prepareStatement("UPDATE events SET counter = counter + 1 WHERE kind = ? AND id % ? = ?")) {
             ps.setString(1, List.of("click", "view", "cart").get(ThreadLocalRandom.current().nextInt(3)));
-            ps.setInt(2, ThreadLocalRandom.current().nextInt(10));
+            ps.setInt(2, UPDATE_ONE_IN / 3);
+            ps.setInt(3, ThreadLocalRandom.current().nextInt(UPDATE_ONE_IN / 3));
             ps.executeUpdate();
+        }
+    }
+
+    private static void vacuumEvents(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("VACUUM events");
         }
     }
 
@@ -108,11 +150,11 @@ public final class DemoWorkload implements AutoCloseable {
     }
 
     /** Takes a row lock and then sits idle in the transaction for ten minutes, like a forgotten console. */
-    private static void holdLockIdleInTransaction(Connection c) throws SQLException, InterruptedException {
+    private void holdLockIdleInTransaction(Connection c) throws SQLException, InterruptedException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE orders SET status = status WHERE id = 1");
-            Thread.sleep(10 * 60_000L);
+            Thread.sleep(scaled(IDLE_IN_TRANSACTION).toMillis());
         } finally {
             c.rollback();
             c.setAutoCommit(true);
