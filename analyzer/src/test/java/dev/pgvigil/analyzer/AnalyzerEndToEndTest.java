@@ -43,7 +43,7 @@ class AnalyzerEndToEndTest {
     private EmbeddedKafka kafka;
     private LocalPostgres pg;
     @TempDir
-    Path work; // JUnit removes it after the class
+    static Path work; // static, so JUnit sets it before @BeforeAll; removed after the class
     private final List<Thread> load = new ArrayList<>();
     private final AtomicBoolean slow = new AtomicBoolean(true);
     private final AtomicBoolean scans = new AtomicBoolean(true);

@@ -54,7 +54,7 @@ class AnalyzerRestartTest {
     private EmbeddedKafka kafka;
     private KafkaProducer<String, byte[]> producer;
     @TempDir
-    Path work; // JUnit removes it after the class
+    static Path work; // static, so JUnit sets it before @BeforeAll; removed after the class
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
     private long hits, reads;
 

@@ -36,7 +36,7 @@ class AnalyzerTopologyTest {
             indexes-source -> [decode-indexes] from [pgvigil.stats.indexes]
             metric-batches -> [baselines, metrics-sink, trends]
             metrics-sink -> [] to pgvigil.metrics
-            named-baselines -> [baselines-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-indexes, pgvigil-instances, pgvigil-named-baselines, pgvigil-statements, pgvigil-tables]
+            named-baselines -> [baselines-sink, dlq-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-indexes, pgvigil-instances, pgvigil-named-baselines, pgvigil-statements, pgvigil-tables]
             rollups-1h-sink -> [] to pgvigil.rollups.1h
             rollups-1m-sink -> [] to pgvigil.rollups.1m
             snapshots-source -> [decode-snapshots] from [pgvigil.snapshots]
