@@ -84,8 +84,8 @@ class BaselineEndToEndTest {
                 awaitTrue(() -> status(api, "/api/instances/" + INSTANCE) == 200, Duration.ofSeconds(90), "the analyzer knows the instance");
 
                 // from the command line: the request goes to the analyzer, the command waits until it is published
-                String target = "--target=" + pg.jdbcUrl("shop"); // required by every baseline command
-                Run create = cli("create", target, "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE,
+                // no --target: with Kafka the analyzer takes the baseline, the command needs no database
+                Run create = cli("create", "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE,
                         "--name", "from-cli", "--wait", "60s", "--json");
                 assertThat(create.exitCode()).as(create.err()).isZero();
                 JsonNode created = json.readTree(create.out());
@@ -106,7 +106,7 @@ class BaselineEndToEndTest {
                 assertThat(names(get(api, "/api/instances/" + INSTANCE + "/baselines"))).containsExactly("from-cli", "from-api");
 
                 // the command line reads the same two, and compares with the analyzer's comparison
-                Run show = cli("show", target, "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE, "--json");
+                Run show = cli("show", "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE, "--json");
                 assertThat(show.exitCode()).as(show.err()).isZero();
                 assertThat(names(json.readTree(show.out()))).containsExactly("from-cli", "from-api");
                 JsonNode compare = get(api, "/api/instances/" + INSTANCE + "/baselines/from-cli/compare");
@@ -114,9 +114,18 @@ class BaselineEndToEndTest {
                 assertThat(compare.path("tables").toString()).contains("public.orders");
 
                 // an invalid name is refused before it is sent
-                Run bad = cli("create", target, "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE, "--name", "a/b");
+                Run bad = cli("create", "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE, "--name", "a/b");
                 assertThat(bad.exitCode()).isEqualTo(2);
                 assertThat(bad.err()).contains("--name");
+
+                // which instance, when neither says it
+                Run nameless = cli("show", "--bootstrap-servers", kafka.bootstrapServers(), "--json");
+                assertThat(nameless.exitCode()).isEqualTo(2);
+                assertThat(nameless.err()).contains("--target").contains("--instance-id");
+                // and a file-backed baseline still needs its database
+                Run noDatabase = cli("create", "--file", work.resolve("baselines.json").toString(), "--instance-id", INSTANCE);
+                assertThat(noDatabase.exitCode()).isEqualTo(2);
+                assertThat(noDatabase.err()).contains("--target");
             }
         } finally {
             dev.pgvigil.embedded.Folders.deleteQuietly(work);

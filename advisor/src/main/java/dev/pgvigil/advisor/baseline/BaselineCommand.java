@@ -94,6 +94,9 @@ public final class BaselineCommand implements Runnable {
 
         @Override
         protected String instance() {
+            if (instanceId == null && !connection.hasTarget()) {
+                throw new UsageException("give --target URL or --instance-id ID: the instance whose baselines these are");
+            }
             return instanceId != null ? instanceId : super.instance();
         }
 

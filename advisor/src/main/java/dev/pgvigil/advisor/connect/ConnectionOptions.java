@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 public final class ConnectionOptions {
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
-    @Option(names = "--target", required = true, paramLabel = "URL",
+    // not required by the parser: the baseline commands that answer from Kafka need no database
+    @Option(names = "--target", paramLabel = "URL",
             description = "The database: jdbc:postgresql://HOST:PORT/DB or postgresql://USER@HOST:PORT/DB.")
     String target;
 
@@ -49,7 +50,14 @@ public final class ConnectionOptions {
         return json;
     }
 
+    public boolean hasTarget() {
+        return target != null;
+    }
+
     public TargetUrl targetUrl() {
+        if (target == null) {
+            throw new IllegalArgumentException("Missing required option: '--target=URL'");
+        }
         return TargetUrl.parse(target);
     }
 

@@ -117,7 +117,7 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
         metrics.add("database.deadlocks", labels, now.deadlocks() - was.deadlocks());
         metrics.add("database.conflicts", labels, now.conflicts() - was.conflicts());
         if (hit + read > 0) {
-            metrics.add("database.cache_hit_ratio", labels, (double) hit / (hit + read));
+            metrics.add("database.cache_hit_ratio", labels, CacheHitRule.ratio(hit, read));
         }
         cursor.add("xacts", commits + rollbacks);
         cursor.add("blks_hit", hit);
@@ -139,7 +139,7 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
             metrics.add("instance.tps", Map.of(), CounterDelta.rate(cursor.total("xacts"), s));
             double blocks = cursor.total("blks_hit") + cursor.total("blks_read");
             if (blocks > 0 && blocks >= t.get(Rule.CACHE_HIT_RATIO).minEvidence()) {
-                metrics.add("instance.cache_hit_ratio", Map.of(), cursor.total("blks_hit") / blocks);
+                metrics.add("instance.cache_hit_ratio", Map.of(), CacheHitRule.ratio((long) cursor.total("blks_hit"), (long) cursor.total("blks_read")));
             }
         }
         Long disk = config.diskSizeBytes().get(instanceId);

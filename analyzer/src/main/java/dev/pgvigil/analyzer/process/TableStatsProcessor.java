@@ -104,7 +104,7 @@ public final class TableStatsProcessor extends ChunkProcessor<TablesChunk> {
                         CounterDelta.rate(now.idxScan() - was.idxScan(), seconds), CounterDelta.rate(written, seconds)};
             }
             metrics.add(METRICS, Map.of("database", now.datname(), "schema", now.schema(), "table", now.table()),
-                    now.deadRows(), rows > 0 ? (double) now.deadRows() / rows : Double.NaN, now.totalSizeBytes(), growth,
+                    now.deadRows(), rows > 0 ? DeadRowsRule.share(now.liveRows(), now.deadRows()) : Double.NaN, now.totalSizeBytes(), growth,
                     rates[0], rates[1], rates[2], rates[3]);
 
             Subject dead = deadRows(instanceId, now);

@@ -35,7 +35,7 @@ public final class ServiceMeters implements AutoCloseable {
 
     public ServiceMeters(String service) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("service", service);
+        registry.config().commonTags("service", service).meterFilter(new StateStoreTags());
         bind(new JvmMemoryMetrics());
         bind(new JvmThreadMetrics());
         bind(new ClassLoaderMetrics());

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its disk use is bounded, so the demo can run for days: the updates touch a few dozen {@code events}
  * rows at a time, and a janitor vacuums {@code events} every few minutes, as a too-rare cron job would.
- * The vacuum only reclaims rows older than the idle-in-transaction session's transaction (it holds the
- * xmin horizon back, as such sessions do), so dead rows and bloat stay visible while the table stops
- * growing. The WAL is bounded by {@link DemoDatabase#SERVER_SETTINGS}.
+ * The vacuum only reclaims rows older than the oldest open snapshot, and two sessions take turns holding one
+ * (the idle-in-transaction lock holder, and a report left open in a repeatable-read transaction, started
+ * half a period later), so the horizon is always five to ten minutes old: dead rows and bloat stay visible
+ * at every moment, not just between vacuums, while the table stops growing. The WAL is bounded by {@link DemoDatabase#SERVER_SETTINGS}.
  */
 public final class DemoWorkload implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DemoWorkload.class);
@@ -64,6 +65,7 @@ public final class DemoWorkload implements AutoCloseable {
         w.loop("audit-scan", Duration.ofMillis(3000), DemoWorkload::scanAudit);
         w.loop("indexed-reads", Duration.ofMillis(100), DemoWorkload::orderById);
         w.loop("lock-holder", Duration.ZERO, w::holdLockIdleInTransaction);
+        w.loop("report-snapshot", IDLE_IN_TRANSACTION.dividedBy(2), Duration.ZERO, w::holdReportSnapshot);
         w.loop("lock-waiter", Duration.ofMillis(1000), DemoWorkload::waitForLock);
         return w;
     }
@@ -78,8 +80,13 @@ public final class DemoWorkload implements AutoCloseable {
     }
 
     private void loop(String name, Duration pause, Operation op) {
+        loop(name, Duration.ZERO, pause, op);
+    }
+
+    private void loop(String name, Duration firstAfter, Duration pause, Operation op) {
         long pauseMicros = scaled(pause).toNanos() / 1000;
         Thread t = new Thread(() -> {
+            sleepQuietly(scaled(firstAfter).toMillis());
             while (running) {
                 try (Connection c = pg.connect(DemoDatabase.DATABASE)) {
                     c.createStatement().execute("SET application_name = 'shop-" + name + "'");
@@ -154,6 +161,19 @@ public final class DemoWorkload implements AutoCloseable {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE orders SET status = status WHERE id = 1");
+            Thread.sleep(scaled(IDLE_IN_TRANSACTION).toMillis());
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** A report's repeatable-read snapshot left open as long as the lock holder's, half a period behind it. */
+    private void holdReportSnapshot(Connection c) throws SQLException, InterruptedException {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT count(*) FROM orders").close();
             Thread.sleep(scaled(IDLE_IN_TRANSACTION).toMillis());
         } finally {
             c.rollback();

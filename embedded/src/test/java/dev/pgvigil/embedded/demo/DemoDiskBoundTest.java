@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  * Half an hour of the demo lived in minutes: the workload runs {@value #SPEED_UP} times faster on a real
  * cluster until it has made as many {@code events} updates as {@value #DEMO_MINUTES} minutes of the demo make
  * (several janitor and idle-in-transaction cycles; the table plateaus after the first),
- * and the cluster's disk use (databases and WAL) must stay bounded while the planted dead rows stay visible.
+ * and the cluster's disk use (databases and WAL) must stay bounded while the planted dead rows stay visible
+ * at every moment (the share is sampled each second, not only at the end, since a reset of the xmin horizon
+ * followed by a vacuum would clear them for a while).
  * Without the janitor, the {@code events} table alone would be well over {@link #EVENTS_BOUND_BYTES} by then.
  */
 class DemoDiskBoundTest {
@@ -33,6 +35,8 @@ class DemoDiskBoundTest {
             long maxDisk = 0;
             long maxEvents = 0;
             long updated = 0;
+            int samples = 0;
+            int samplesOverCritical = 0;
             try (DemoWorkload ignored = DemoWorkload.start(pg, SPEED_UP); Connection c = pg.connect(DemoDatabase.DATABASE)) {
                 long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
                 while (updated < rowUpdatesGoal && System.nanoTime() < deadline) {
@@ -40,17 +44,28 @@ class DemoDiskBoundTest {
                     updated = number(c, "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'events'");
                     maxDisk = Math.max(maxDisk, diskBytes(c));
                     maxEvents = Math.max(maxEvents, number(c, "SELECT pg_total_relation_size('events')"));
+                    samples++;
+                    if (deadShare(c) > 0.2) {
+                        samplesOverCritical++;
+                    }
                 }
                 assertThat(updated).as("row updates of %d demo minutes made in time", DEMO_MINUTES).isGreaterThanOrEqualTo(rowUpdatesGoal);
                 assertThat(number(c, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'events'"))
                         .as("the janitor vacuumed events").isGreaterThanOrEqualTo(2);
-                long live = number(c, "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'events'");
-                long dead = number(c, "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events'");
-                assertThat((double) dead / (live + dead)).as("dead rows stay over the critical 20 %% (%d dead, %d live)", dead, live)
-                        .isGreaterThan(0.2);
+                assertThat((double) samplesOverCritical / samples)
+                        .as("share of samples with dead rows over the critical 20 %% (%d of %d)", samplesOverCritical, samples)
+                        .isGreaterThan(0.9);
             }
             assertThat(maxEvents).as("events table, largest seen").isLessThan(EVENTS_BOUND_BYTES);
             assertThat(maxDisk).as("databases and WAL, largest seen").isLessThan(DISK_BOUND_BYTES);
+        }
+    }
+
+    private static double deadShare(Connection c) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery(
+                "SELECT n_dead_tup::float8 / greatest(n_live_tup + n_dead_tup, 1) FROM pg_stat_user_tables WHERE relname = 'events'")) {
+            rs.next();
+            return rs.getDouble(1);
         }
     }
 
