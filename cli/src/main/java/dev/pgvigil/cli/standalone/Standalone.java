@@ -39,8 +39,14 @@ public final class Standalone implements AutoCloseable {
      * @param dataDir where the broker keeps its data across runs, or null for a temporary folder
      * @param kafkaPort the broker's port on 127.0.0.1 (0 picks a free one)
      * @param httpPort the dashboard's port (0 picks a free one); the rest of the {@code http} section applies
+     * @param brokers how many embedded brokers (1, or 3 and more for a replicated cluster: topics then get three
+     *                replicas and min.insync.replicas 2 unless the config's kafka section says otherwise)
      */
-    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort) {}
+    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort, int brokers) {
+        public Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort) {
+            this(configFile, dataDir, kafkaPort, demoScale, httpPort, 1);
+        }
+    }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final PrintWriter progress;
@@ -75,7 +81,9 @@ public final class Standalone implements AutoCloseable {
         HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
         boolean demo = collectorConfig.targets().isEmpty();
         // a busy port should stop us now, not after a broker and a database have started
-        requireFree("127.0.0.1", options.kafkaPort(), "the embedded broker", "--kafka-port");
+        for (int i = 0; i < options.brokers() && options.kafkaPort() != 0; i++) {
+            requireFree("127.0.0.1", options.kafkaPort() + i, "the embedded broker " + (i + 1), "--kafka-port");
+        }
         requireFree(http.bindAddress(), http.port(), "the dashboard", "--http-port");
         if (alerterConfig.httpEnabled()) {
             requireFree(alerterConfig.http().bindAddress(), alerterConfig.http().port(), "the alerter's API", "alerter.http.port");
@@ -89,13 +97,13 @@ public final class Standalone implements AutoCloseable {
 
         Path run = runFolder();
         running.push(() -> Folders.deleteQuietly(run));
-        kafka = step("Kafka broker (embedded, KRaft)", () -> options.dataDir() == null
-                ? EmbeddedKafka.start(run.resolve("kafka"), options.kafkaPort(), Map.of(), false)
-                : EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), Map.of(), false));
+        Path kafkaDir = (options.dataDir() == null ? run : options.dataDir()).resolve("kafka");
+        kafka = step(options.brokers() == 1 ? "Kafka broker (embedded, KRaft)" : "Kafka cluster of " + options.brokers() + " brokers (embedded, KRaft)",
+                () -> EmbeddedKafka.startCluster(kafkaDir, options.brokers(), options.kafkaPort(), Map.of(), false));
         running.push(kafka);
-        KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrapServers(), fileKafka.properties(), fileKafka.partitions(), (short) 1);
+        KafkaSettings kafkaSettings = embeddedSettings(fileKafka, kafka);
         try (var admin = kafka.admin()) {
-            TopicSetup.ensureAll(admin, kafkaSettings.topicPartitions(), (short) 1);
+            TopicSetup.ensureAll(admin, kafkaSettings.topicPartitions(), kafkaSettings.topicReplicationFactor(), kafkaSettings.topicMinInsyncReplicas());
         }
         say("  bootstrap servers: " + kafka.bootstrapServers());
 
@@ -126,6 +134,16 @@ public final class Standalone implements AutoCloseable {
         Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
         running.push(alerter);
         alerter.httpAddress().ifPresent(a -> say("  alerter API: http://" + a.getHostString() + ":" + a.getPort() + "/api/alerts"));
+    }
+
+    /**
+     * The file's kafka section pointed at the embedded cluster: its partitions, replication factor and
+     * min.insync.replicas when given, else as replicated as the cluster allows (three copies, two in sync).
+     */
+    static KafkaSettings embeddedSettings(KafkaSettings file, EmbeddedKafka kafka) {
+        short replicas = file.replicationFactor() != null ? file.replicationFactor() : (short) Math.min(3, kafka.brokers());
+        Integer minIsr = file.minInsyncReplicas() != null ? file.minInsyncReplicas() : (replicas >= 3 ? Integer.valueOf(2) : null);
+        return new KafkaSettings(kafka.bootstrapServers(), file.properties(), file.partitions(), replicas, minIsr);
     }
 
     /** The file's collector settings (or the defaults) watching the demo database, without the collector's own HTTP endpoint. */
@@ -183,6 +201,11 @@ public final class Standalone implements AutoCloseable {
     static Path cacheFolder() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         return (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
+    }
+
+    /** The embedded cluster, for tests that stop and start its brokers. */
+    EmbeddedKafka kafka() {
+        return kafka;
     }
 
     public String bootstrapServers() {

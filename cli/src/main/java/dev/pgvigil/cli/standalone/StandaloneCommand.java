@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  pgvigil standalone                                  # the demo",
                 "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",
+                "  pgvigil standalone --brokers 3                      # the demo on a replicated cluster",
                 "", "Exit codes: 0 stopped cleanly, 2 bad configuration or a part failed to start."})
 public final class StandaloneCommand implements Callable<Integer> {
     @Spec
@@ -40,6 +41,12 @@ public final class StandaloneCommand implements Callable<Integer> {
             description = "Port of the embedded broker on 127.0.0.1, for 'pgvigil tail' and other clients (0: any free port; default ${DEFAULT-VALUE}).")
     int kafkaPort;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "Embedded brokers (1 to 9; default ${DEFAULT-VALUE}). With 3 or more, topics get three replicas and "
+                    + "min.insync.replicas 2 (kafka.replicationFactor and kafka.minInsyncReplicas override), and broker i listens on "
+                    + "--kafka-port + i - 1.")
+    int brokers;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
             description = "Port of the dashboard, its API, /health and /metrics (0: any free port; default ${DEFAULT-VALUE}). "
                     + "The address and token come from the config's 'http' section (default 127.0.0.1).")
@@ -50,7 +57,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Standalone standalone;
         try {
-            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO, httpPort), err);
+            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO, httpPort, brokers), err);
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             err.println();
             err.println("pgvigil: cannot start: " + e.getMessage());
