@@ -28,7 +28,7 @@ import java.util.Deque;
 import java.util.Map;
 
 /**
- * Everything in one JVM: an embedded Kafka broker, the collector, the analyzer and the alerter, and —
+ * Everything in one JVM: an embedded Kafka broker (or cluster, or an external one), the collector, the analyzer and the alerter, and —
  * without a configuration of targets — a built-in demo database with a running workload.
  * The configuration is read and checked before anything starts; parts start in dependency order and
  * {@link #close()} stops them in reverse, so Ctrl-C leaves no broker, server, thread or folder behind.
@@ -40,7 +40,8 @@ public final class Standalone implements AutoCloseable {
      * @param kafkaPort the broker's port on 127.0.0.1 (0 picks a free one)
      * @param httpPort the dashboard's port (0 picks a free one); the rest of the {@code http} section applies
      * @param brokers how many embedded brokers (1, or 3 and more for a replicated cluster: topics then get three
-     *                replicas and min.insync.replicas 2 unless the config's kafka section says otherwise)
+     *                replicas and min.insync.replicas 2 unless the config's kafka section says otherwise); 0 for
+     *                none: the cluster of the config's kafka section, with its security settings
      */
     public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort, int brokers) {
         public Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort) {
@@ -51,6 +52,7 @@ public final class Standalone implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final PrintWriter progress;
     private EmbeddedKafka kafka;
+    private KafkaSettings kafkaSettings;
     private DemoDatabase.Target demoTarget;
     private AnalyzerService analyzer;
 
@@ -81,6 +83,9 @@ public final class Standalone implements AutoCloseable {
         HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
         boolean demo = collectorConfig.targets().isEmpty();
         // a busy port should stop us now, not after a broker and a database have started
+        if (options.brokers() == 0 && options.configFile() == null) {
+            throw new IllegalArgumentException("--brokers 0 (an external cluster) needs --config with a kafka section");
+        }
         for (int i = 0; i < options.brokers() && options.kafkaPort() != 0; i++) {
             requireFree("127.0.0.1", options.kafkaPort() + i, "the embedded broker " + (i + 1), "--kafka-port");
         }
@@ -97,15 +102,22 @@ public final class Standalone implements AutoCloseable {
 
         Path run = runFolder();
         running.push(() -> Folders.deleteQuietly(run));
-        Path kafkaDir = (options.dataDir() == null ? run : options.dataDir()).resolve("kafka");
-        kafka = step(options.brokers() == 1 ? "Kafka broker (embedded, KRaft)" : "Kafka cluster of " + options.brokers() + " brokers (embedded, KRaft)",
-                () -> EmbeddedKafka.startCluster(kafkaDir, options.brokers(), options.kafkaPort(), Map.of(), false));
-        running.push(kafka);
-        KafkaSettings kafkaSettings = embeddedSettings(fileKafka, kafka);
-        try (var admin = kafka.admin()) {
+        if (options.brokers() == 0) {
+            // an external cluster, reached exactly as the separate services would reach it (TLS, SASL and all)
+            kafkaSettings = fileKafka;
+            say("Using Kafka at " + fileKafka.bootstrapServers() + " (kafka section of " + options.configFile() + ")");
+        } else {
+            Path kafkaDir = (options.dataDir() == null ? run : options.dataDir()).resolve("kafka");
+            kafka = step(options.brokers() == 1 ? "Kafka broker (embedded, KRaft)" : "Kafka cluster of " + options.brokers() + " brokers (embedded, KRaft)",
+                    () -> EmbeddedKafka.startCluster(kafkaDir, options.brokers(), options.kafkaPort(), Map.of(), false));
+            running.push(kafka);
+            kafkaSettings = embeddedSettings(fileKafka, kafka);
+        }
+        KafkaSettings kafkaSettings = this.kafkaSettings;
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(kafkaSettings.clientProperties())) {
             TopicSetup.ensureAll(admin, kafkaSettings.topicPartitions(), kafkaSettings.topicReplicationFactor(), kafkaSettings.topicMinInsyncReplicas());
         }
-        say("  bootstrap servers: " + kafka.bootstrapServers());
+        say("  bootstrap servers: " + kafkaSettings.bootstrapServers());
 
         if (demo) {
             collectorConfig = startDemo(options.demoScale(), collectorConfig, run);
@@ -209,7 +221,7 @@ public final class Standalone implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return kafkaSettings.bootstrapServers();
     }
 
     /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/}. */
