@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -91,7 +93,16 @@ public final class TopicSetup {
                     }
                 }
             }
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            // the first call a service makes: a refused login or a missing ACL stops it here with one line, not later in a retry loop
+            if (e.getCause() instanceof AuthenticationException a) {
+                throw new IllegalStateException("Kafka refused the login: " + a.getMessage() + " (check kafka.sasl and kafka.properties' ssl settings)", a);
+            }
+            if (e.getCause() instanceof AuthorizationException a) {
+                throw new IllegalStateException("Kafka denied access: " + a.getMessage() + " (see the ACLs in docs/kafka.md)", a);
+            }
+            throw new IllegalStateException("cannot create pgvigil topics: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("cannot create pgvigil topics: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
