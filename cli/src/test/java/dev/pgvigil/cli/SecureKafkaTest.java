@@ -97,7 +97,8 @@ class SecureKafkaTest {
                 outputs.append(refused.out).append(refused.err);
                 assertThat(refused.code).as(command + ": " + refused.err).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
                 assertThat(refused.err.strip().lines()).as(command + ", one line: " + refused.err).hasSize(1);
-                assertThat(refused.err).as(command.toString()).containsIgnoringCase("authentication failed");
+                assertThat(refused.err).as(command.toString()).startsWith("pgvigil: ").containsIgnoringCase("authentication failed")
+                        .doesNotContain("Exception:");
             }
         } finally {
             root.detachAppender(logs);
