@@ -63,7 +63,17 @@ public final class Main implements Runnable {
             cli.getErr().println("pgvigil: bad configuration: " + e.getMessage());
             return ExitCodes.USAGE_OR_CONNECTION;
         }
-        if (e instanceof IllegalArgumentException) {
+        // a refused login or a missing ACL is final: one line saying so, never a retry loop
+        if (e instanceof org.apache.kafka.common.errors.AuthenticationException) {
+            cli.getErr().println("pgvigil: Kafka refused the login: " + e.getMessage() + " (check kafka.sasl and kafka.properties' ssl settings)");
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
+        if (e instanceof org.apache.kafka.common.errors.AuthorizationException) {
+            cli.getErr().println("pgvigil: Kafka denied access: " + e.getMessage() + " (see the ACLs in docs/kafka.md)");
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
+        // a wrong argument, or a broker or database that refuses us at start (login, ACL, unreachable): the message says it all
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             cli.getErr().println("pgvigil: " + e.getMessage());
             return ExitCodes.USAGE_OR_CONNECTION;
         }

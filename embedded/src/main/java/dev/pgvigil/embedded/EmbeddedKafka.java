@@ -34,23 +34,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The data folder survives {@link #close()}: starting again on the same folder keeps the topics
  * (the storage is formatted only once).
+ *
+ * <p>With {@link ClientSecurity}, each node also has a client listener with TLS and SASL/SCRAM-SHA-512
+ * ({@link #secureBootstrapServers()}), users made with {@link #addScramUser}, and optionally Kafka's
+ * StandardAuthorizer enforcing ACLs there. The plaintext listener stays for the nodes themselves and
+ * {@link #admin()}, as the operator's door: its anonymous user is a super user.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SECURE_LISTENER = "SECURE";
+    private static final String SCRAM = "SCRAM-SHA-512";
+
+    /**
+     * A client listener with TLS (the broker's key and certificate from {@code tls}) and SASL/SCRAM-SHA-512.
+     *
+     * @param authorizer whether ACLs are enforced (StandardAuthorizer; no ACL, no access)
+     */
+    public record ClientSecurity(ThrowawayTls tls, boolean authorizer) {}
 
     /** One node: its id, ports and data folder are fixed for the cluster's life; its server comes and goes. */
     private static final class Node {
         final int id;
         final int brokerPort;
         final int controllerPort;
+        final int securePort;
         final Path logDir;
         KafkaRaftServer server;
 
-        Node(int id, int brokerPort, int controllerPort, Path logDir) {
+        Node(int id, int brokerPort, int controllerPort, int securePort, Path logDir) {
             this.id = id;
             this.brokerPort = brokerPort;
             this.controllerPort = controllerPort;
+            this.securePort = securePort;
             this.logDir = logDir;
         }
     }
@@ -59,12 +75,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final List<Node> nodes;
     private final Map<String, String> overrides;
     private final boolean deleteOnClose;
+    private final ClientSecurity security;
 
-    private EmbeddedKafka(Path dataDir, List<Node> nodes, Map<String, String> overrides, boolean deleteOnClose) {
+    private EmbeddedKafka(Path dataDir, List<Node> nodes, Map<String, String> overrides, boolean deleteOnClose, ClientSecurity security) {
         this.dataDir = dataDir;
         this.nodes = nodes;
         this.overrides = Map.copyOf(overrides);
         this.deleteOnClose = deleteOnClose;
+        this.security = security;
     }
 
     /** A broker on a random loopback port with its data in a temporary folder deleted on close; for tests. */
@@ -94,6 +112,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      * (0: free ports), each with its data under {@code dataDir/kraft} (one node) or {@code dataDir/node-i}.
      */
     public static EmbeddedKafka startCluster(Path dataDir, int brokers, int firstPort, Map<String, String> overrides, boolean deleteOnClose) {
+        return startCluster(dataDir, brokers, firstPort, overrides, deleteOnClose, null);
+    }
+
+    /** {@code brokers} nodes on random loopback ports with a TLS + SCRAM client listener each, data deleted on close; for tests. */
+    public static EmbeddedKafka startTemporarySecured(int brokers, ClientSecurity security) {
+        try {
+            return startCluster(Files.createTempDirectory("pgvigil-kafka-"), brokers, 0, Map.of(), true, java.util.Objects.requireNonNull(security));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedKafka startCluster(Path dataDir, int brokers, int firstPort, Map<String, String> overrides, boolean deleteOnClose,
+                                              ClientSecurity security) {
         if (brokers < 1 || brokers > 9) {
             throw new IllegalArgumentException("an embedded cluster has 1 to 9 brokers, not " + brokers);
         }
@@ -106,9 +138,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create Kafka data folder " + logDir, e);
             }
-            nodes.add(new Node(id, firstPort == 0 ? freePort() : firstPort + id - 1, freePort(), logDir));
+            nodes.add(new Node(id, firstPort == 0 ? freePort() : firstPort + id - 1, freePort(), security == null ? 0 : freePort(), logDir));
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, List.copyOf(nodes), overrides, deleteOnClose);
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, List.copyOf(nodes), overrides, deleteOnClose, security);
         String clusterId = Uuid.randomUuid().toString();
         try {
             for (Node node : nodes) {
@@ -204,6 +236,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private KafkaConfig config(Node node) {
         Properties props = brokerProperties(node, nodes);
+        if (security != null) {
+            secure(props, node, security);
+        }
         overrides.forEach(props::setProperty);
         return new KafkaConfig(props, false);
     }
@@ -241,6 +276,82 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         return p;
+    }
+
+    /** Adds the TLS + SCRAM client listener, and the authorizer when asked for. */
+    private static void secure(Properties p, Node node, ClientSecurity security) {
+        String listener = SECURE_LISTENER + "://127.0.0.1:" + node.securePort;
+        p.setProperty("listeners", p.getProperty("listeners") + "," + listener);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
+        p.setProperty("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + "," + SECURE_LISTENER + ":SASL_SSL");
+        String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        p.setProperty(prefix + "sasl.enabled.mechanisms", SCRAM);
+        p.setProperty(prefix + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.setProperty(prefix + "ssl.keystore.type", "PKCS12");
+        p.setProperty(prefix + "ssl.keystore.location", security.tls().keystore().toString());
+        p.setProperty(prefix + "ssl.keystore.password", security.tls().password());
+        p.setProperty(prefix + "ssl.key.password", security.tls().password());
+        if (security.authorizer()) {
+            p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // the nodes and admin() talk plaintext as ANONYMOUS: that door is the operator's
+            p.setProperty("super.users", "User:ANONYMOUS");
+        }
+    }
+
+    /** Every node's TLS + SCRAM client listener; only with {@link ClientSecurity}. */
+    public String secureBootstrapServers() {
+        if (security == null) {
+            throw new IllegalStateException("this cluster has no secure listener");
+        }
+        return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.securePort).toList());
+    }
+
+    /** Client properties for {@code user} on the secure listener, trusting the throwaway CA; for tests. */
+    public Map<String, Object> secureClientProperties(String user, String password) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, secureBootstrapServers(),
+                "security.protocol", "SASL_SSL",
+                "ssl.truststore.type", "PKCS12",
+                "ssl.truststore.location", security.tls().truststore().toString(),
+                "ssl.truststore.password", security.tls().password(),
+                "sasl.mechanism", SCRAM,
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
+    /**
+     * Creates (or changes) a SCRAM-SHA-512 user and waits until every broker accepts its login (credentials
+     * reach the brokers with the metadata, a moment after the controller took them).
+     */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096),
+                    password))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user + ": " + e.getMessage(), e);
+        }
+        for (Node node : nodes) {
+            if (node.server != null) {
+                awaitLogin(node, user, password);
+            }
+        }
+    }
+
+    private void awaitLogin(Node node, String user, String password) {
+        Map<String, Object> props = new java.util.HashMap<>(secureClientProperties(user, password));
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + node.securePort);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Admin admin = Admin.create(props)) {
+                admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("node " + node.id + " does not accept user " + user + ": " + e.getMessage(), e);
+                }
+                sleep(200);
+            }
+        }
     }
 
     private static void format(Node node, KafkaConfig config, String clusterId) {

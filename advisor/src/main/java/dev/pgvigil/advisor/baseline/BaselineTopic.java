@@ -170,7 +170,7 @@ public final class BaselineTopic implements BaselineStore {
         try (Admin admin = Admin.create(clientProperties())) {
             TopicSetup.ensure(admin, TopicSetup.all().stream()
                             .filter(s -> s.name().equals(Topics.BASELINES) || s.name().equals(Topics.BASELINE_REQUESTS)).toList(),
-                    settings.topicPartitions(), settings.topicReplicationFactor());
+                    settings.topicPartitions(), settings.topicReplicationFactor(), settings.topicMinInsyncReplicas());
         } catch (KafkaException | IllegalStateException e) {
             throw failure("cannot create", e);
         }

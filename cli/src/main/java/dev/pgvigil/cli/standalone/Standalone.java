@@ -28,7 +28,7 @@ import java.util.Deque;
 import java.util.Map;
 
 /**
- * Everything in one JVM: an embedded Kafka broker, the collector, the analyzer and the alerter, and —
+ * Everything in one JVM: an embedded Kafka broker (or cluster, or an external one), the collector, the analyzer and the alerter, and —
  * without a configuration of targets — a built-in demo database with a running workload.
  * The configuration is read and checked before anything starts; parts start in dependency order and
  * {@link #close()} stops them in reverse, so Ctrl-C leaves no broker, server, thread or folder behind.
@@ -39,12 +39,20 @@ public final class Standalone implements AutoCloseable {
      * @param dataDir where the broker keeps its data across runs, or null for a temporary folder
      * @param kafkaPort the broker's port on 127.0.0.1 (0 picks a free one)
      * @param httpPort the dashboard's port (0 picks a free one); the rest of the {@code http} section applies
+     * @param brokers how many embedded brokers (1, or 3 and more for a replicated cluster: topics then get three
+     *                replicas and min.insync.replicas 2 unless the config's kafka section says otherwise); 0 for
+     *                none: the cluster of the config's kafka section, with its security settings
      */
-    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort) {}
+    public record Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort, int brokers) {
+        public Options(Path configFile, Path dataDir, int kafkaPort, DemoDatabase.Scale demoScale, int httpPort) {
+            this(configFile, dataDir, kafkaPort, demoScale, httpPort, 1);
+        }
+    }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final PrintWriter progress;
     private EmbeddedKafka kafka;
+    private KafkaSettings kafkaSettings;
     private DemoDatabase.Target demoTarget;
     private AnalyzerService analyzer;
 
@@ -75,7 +83,12 @@ public final class Standalone implements AutoCloseable {
         HttpSettings http = config.section("http", HttpSettings.class).withPort(options.httpPort());
         boolean demo = collectorConfig.targets().isEmpty();
         // a busy port should stop us now, not after a broker and a database have started
-        requireFree("127.0.0.1", options.kafkaPort(), "the embedded broker", "--kafka-port");
+        if (options.brokers() == 0 && options.configFile() == null) {
+            throw new IllegalArgumentException("--brokers 0 (an external cluster) needs --config with a kafka section");
+        }
+        for (int i = 0; i < options.brokers() && options.kafkaPort() != 0; i++) {
+            requireFree("127.0.0.1", options.kafkaPort() + i, "the embedded broker " + (i + 1), "--kafka-port");
+        }
         requireFree(http.bindAddress(), http.port(), "the dashboard", "--http-port");
         if (alerterConfig.httpEnabled()) {
             requireFree(alerterConfig.http().bindAddress(), alerterConfig.http().port(), "the alerter's API", "alerter.http.port");
@@ -89,15 +102,22 @@ public final class Standalone implements AutoCloseable {
 
         Path run = runFolder();
         running.push(() -> Folders.deleteQuietly(run));
-        kafka = step("Kafka broker (embedded, KRaft)", () -> options.dataDir() == null
-                ? EmbeddedKafka.start(run.resolve("kafka"), options.kafkaPort(), Map.of(), false)
-                : EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), Map.of(), false));
-        running.push(kafka);
-        KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrapServers(), fileKafka.properties(), fileKafka.partitions(), (short) 1);
-        try (var admin = kafka.admin()) {
-            TopicSetup.ensureAll(admin, kafkaSettings.topicPartitions(), (short) 1);
+        if (options.brokers() == 0) {
+            // an external cluster, reached exactly as the separate services would reach it (TLS, SASL and all)
+            kafkaSettings = fileKafka;
+            say("Using Kafka at " + fileKafka.bootstrapServers() + " (kafka section of " + options.configFile() + ")");
+        } else {
+            Path kafkaDir = (options.dataDir() == null ? run : options.dataDir()).resolve("kafka");
+            kafka = step(options.brokers() == 1 ? "Kafka broker (embedded, KRaft)" : "Kafka cluster of " + options.brokers() + " brokers (embedded, KRaft)",
+                    () -> EmbeddedKafka.startCluster(kafkaDir, options.brokers(), options.kafkaPort(), Map.of(), false));
+            running.push(kafka);
+            kafkaSettings = embeddedSettings(fileKafka, kafka);
         }
-        say("  bootstrap servers: " + kafka.bootstrapServers());
+        KafkaSettings kafkaSettings = this.kafkaSettings;
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(kafkaSettings.clientProperties())) {
+            TopicSetup.ensureAll(admin, kafkaSettings.topicPartitions(), kafkaSettings.topicReplicationFactor(), kafkaSettings.topicMinInsyncReplicas());
+        }
+        say("  bootstrap servers: " + kafkaSettings.bootstrapServers());
 
         if (demo) {
             collectorConfig = startDemo(options.demoScale(), collectorConfig, run);
@@ -126,6 +146,16 @@ public final class Standalone implements AutoCloseable {
         Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
         running.push(alerter);
         alerter.httpAddress().ifPresent(a -> say("  alerter API: http://" + a.getHostString() + ":" + a.getPort() + "/api/alerts"));
+    }
+
+    /**
+     * The file's kafka section pointed at the embedded cluster: its partitions, replication factor and
+     * min.insync.replicas when given, else as replicated as the cluster allows (three copies, two in sync).
+     */
+    static KafkaSettings embeddedSettings(KafkaSettings file, EmbeddedKafka kafka) {
+        short replicas = file.replicationFactor() != null ? file.replicationFactor() : (short) Math.min(3, kafka.brokers());
+        Integer minIsr = file.minInsyncReplicas() != null ? file.minInsyncReplicas() : (replicas >= 3 ? Integer.valueOf(2) : null);
+        return new KafkaSettings(kafka.bootstrapServers(), file.properties(), file.partitions(), replicas, minIsr);
     }
 
     /** The file's collector settings (or the defaults) watching the demo database, without the collector's own HTTP endpoint. */
@@ -185,8 +215,13 @@ public final class Standalone implements AutoCloseable {
         return (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
     }
 
+    /** The embedded cluster, for tests that stop and start its brokers. */
+    EmbeddedKafka kafka() {
+        return kafka;
+    }
+
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return kafkaSettings.bootstrapServers();
     }
 
     /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/}. */

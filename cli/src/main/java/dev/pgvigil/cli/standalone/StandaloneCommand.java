@@ -23,13 +23,15 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  pgvigil standalone                                  # the demo",
                 "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",
+                "  pgvigil standalone --brokers 3                      # the demo on a replicated cluster",
+                "  pgvigil standalone --brokers 0 --config pgvigil.yaml  # on the config's (external, secured) cluster",
                 "", "Exit codes: 0 stopped cleanly, 2 bad configuration or a part failed to start."})
 public final class StandaloneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "pgvigil YAML configuration (its kafka.bootstrapServers is ignored: the broker is embedded).")
+            description = "pgvigil YAML configuration (its kafka.bootstrapServers is ignored unless --brokers 0: the broker is embedded).")
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -39,6 +41,13 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "19092",
             description = "Port of the embedded broker on 127.0.0.1, for 'pgvigil tail' and other clients (0: any free port; default ${DEFAULT-VALUE}).")
     int kafkaPort;
+
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "Embedded brokers (1 to 9; default ${DEFAULT-VALUE}). With 3 or more, topics get three replicas and "
+                    + "min.insync.replicas 2 (kafka.replicationFactor and kafka.minInsyncReplicas override), and broker i listens on "
+                    + "--kafka-port + i - 1. 0: no embedded broker; use the cluster of the config's kafka section "
+                    + "(bootstrapServers, TLS and SASL settings) as the separate services would.")
+    int brokers;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
             description = "Port of the dashboard, its API, /health and /metrics (0: any free port; default ${DEFAULT-VALUE}). "
@@ -50,7 +59,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Standalone standalone;
         try {
-            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO, httpPort), err);
+            standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO, httpPort, brokers), err);
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             err.println();
             err.println("pgvigil: cannot start: " + e.getMessage());
@@ -63,7 +72,8 @@ public final class StandaloneCommand implements Callable<Integer> {
             standalone.close();
             stopped.countDown();
         }, "pgvigil-standalone-stop"));
-        err.println("pgvigil is running. Watch the topics with: pgvigil tail pgvigil.violations --bootstrap-servers " + standalone.bootstrapServers());
+        err.println("pgvigil is running. Watch the topics with: pgvigil tail pgvigil.violations "
+                + (brokers == 0 ? "--config " + config : "--bootstrap-servers " + standalone.bootstrapServers()));
         err.println("Press Ctrl-C to stop.");
         err.flush();
         stopped.await();

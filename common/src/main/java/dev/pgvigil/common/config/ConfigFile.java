@@ -183,31 +183,56 @@ public final class ConfigFile {
     }
 
     private ConfigException mappingError(String section, JsonMappingException e) {
-        String key = section + pathOf(e);
-        String problem = e instanceof UnrecognizedPropertyException u
-                ? "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
-                        .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")"
-                : rootCause(e);
+        java.util.List<Object> path = new java.util.ArrayList<>();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.add(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.add(ref.getIndex());
+            }
+        }
+        String problem;
+        if (e instanceof UnrecognizedPropertyException u) {
+            problem = "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+        } else if (innermost(e) instanceof ConfigKeyException k) {
+            path.addAll(k.path()); // a record's check about one of its keys: report that key and its line
+            problem = k.problem();
+        } else {
+            problem = rootCause(e);
+        }
+        StringBuilder key = new StringBuilder(section);
+        for (Object p : path) {
+            key.append(p instanceof Integer i ? "[" + i + "]" : "." + p);
+        }
         // the parser stands past the offending value (a record's validation fails at the end of its mapping):
         // walk the key path instead, so the line is where the key is
-        int line = lineOfPath(section, e.getPath());
-        return new ConfigException(file, line > 0 ? line : line(e.getLocation()), key, problem);
+        int line = lineOfPath(section, path);
+        return new ConfigException(file, line > 0 ? line : line(e.getLocation()), key.toString(), problem);
     }
 
-    private int lineOfPath(String section, java.util.List<JsonMappingException.Reference> path) {
+    private static Throwable innermost(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private int lineOfPath(String section, java.util.List<Object> path) {
         try (JsonParser p = YAML.createParser(text)) {
             if (!seekTopLevelField(p, section)) {
                 return 0;
             }
             JsonToken t = p.nextToken();
-            for (JsonMappingException.Reference ref : path) {
-                if (ref.getFieldName() != null) {
+            for (Object ref : path) {
+                if (ref instanceof String name) {
                     if (t != JsonToken.START_OBJECT) {
                         return 0;
                     }
                     boolean found = false;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        if (ref.getFieldName().equals(p.currentName())) {
+                        if (name.equals(p.currentName())) {
                             t = p.nextToken();
                             found = true;
                             break;
@@ -218,16 +243,16 @@ public final class ConfigFile {
                     if (!found) {
                         return 0;
                     }
-                } else if (ref.getIndex() >= 0) {
+                } else if (ref instanceof Integer index) {
                     if (t != JsonToken.START_ARRAY) {
                         return 0;
                     }
-                    for (int i = 0; i <= ref.getIndex(); i++) {
+                    for (int i = 0; i <= index; i++) {
                         t = p.nextToken();
                         if (t == JsonToken.END_ARRAY) {
                             return 0;
                         }
-                        if (i < ref.getIndex()) {
+                        if (i < index) {
                             p.skipChildren();
                         }
                     }
@@ -237,18 +262,6 @@ public final class ConfigFile {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append('.').append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 
     /** The validation message of a record constructor, or Jackson's own words without its location noise. */

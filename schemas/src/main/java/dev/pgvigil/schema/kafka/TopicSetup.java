@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -52,7 +55,8 @@ public final class TopicSetup {
     }
 
     /**
-     * Creates whichever of {@code specs} do not exist yet; existing topics are left as they are. A
+     * Creates whichever of {@code specs} do not exist yet; existing topics are left as they are, and so are
+     * topics this principal has no permission to create (least privilege: the operator creates them). A
      * replication factor larger than the cluster's broker count, or a {@code minInsyncReplicas} larger
      * than the replication factor, is refused with a message naming the setting, before anything is created.
      *
@@ -77,14 +81,28 @@ public final class TopicSetup {
             List<NewTopic> missing = absent.stream()
                     .map(s -> new NewTopic(s.name(), partitions, replicationFactor).configs(withMinIsr(s.configs(), minInsyncReplicas)))
                     .toList();
-            try {
-                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+            for (var created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // exists already; or this principal may not create it (then it may not even see it, and listed it as
+                    // absent): topics are the operator's under least privilege, and a client that needs a topic that
+                    // is truly missing says so itself
+                    if (!(e.getCause() instanceof TopicExistsException) && !(e.getCause() instanceof TopicAuthorizationException)) {
+                        throw e;
+                    }
                 }
             }
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            // the first call a service makes: a refused login or a missing ACL stops it here with one line, not later in a retry loop
+            if (e.getCause() instanceof AuthenticationException a) {
+                throw new IllegalStateException("Kafka refused the login: " + a.getMessage() + " (check kafka.sasl and kafka.properties' ssl settings)", a);
+            }
+            if (e.getCause() instanceof AuthorizationException a) {
+                throw new IllegalStateException("Kafka denied access: " + a.getMessage() + " (see the ACLs in docs/kafka.md)", a);
+            }
+            throw new IllegalStateException("cannot create pgvigil topics: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("cannot create pgvigil topics: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

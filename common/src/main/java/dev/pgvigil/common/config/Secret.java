@@ -1,0 +1,53 @@
+package dev.pgvigil.common.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A secret named in the configuration by where it is, never by its value: an environment variable or
+ * a file (a mounted Docker/Kubernetes secret, say). {@code key} is the configuration key that names
+ * it, for messages; {@link #toString()} never shows the value. Read at each {@link #resolve()}, so a
+ * rotated file is picked up by the next client a service creates.
+ */
+public record Secret(String key, String env, Path file) {
+    public Secret {
+        if ((env == null) == (file == null)) {
+            throw new IllegalArgumentException(key + ": give an environment variable or a file");
+        }
+    }
+
+    public static Secret fromEnv(String key, String env) {
+        return new Secret(key, env, null);
+    }
+
+    public static Secret fromFile(String key, Path file) {
+        return new Secret(key, null, file);
+    }
+
+    /** The value (a file's first line, stripped); a failure's message names the key and the source, not the value. */
+    public String resolve() {
+        if (env != null) {
+            String value = System.getenv(env);
+            if (value == null || value.isEmpty()) {
+                throw new IllegalStateException("environment variable " + env + " (" + key + ") is not set");
+            }
+            return value;
+        }
+        String value;
+        try {
+            value = Files.readString(file).lines().findFirst().orElse("").strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + " (" + key + "): " + e.getClass().getSimpleName());
+        }
+        if (value.isEmpty()) {
+            throw new IllegalStateException(file + " (" + key + ") is empty");
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "Secret[" + key + (env != null ? " from environment variable " + env : " from file " + file) + "]";
+    }
+}
