@@ -32,7 +32,7 @@ public final class Channels {
     private static <T> T resolve(String kind, String name, java.util.function.Supplier<T> secret) {
         try {
             return secret.get();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) { // a bad setting, or a secret that cannot be read
             throw new IllegalArgumentException("alerter." + kind + "[" + name + "]: " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.pgvigil.alerter.config;
 
+import dev.pgvigil.common.config.Secret;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.pgvigil.alerter.config;
 
+import dev.pgvigil.common.config.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,7 +98,7 @@ class AlerterConfigTest {
                 .hasMessageContaining("give secretEnv or secretFile, not both");
         assertThatThrownBy(() -> Secret.of("password", "PGVIGIL_TEST_SURELY_UNSET_VARIABLE", null).orElseThrow().resolve())
                 .hasMessage("environment variable PGVIGIL_TEST_SURELY_UNSET_VARIABLE (passwordEnv) is not set");
-        assertThat(Secret.of("password", "X", null).orElseThrow().toString()).isEqualTo("Secret[passwordEnv X]");
+        assertThat(Secret.of("password", "X", null).orElseThrow().toString()).isEqualTo("Secret[passwordEnv from environment variable X]");
         assertThatThrownBy(() -> ConfigFile.parse("p.yaml", """
                 alerter:
                   slack: [{name: chat}]

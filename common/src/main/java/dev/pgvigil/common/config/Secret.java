@@ -3,6 +3,7 @@ package dev.pgvigil.common.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A secret named in the configuration by where it is, never by its value: an environment variable or
@@ -15,6 +16,21 @@ public record Secret(String key, String env, Path file) {
         if ((env == null) == (file == null)) {
             throw new IllegalArgumentException(key + ": give an environment variable or a file");
         }
+    }
+
+    /**
+     * The secret of a configuration pair {@code <name>Env} / {@code <name>File} (as {@code passwordEnv} /
+     * {@code passwordFile}): empty when neither is given, an error when both are.
+     */
+    public static Optional<Secret> of(String name, String env, Path file) {
+        boolean hasEnv = env != null && !env.isBlank();
+        if (hasEnv && file != null) {
+            throw new IllegalArgumentException("give " + name + "Env or " + name + "File, not both");
+        }
+        if (hasEnv) {
+            return Optional.of(fromEnv(name + "Env", env.trim()));
+        }
+        return file != null ? Optional.of(fromFile(name + "File", file)) : Optional.empty();
     }
 
     public static Secret fromEnv(String key, String env) {
