@@ -51,7 +51,8 @@ public record CollectorConfig(
         if (groupId.isBlank()) {
             throw new IllegalArgumentException("groupId must not be blank");
         }
-        threads = Limits.intOrDefault("threads", threads, Math.max(1, Math.min(8, targets.size())), 1, 256);
+        // not sized by the file's targets: the group decides how many this collector gets
+        threads = Limits.intOrDefault("threads", threads, 8, 1, 256);
         fullSnapshotEvery = Limits.intOrDefault("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
         queryTextMaxLength = Limits.intOrDefault("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
         chunkMaxBytes = Limits.intOrDefault("chunkMaxBytes", chunkMaxBytes, 256 * 1024, 16 * 1024, MAX_CHUNK_BYTES);
