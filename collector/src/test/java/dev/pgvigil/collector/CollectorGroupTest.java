@@ -97,6 +97,10 @@ class CollectorGroupTest {
             Set<String> ids = new HashSet<>(fleet.stream().map(TargetConfig::id).toList());
             await(() -> union(a, b).equals(ids) && !a.targets().isEmpty() && !b.targets().isEmpty(), "both collectors share the 8 targets");
             assertThat(a.targets()).doesNotContainAnyElementsOf(b.targets());
+            Map<String, String> owners = topic.owners("share", ids); // what 'pgvigil targets list' shows
+            assertThat(owners).containsOnlyKeys(ids);
+            assertThat(new HashSet<>(owners.values())).hasSize(2);
+            assertThat(owners.get(a.targets().iterator().next())).isNotEqualTo(owners.get(b.targets().iterator().next()));
             for (String id : ids) {
                 out.await(i -> i.getRef().getInstanceId().equals(id), WAIT, "of " + id);
             }

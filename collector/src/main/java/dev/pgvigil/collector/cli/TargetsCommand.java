@@ -59,6 +59,9 @@ public final class TargetsCommand implements Runnable {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "pgvigil YAML file (its 'kafka' section is used).")
         Path config;
 
+        /** The collectors' group (collector.groupId of the same file). */
+        String groupId;
+
         @Override
         public final Integer call() {
             try {
@@ -66,6 +69,7 @@ public final class TargetsCommand implements Runnable {
                 if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
                     throw new IllegalArgumentException(config + ": kafka.bootstrapServers is required");
                 }
+                this.groupId = ConfigFile.load(config).section("collector", CollectorConfig.class).groupId();
                 return run(new TargetsTopic(kafka), spec.commandLine().getOut());
             } catch (IllegalArgumentException | ConfigException | IllegalStateException e) {
                 spec.commandLine().getErr().println("pgvigil: " + e.getMessage());
@@ -90,16 +94,19 @@ public final class TargetsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, header = "Print every target on pgvigil.targets.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            header = "Print every target on pgvigil.targets and the collector of the group (collector.groupId) that holds it.")
     static final class List extends Base {
         @Override
         int run(TargetsTopic topic, PrintWriter out) {
             Map<String, Target> targets = topic.read();
-            out.printf("%-24s %-8s %-9s %-50s %s%n", "ID", "ENABLED", "INTERVAL", "URL", "LABELS");
+            Map<String, String> owners = targets.isEmpty() ? Map.of() : topic.owners(groupId, targets.keySet());
+            out.printf("%-24s %-8s %-9s %-44s %-20s %s%n", "ID", "ENABLED", "INTERVAL", "URL", "LABELS", "COLLECTOR");
             for (Target t : targets.values()) {
                 TargetConfig c = TargetRecords.fromRecord(t);
-                out.printf("%-24s %-8s %-9s %-50s %s%n", t.getId(), t.getEnabled() ? "yes" : "no",
-                        t.getIntervalSeconds() == null ? "default" : t.getIntervalSeconds() + "s", c.parsedUrl().redacted(), new TreeMap<>(c.labels()));
+                out.printf("%-24s %-8s %-9s %-44s %-20s %s%n", t.getId(), t.getEnabled() ? "yes" : "no",
+                        t.getIntervalSeconds() == null ? "default" : t.getIntervalSeconds() + "s", c.parsedUrl().redacted(),
+                        new TreeMap<>(c.labels()), owners.getOrDefault(t.getId(), "-"));
             }
             out.println(targets.size() + " target(s)");
             out.flush();

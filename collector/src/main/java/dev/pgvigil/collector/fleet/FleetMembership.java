@@ -70,7 +70,8 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pgvigil-collector-targets");
+        // one per collector, so 'pgvigil targets list' can tell the members apart
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pgvigil-collector-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "pgvigil-collector-membership");
         this.thread.setDaemon(true);

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -84,6 +85,49 @@ public final class TargetsTopic {
             }
         }
         return targets;
+    }
+
+    /**
+     * Which member of the collectors' group {@code groupId} holds each target now ("host clientId"),
+     * from the group's assignment as Kafka reports it; a target of no member is absent.
+     */
+    public Map<String, String> owners(String groupId, java.util.Collection<String> targetIds) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Map<Integer, String> byPartition = new HashMap<>();
+            var group = admin.describeConsumerGroups(List.of(groupId)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(groupId);
+            if (group == null) {
+                return Map.of();
+            }
+            for (var member : group.members()) {
+                for (TopicPartition tp : member.assignment().topicPartitions()) {
+                    if (tp.topic().equals(Topics.TARGETS)) {
+                        byPartition.put(tp.partition(), member.host() + " " + member.clientId());
+                    }
+                }
+            }
+            int partitions = admin.describeTopics(List.of(Topics.TARGETS)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .get(Topics.TARGETS).partitions().size();
+            Map<String, String> owners = new TreeMap<>();
+            for (String id : targetIds) {
+                // where the producer's default partitioner puts the key
+                int p = BuiltInPartitioner.partitionForKey(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitions);
+                String owner = byPartition.get(p);
+                if (owner != null) {
+                    owners.put(id, owner);
+                }
+            }
+            return owners;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return Map.of(); // no collector has joined yet
+            }
+            throw new IllegalStateException("cannot describe the collectors' group " + groupId + ": " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot describe the collectors' group " + groupId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Carries out a plan: every change acknowledged by Kafka before this returns. */

@@ -83,6 +83,7 @@ class TargetsCommandTest {
         assertThat(topic.read().get("orders").getIntervalSeconds()).isEqualTo(30);
 
         Run list = run("list", "-c", config.toString());
+        assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).contains("orders", "billing", "30s", "{env=prod}", "2 target(s)");
 
         assertThat(run("remove", "-c", config.toString(), "billing").exit()).isZero();
