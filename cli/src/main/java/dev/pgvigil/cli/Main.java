@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 dev.pgvigil.cli.standalone.StandaloneCommand.class,
                 dev.pgvigil.collector.cli.CollectorCommand.class,
                 dev.pgvigil.collector.cli.SnapshotCommand.class,
+                dev.pgvigil.collector.cli.TargetsCommand.class,
                 dev.pgvigil.analyzer.cli.AnalyzerCommand.class,
                 dev.pgvigil.analyzer.cli.TailCommand.class,
                 dev.pgvigil.alerter.cli.AlerterCommand.class,

@@ -105,7 +105,16 @@ class BaselineEndToEndTest {
                         "the second baseline is listed");
                 assertThat(names(get(api, "/api/instances/" + INSTANCE + "/baselines"))).containsExactly("from-cli", "from-api");
 
-                // the command line reads the same two, and compares with the analyzer's comparison
+                // the command line reads the same two (read_committed: once the analyzer's transaction commits,
+                // up to its commit interval after its store has it), and compares with the analyzer's comparison
+                awaitTrue(() -> {
+                    try {
+                        return names(json.readTree(cli("show", "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id",
+                                INSTANCE, "--json").out())).size() == 2;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(30), "the command line reads both baselines");
                 Run show = cli("show", "--bootstrap-servers", kafka.bootstrapServers(), "--instance-id", INSTANCE, "--json");
                 assertThat(show.exitCode()).as(show.err()).isZero();
                 assertThat(names(json.readTree(show.out()))).containsExactly("from-cli", "from-api");

@@ -5,8 +5,18 @@ import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.common.config.KafkaSettings;
 import java.time.Duration;
-import java.util.ArrayList;
+import dev.pgvigil.collector.fleet.Fencing;
+import dev.pgvigil.collector.fleet.FleetMembership;
+import dev.pgvigil.collector.fleet.TargetRecords;
+import dev.pgvigil.collector.fleet.TargetsPlan;
+import dev.pgvigil.collector.fleet.TargetsTopic;
+import dev.pgvigil.schema.kafka.Topics;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,7 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector service: every target on its own interval, concurrently on a bounded pool of
+ * The collector service: one member of the collectors' consumer group on pgvigil.targets
+ * ({@link FleetMembership}), collecting the targets of the partitions it is assigned, each on its own
+ * interval; targets start and stop as the topic and the group change, with no restart. At start the
+ * YAML file's {@code collector.targets} are added to the topic, so a file-configured collector works as before.
+ * Every target on its own interval, concurrently on a bounded pool of
  * {@code threads} workers. A ticker only hands cycles to the pool, so a slow target never delays
  * another's tick; a target whose previous cycle is still queued or running when its next is due skips
  * that tick and counts an overrun. Targets start spread over their interval, not all at once.
@@ -43,7 +57,9 @@ public final class Collector implements AutoCloseable {
     private final CollectorConfig config;
     private final KafkaSettings kafka;
     private final CollectorStats stats = new CollectorStats();
-    private final List<TargetRunner> runners = new ArrayList<>();
+    private final Map<String, Scheduled> running = new ConcurrentHashMap<>();
+    private FleetMembership membership;
+    private CollectorMeters targetMeters;
     private KafkaSnapshotPublisher publisher;
     private ScheduledExecutorService ticker;
     private ThreadPoolExecutor workers;
@@ -62,39 +78,46 @@ public final class Collector implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         KafkaSnapshotPublisher.ensureTopics(kafka);
-        publisher = new KafkaSnapshotPublisher(kafka, sendTimeout());
+        TargetsTopic topic = new TargetsTopic(kafka);
+        List<TargetConfig> pinned = config.targets().stream().filter(TargetRecords::holdsSecret).toList();
+        TargetsPlan fromFile = topic.applyAdditive(config.targets().stream().filter(t -> !TargetRecords.holdsSecret(t)).toList());
+        if (!fromFile.isEmpty()) {
+            log.info("put the config file's targets on {}: {}", Topics.TARGETS, fromFile.lines().get(fromFile.lines().size() - 1));
+        }
+        Listener listener = new Listener();
+        membership = new FleetMembership(kafka, config.groupId(), listener);
+        Set<String> pinnedIds = pinned.stream().map(TargetConfig::id).collect(java.util.stream.Collectors.toSet());
+        // a pinned target is this collector's alone: its snapshots are transactions too, just not bound to the group
+        publisher = new KafkaSnapshotPublisher(kafka, sendTimeout(),
+                id -> pinnedIds.contains(id) ? Fencing.Fence.UNFENCED : membership.fence(id), config.groupId(), config.threads());
         workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("pgvigil-collector-"));
         ticker = Executors.newSingleThreadScheduledExecutor(named("pgvigil-collector-ticker-"));
         // chunking and encoding, overlapped with the targets' queries: CPU work, so no more threads than cores
         encoders = Executors.newFixedThreadPool(Math.max(1, Math.min(config.threads(), Runtime.getRuntime().availableProcessors())),
                 named("pgvigil-collector-encode-"));
-        List<TargetConfig> targets = config.targets();
-        for (int i = 0; i < targets.size(); i++) {
-            TargetConfig target = targets.get(i);
-            TargetRunner runner = new TargetRunner(target, config, encoders);
-            runners.add(runner);
-            long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
-            long offsetMs = intervalMs * i / targets.size();
-            ticker.scheduleAtFixedRate(() -> tick(runner), offsetMs, intervalMs, TimeUnit.MILLISECONDS);
-            log.info("collecting {} every {} s", target, target.intervalSeconds(config.intervalSeconds()));
+        startEndpoints();
+        for (TargetConfig t : pinned) {
+            log.warn("{} holds a password in the config file, which never goes on {}: only this collector collects it (no "
+                    + "failover); name the password with passwordEnv or passwordFile to share it with the group", t, Topics.TARGETS);
+            listener.start(t);
         }
-        startEndpoints(targets);
-        log.info("collector started: {} targets, {} threads{}", targets.size(), config.threads(),
+        membership.start();
+        log.info("collector started in group {}: {} threads{}", config.groupId(), config.threads(),
                 http == null ? "" : ", /health and /metrics on " + http.baseUri());
     }
 
     /** /health (the scheduler runs) and /metrics (per-target cycles, failures, overruns, producer metrics). */
-    private void startEndpoints(List<TargetConfig> targets) {
+    private void startEndpoints() {
         meters = new ServiceMeters("collector");
-        meters.bind(new CollectorMeters(stats, targets.stream().map(TargetConfig::id).toList()));
+        targetMeters = new CollectorMeters(stats, meters.registry());
         publisher.bindMetrics(meters);
         if (!config.httpEnabled()) {
             return;
         }
         HealthChecks health = new HealthChecks().register("scheduler", () -> ticker.isShutdown()
                 ? HealthChecks.Check.down("stopped")
-                : HealthChecks.Check.up(targets.size() + " targets scheduled"));
+                : HealthChecks.Check.up(running.size() + " targets scheduled"));
         try {
             http = HttpApiServer.start(config.http(), ServiceEndpoints.addTo(new Router(), health, meters.registry()),
                     config.http().token(), meters.registry());
@@ -114,6 +137,50 @@ public final class Collector implements AutoCloseable {
         return Duration.ofSeconds(Math.max(10, shortest));
     }
 
+    /** The targets this collector collects now (its share of the fleet). */
+    public Set<String> targets() {
+        return new TreeSet<>(running.keySet());
+    }
+
+    /** Waits until the group first gave this collector its share; false on timeout. */
+    public boolean awaitAssignment(Duration timeout) throws InterruptedException {
+        return membership.awaitAssignment(timeout);
+    }
+
+    /** A target being collected: its runner and its ticks. */
+    private record Scheduled(TargetRunner runner, ScheduledFuture<?> ticks) {}
+
+    /** What the group gives and takes; called on the membership thread. */
+    private final class Listener implements FleetMembership.Listener {
+        @Override
+        public void start(TargetConfig target) {
+            synchronized (Collector.this) {
+                if (ticker == null || ticker.isShutdown()) {
+                    return;
+                }
+                stop(target.id());
+                TargetRunner runner = new TargetRunner(target, config, encoders);
+                long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
+                // spread over at most a second: a target that moved here resumes at once, with a full snapshot
+                long offsetMs = Math.floorMod(target.id().hashCode(), 1000) % intervalMs;
+                targetMeters.bind(target.id());
+                running.put(target.id(), new Scheduled(runner,
+                        ticker.scheduleAtFixedRate(() -> tick(runner), offsetMs, intervalMs, TimeUnit.MILLISECONDS)));
+                log.info("collecting {} every {} s", target, target.intervalSeconds(config.intervalSeconds()));
+            }
+        }
+
+        @Override
+        public void stop(String targetId) {
+            Scheduled s = running.remove(targetId);
+            if (s != null) {
+                s.ticks().cancel(false);
+                s.runner().retire();
+                log.info("stopped collecting {}", targetId);
+            }
+        }
+    }
+
     private void tick(TargetRunner runner) {
         String id = runner.target().id();
         if (!runner.busy.compareAndSet(false, true)) {
@@ -129,6 +196,7 @@ public final class Collector implements AutoCloseable {
                     log.error("{}: cycle failed unexpectedly: {}", id, e.toString());
                 } finally {
                     runner.busy.set(false);
+                    runner.closeIfRetired();
                 }
             });
         } catch (RuntimeException e) { // rejected while shutting down
@@ -146,6 +214,7 @@ public final class Collector implements AutoCloseable {
         if (ticker == null) {
             return;
         }
+        membership.close(); // leaves the group: this collector's targets move to the others now
         ticker.shutdownNow();
         workers.shutdown();
         try {
@@ -158,7 +227,8 @@ public final class Collector implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         encoders.shutdown(); // the cycles that used it are over
-        runners.forEach(TargetRunner::close);
+        running.values().forEach(s -> s.runner().close());
+        running.clear();
         if (http != null) {
             http.close();
         }

@@ -3,8 +3,8 @@ package dev.pgvigil.collector;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -12,18 +12,19 @@ import java.util.function.ToDoubleFunction;
  * skipped because the previous cycle still ran), publish failures, and the last cycle's wall time.
  * They read {@link CollectorStats} when scraped, so collecting pays nothing for them.
  */
-final class CollectorMeters implements MeterBinder {
+final class CollectorMeters {
     private final CollectorStats stats;
-    private final List<String> targetIds;
+    private final MeterRegistry registry;
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
 
-    CollectorMeters(CollectorStats stats, List<String> targetIds) {
+    CollectorMeters(CollectorStats stats, MeterRegistry registry) {
         this.stats = stats;
-        this.targetIds = List.copyOf(targetIds);
+        this.registry = registry;
     }
 
-    @Override
-    public void bindTo(MeterRegistry registry) {
-        for (String id : targetIds) {
+    /** A target's meters, once, when this collector first collects it (targets come and go with the group). */
+    void bind(String id) {
+        if (bound.add(id)) {
             counter(registry, "pgvigil.collector.cycles", "collection cycles run", id, s -> s.get(id).cycles());
             counter(registry, "pgvigil.collector.cycle.failures", "cycles that could not read the target", id, s -> s.get(id).failures());
             counter(registry, "pgvigil.collector.overruns", "ticks skipped because the previous cycle was still running", id,

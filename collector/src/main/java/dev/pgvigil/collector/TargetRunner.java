@@ -47,6 +47,9 @@ public final class TargetRunner implements AutoCloseable {
     private final Set<String> loggedWarnings = new HashSet<>();
     /** Set while a cycle is queued or running; a tick that finds it set is an overrun. */
     final AtomicBoolean busy = new AtomicBoolean();
+    /** Set when the target left this collector; the runner closes once no cycle runs. */
+    private volatile boolean retired;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private long cycle;
     private Instant lastPostmasterStart;
     private boolean lastFailed;
@@ -154,8 +157,25 @@ public final class TargetRunner implements AutoCloseable {
         loggedWarnings.addAll(current);
     }
 
+    /** This target is no longer ours: close now if idle, else when the running cycle ends ({@link #closeIfRetired}). */
+    void retire() {
+        retired = true;
+        if (busy.compareAndSet(false, true)) {
+            close();
+        }
+    }
+
+    void closeIfRetired() {
+        if (retired) {
+            close();
+        }
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         connection.close();
         if (ownEncoder) {
             encoder.shutdown();

@@ -18,9 +18,11 @@ import picocli.CommandLine.Spec;
         header = "Run the collector: read every target on its interval and publish snapshots to Kafka.",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the collector alone: read every target in the config's 'collector' section on its interval and "
-                        + "publish snapshots to the Kafka cluster of its 'kafka' section, until Ctrl-C. Creates missing pgvigil "
-                        + "topics at start."},
+                "Run the collector alone, until Ctrl-C: join the collectors' consumer group (collector.groupId) on "
+                        + "pgvigil.targets and read the targets of the partitions it is given, each on its interval, publishing "
+                        + "snapshots to the Kafka cluster of the 'kafka' section. Copies on other hosts share the fleet; when one "
+                        + "stops, the others take its targets over. The config's collector.targets are added to pgvigil.targets "
+                        + "at start (see 'pgvigil targets'). Creates missing pgvigil topics at start."},
         footer = {"", "Example: pgvigil collector --config /etc/pgvigil/pgvigil.yaml",
                 "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable at start."})
 public final class CollectorCommand implements Callable<Integer> {
@@ -35,10 +37,6 @@ public final class CollectorCommand implements Callable<Integer> {
         ConfigFile file = ConfigFile.load(config);
         CollectorConfig collector = file.section("collector", CollectorConfig.class);
         KafkaSettings kafka = file.section("kafka", KafkaSettings.class);
-        if (collector.targets().isEmpty()) {
-            spec.commandLine().getErr().println("pgvigil: " + config + ": collector.targets: no targets to collect");
-            return ExitCodes.USAGE_OR_CONNECTION;
-        }
         if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
             spec.commandLine().getErr().println("pgvigil: " + config + ": kafka.bootstrapServers is required");
             return ExitCodes.USAGE_OR_CONNECTION;

@@ -26,13 +26,16 @@ public record CollectorConfig(
         Integer sessionMinAgeSeconds,
         List<TargetConfig> targets,
         Boolean httpEnabled,
-        HttpSettings http) {
+        HttpSettings http,
+        String groupId) {
 
     public static final int DEFAULT_INTERVAL_SECONDS = 10;
     /** The collector's own /health and /metrics (the dashboard has 8080, the alerter 8093). */
     public static final int DEFAULT_HTTP_PORT = 8092;
     /** Kafka's default max.request.size is 1 MiB; chunks stay far below it. */
     public static final int MAX_CHUNK_BYTES = 900_000;
+    /** The consumer group of the collectors that share one fleet (pgvigil.targets). */
+    public static final String DEFAULT_GROUP_ID = "pgvigil-collectors";
 
     public CollectorConfig {
         intervalSeconds = Limits.intOrDefault("intervalSeconds", intervalSeconds, DEFAULT_INTERVAL_SECONDS, 1, 86_400);
@@ -44,7 +47,12 @@ public record CollectorConfig(
         targets = targets == null ? List.of() : List.copyOf(targets);
         httpEnabled = httpEnabled == null || httpEnabled;
         http = http == null ? HttpSettings.loopback(DEFAULT_HTTP_PORT) : http;
-        threads = Limits.intOrDefault("threads", threads, Math.max(1, Math.min(8, targets.size())), 1, 256);
+        groupId = groupId == null ? DEFAULT_GROUP_ID : groupId;
+        if (groupId.isBlank()) {
+            throw new IllegalArgumentException("groupId must not be blank");
+        }
+        // not sized by the file's targets: the group decides how many this collector gets
+        threads = Limits.intOrDefault("threads", threads, 8, 1, 256);
         fullSnapshotEvery = Limits.intOrDefault("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
         queryTextMaxLength = Limits.intOrDefault("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
         chunkMaxBytes = Limits.intOrDefault("chunkMaxBytes", chunkMaxBytes, 256 * 1024, 16 * 1024, MAX_CHUNK_BYTES);
@@ -63,9 +71,24 @@ public record CollectorConfig(
         }
     }
 
+    /** Without a groupId of its own: the default group. */
+    public CollectorConfig(Integer intervalSeconds, Integer statementTimeoutMs, Integer lockTimeoutMs, Integer connectTimeoutSeconds,
+                           Integer reconnectMaxBackoffSeconds, Integer threads, Integer fullSnapshotEvery, Integer queryTextMaxLength,
+                           Integer chunkMaxBytes, Integer maxSessions, Integer sessionMinAgeSeconds, List<TargetConfig> targets,
+                           Boolean httpEnabled, HttpSettings http) {
+        this(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds, threads,
+                fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, httpEnabled, http, null);
+    }
+
     /** Defaults for everything, with these targets, and no HTTP endpoint (for embedding: tests, benchmarks, standalone). */
     public static CollectorConfig of(List<TargetConfig> targets) {
-        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets, false, null);
+        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets, false, null, null);
+    }
+
+    /** The same configuration in the consumer group {@code id}. */
+    public CollectorConfig withGroupId(String id) {
+        return new CollectorConfig(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds,
+                threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, httpEnabled, http, id);
     }
 
     /** What bounds each session with a target. */
@@ -76,6 +99,6 @@ public record CollectorConfig(
     /** The same configuration serving /health and /metrics with these settings. */
     public CollectorConfig withHttp(HttpSettings settings) {
         return new CollectorConfig(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds,
-                threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, true, settings);
+                threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, true, settings, groupId);
     }
 }

@@ -8,52 +8,99 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.pgvigil.collector.fleet.Fencing;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.clients.admin.Admin;
 import dev.pgvigil.common.metrics.ServiceMeters;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes snapshots: every chunk first, acknowledged, then the envelope, so a consumer that sees a
- * SnapshotInfo can count on its chunks being there. One producer serves every target (it is thread-safe).
+ * Publishes snapshots, each one Kafka transaction: its chunks and its envelope become visible to
+ * {@code read_committed} consumers together or not at all. The transaction also commits the owning group
+ * member's position on pgvigil.targets with the group's metadata ({@link Fencing}), so the group
+ * coordinator refuses the snapshot of a collector that lost the target (a zombie after a long pause).
+ * A transactional producer runs one transaction at a time, so a small pool serves the collector's workers.
  */
 public final class KafkaSnapshotPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KafkaSnapshotPublisher.class);
     /** The collector's topics: the envelopes and one per stats kind. */
     public static final List<String> TOPICS = topics();
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaSettings kafka;
     private final Duration sendTimeout;
+    private final Fencing fencing;
+    private final String transactionalIdPrefix;
+    private final BlockingQueue<KafkaProducer<String, byte[]>> idle;
+    private final List<KafkaProducer<String, byte[]>> all = new CopyOnWriteArrayList<>();
+    private final AtomicInteger created = new AtomicInteger();
+    private ServiceMeters meters;
 
-    public KafkaSnapshotPublisher(KafkaSettings kafka, Duration sendTimeout) {
-        this.producer = new KafkaProducer<>(producerProperties(kafka, sendTimeout), new StringSerializer(), new ByteArraySerializer());
+    /**
+     * @param producers how many snapshots may be in flight at once (one transactional producer each)
+     * @param groupId the collectors' group: transactional ids are unique per process within it
+     */
+    public KafkaSnapshotPublisher(KafkaSettings kafka, Duration sendTimeout, Fencing fencing, String groupId, int producers) {
+        this.kafka = kafka;
         this.sendTimeout = sendTimeout;
+        this.fencing = fencing;
+        this.transactionalIdPrefix = "pgvigil-collector-" + groupId + "-" + UUID.randomUUID() + "-";
+        this.idle = new ArrayBlockingQueue<>(producers);
+        for (int i = 0; i < producers; i++) {
+            idle.add(newProducer());
+        }
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                producerProperties(kafka, sendTimeout, transactionalIdPrefix + created.incrementAndGet()),
+                new StringSerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+        all.add(producer);
+        if (meters != null) {
+            meters.bindKafkaProducer(producer);
+        }
+        return producer;
     }
 
     /**
      * Our settings are defaults a pass-through property may override (say zstd instead of lz4), except
-     * the ones correctness rests on: idempotence and acks=all.
+     * the ones correctness rests on: idempotence, acks=all and the transactional id.
      */
-    static Map<String, Object> producerProperties(KafkaSettings kafka, Duration sendTimeout) {
+    static Map<String, Object> producerProperties(KafkaSettings kafka, Duration sendTimeout, String transactionalId) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "pgvigil-collector");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         int timeoutMs = Math.toIntExact(sendTimeout.toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeoutMs / 2));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 10);
+        // a collector killed mid-snapshot leaves its transaction open: the broker aborts it after this,
+        // and read_committed consumers of the stats topics wait for it until then
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs + 5_000);
         props.putAll(kafka.clientProperties());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         return props;
     }
 
@@ -65,48 +112,90 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         }
     }
 
-    /** Blocks until every record is acknowledged; throws with the reason otherwise. */
+    /** Publishes one snapshot as one transaction; throws with the reason (fenced, Kafka down) when it did not commit. */
     public void publish(Publication publication) throws PublishException {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (OutRecord r : publication.chunks()) {
-            sent.add(send(r));
+        String target = publication.envelope().key();
+        Fencing.Fence fence = fencing.fence(target);
+        if (fence == null) {
+            throw new PublishException("target " + target + " is no longer this collector's (moved to another): snapshot dropped", null);
         }
-        await(sent);
-        await(List.of(send(publication.envelope())));
-    }
-
-    private Future<RecordMetadata> send(OutRecord r) throws PublishException {
+        KafkaProducer<String, byte[]> producer = borrow();
+        boolean usable = true;
         try {
-            return producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp().toEpochMilli(), r.key(), r.bytes()));
-        } catch (RuntimeException e) {
-            throw new PublishException("cannot send to " + r.topic() + ": " + e.getMessage(), e);
+            producer.beginTransaction();
+            for (OutRecord r : publication.chunks()) {
+                send(producer, r);
+            }
+            send(producer, publication.envelope());
+            if (fence.metadata() != null) {
+                producer.sendOffsetsToTransaction(fence.offsets(), fence.metadata());
+            }
+            producer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
+                 | InvalidProducerEpochException e) {
+            usable = false; // this producer can do nothing more: a new one takes its place
+            throw new PublishException("snapshot not committed, producer unusable: " + e.getMessage(), e);
+        } catch (KafkaException e) {
+            usable = abort(producer);
+            throw new PublishException((e instanceof CommitFailedException || e.getCause() instanceof CommitFailedException
+                    ? "fenced: this collector is no longer the target's owner in the group; " : "Kafka did not take the snapshot: ")
+                    + e.getMessage(), e);
+        } finally {
+            giveBack(producer, usable);
         }
     }
 
-    private void await(List<Future<RecordMetadata>> futures) throws PublishException {
-        long deadline = System.nanoTime() + sendTimeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
-        for (Future<RecordMetadata> f : futures) {
-            try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw new PublishException("Kafka did not take the snapshot: " + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new PublishException("Kafka did not acknowledge the snapshot within " + sendTimeout.toSeconds() + " s", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PublishException("interrupted while publishing", e);
+    private static void send(KafkaProducer<String, byte[]> producer, OutRecord r) {
+        producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp().toEpochMilli(), r.key(), r.bytes()));
+    }
+
+    private boolean abort(KafkaProducer<String, byte[]> producer) {
+        try {
+            producer.abortTransaction();
+            return true;
+        } catch (KafkaException e) {
+            log.warn("cannot abort a snapshot's transaction ({}): a new producer takes over", e.getMessage());
+            return false;
+        }
+    }
+
+    private KafkaProducer<String, byte[]> borrow() throws PublishException {
+        try {
+            KafkaProducer<String, byte[]> p = idle.poll(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (p == null) {
+                throw new PublishException("no producer free within " + sendTimeout.toSeconds() + " s", null);
             }
+            return p;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while publishing", e);
+        }
+    }
+
+    private void giveBack(KafkaProducer<String, byte[]> producer, boolean usable) {
+        if (usable) {
+            idle.add(producer);
+            return;
+        }
+        all.remove(producer);
+        producer.close(Duration.ZERO);
+        try {
+            idle.add(newProducer());
+        } catch (KafkaException e) {
+            log.error("cannot replace a snapshot producer: {}", e.getMessage());
+            idle.add(producer); // closed: its next use fails and tries again
         }
     }
 
     /** The producer's own metrics (record send rate, errors, latency) join the service's /metrics. */
     public void bindMetrics(ServiceMeters meters) {
-        meters.bindKafkaProducer(producer);
+        this.meters = meters;
+        all.forEach(meters::bindKafkaProducer);
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        all.forEach(p -> p.close(Duration.ofSeconds(10)));
     }
 
     private static List<String> topics() {
@@ -115,7 +204,7 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         return List.copyOf(topics);
     }
 
-    /** A snapshot that did not reach Kafka. */
+    /** A snapshot that did not reach Kafka (or was refused: fenced). */
     public static final class PublishException extends Exception {
         private static final long serialVersionUID = 1L;
 

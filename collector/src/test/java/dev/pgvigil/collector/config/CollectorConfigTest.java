@@ -37,7 +37,7 @@ class CollectorConfigTest {
         assertThat(c.lockTimeoutMs()).isEqualTo(1000);
         assertThat(c.fullSnapshotEvery()).isEqualTo(6);
         assertThat(c.chunkMaxBytes()).isLessThan(1_000_000);
-        assertThat(c.threads()).isEqualTo(2);
+        assertThat(c.threads()).isEqualTo(8);
         assertThat(c.targets().get(0).intervalSeconds(c.intervalSeconds())).isEqualTo(30);
         assertThat(c.targets().get(1).intervalSeconds(c.intervalSeconds())).isEqualTo(10);
         assertThat(c.targets().get(0).effectiveUser()).isEqualTo("monitor");

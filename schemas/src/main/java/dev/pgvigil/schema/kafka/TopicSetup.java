@@ -21,7 +21,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicSetup {
     private TopicSetup() {}
 
-    public record TopicSpec(String name, Map<String, String> configs) {}
+    /** @param partitions null: the partition count every instance-keyed topic shares */
+    public record TopicSpec(String name, Map<String, String> configs, Integer partitions) {
+        public TopicSpec(String name, Map<String, String> configs) {
+            this(name, configs, null);
+        }
+    }
+
+    /** pgvigil.targets spreads the fleet over the collectors: enough partitions for a dozen of them. */
+    public static final int TARGETS_PARTITIONS = 12;
 
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
     private static final Map<String, String> SEVEN_DAYS = Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000));
@@ -43,6 +51,7 @@ public final class TopicSetup {
         specs.add(new TopicSpec(Topics.BASELINES, COMPACTED));
         specs.add(new TopicSpec(Topics.ALERTS, COMPACTED));
         specs.add(new TopicSpec(Topics.SILENCES, COMPACTED));
+        specs.add(new TopicSpec(Topics.TARGETS, COMPACTED, TARGETS_PARTITIONS));
         specs.add(new TopicSpec(Topics.ANALYZER_DLQ, THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.NOTIFICATIONS_DLQ, THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.ALERTER_DLQ, THIRTY_DAYS));
@@ -79,7 +88,7 @@ public final class TopicSetup {
                         + brokers + " broker(s): lower it, or add brokers before starting pgvigil");
             }
             List<NewTopic> missing = absent.stream()
-                    .map(s -> new NewTopic(s.name(), partitions, replicationFactor).configs(withMinIsr(s.configs(), minInsyncReplicas)))
+                    .map(s -> new NewTopic(s.name(), s.partitions() != null ? s.partitions() : partitions, replicationFactor).configs(withMinIsr(s.configs(), minInsyncReplicas)))
                     .toList();
             for (var created : admin.createTopics(missing).values().values()) {
                 try {

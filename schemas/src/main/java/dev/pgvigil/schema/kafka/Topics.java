@@ -35,6 +35,11 @@ public final class Topics {
     public static final String ALERTS = "pgvigil.alerts";
     /** Silences ({@code Silence}), compacted; keyed by the silence id. */
     public static final String SILENCES = "pgvigil.silences";
+    /**
+     * The fleet ({@code Target}), compacted; keyed by the target id (= the instance id of its snapshots).
+     * Collectors share its partitions as one consumer group; never a secret on it.
+     */
+    public static final String TARGETS = "pgvigil.targets";
     /** Records the analyzer could not deserialize, with the error in headers. */
     public static final String ANALYZER_DLQ = "pgvigil.analyzer.dlq";
     /** Notifications that failed every retry, with the error ({@code FailedNotification}). */

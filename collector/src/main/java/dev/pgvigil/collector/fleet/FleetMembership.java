@@ -1,0 +1,203 @@
+package dev.pgvigil.collector.fleet;
+
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.schema.Target;
+import dev.pgvigil.schema.kafka.Serdes;
+import dev.pgvigil.schema.kafka.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This collector's share of the fleet: a member of the consumer group {@code collector.groupId} on
+ * pgvigil.targets (cooperative-sticky, so a rebalance moves only what must move). For every partition it
+ * is assigned it reads the partition from its start (the topic is compacted and small, so no offset is
+ * relied on) and keeps reading, telling the {@link Listener} which targets start, change and stop.
+ *
+ * <p>It also fences snapshots ({@link Fencing}): a snapshot's transaction carries the group's current
+ * metadata, so the coordinator refuses the transaction of a member that is no longer in the group.
+ * One thread owns the consumer; the metadata and positions it hands out are copies made after each poll.
+ */
+public final class FleetMembership implements Fencing, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FleetMembership.class);
+    /** A dead or hung collector's targets move after this: within the 20 s the fleet promises. */
+    public static final int SESSION_TIMEOUT_MS = 15_000;
+
+    /** What the collector does with its share. Called on the membership thread; must be quick. */
+    public interface Listener {
+        /** Start collecting {@code target}, or restart it if it changed. */
+        void start(TargetConfig target);
+
+        void stop(String targetId);
+    }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Listener listener;
+    private final Thread thread;
+    private final CountDownLatch firstAssignment = new CountDownLatch(1);
+    /** Per owned partition, its targets by id (membership thread only). */
+    private final Map<Integer, Map<String, TargetConfig>> owned = new HashMap<>();
+    private final Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
+    private volatile ConsumerGroupMetadata metadata;
+    private volatile boolean running = true;
+
+    public FleetMembership(KafkaSettings kafka, String groupId, Listener listener) {
+        this.listener = listener;
+        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // one per collector, so 'pgvigil targets list' can tell the members apart
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pgvigil-collector-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "pgvigil-collector-membership");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        consumer.subscribe(List.of(Topics.TARGETS), new Rebalance());
+        thread.start();
+    }
+
+    /** Waits until the group first gave this member its share (possibly none); false on timeout. */
+    public boolean awaitAssignment(Duration timeout) throws InterruptedException {
+        return firstAssignment.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    apply(r);
+                }
+                for (Integer p : owned.keySet()) {
+                    positions.put(p, consumer.position(new TopicPartition(Topics.TARGETS, p)));
+                }
+                metadata = consumer.groupMetadata();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("collector left the group on an error: {}", e.toString());
+        } finally {
+            owned.values().forEach(targets -> targets.keySet().forEach(listener::stop));
+            owned.clear();
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        Map<String, TargetConfig> targets = owned.get(r.partition());
+        if (targets == null || r.key() == null) {
+            return;
+        }
+        TargetConfig target = null;
+        if (r.value() != null) {
+            try {
+                Target record = Serdes.target().deserializer().deserialize(r.topic(), r.value());
+                target = record.getEnabled() ? TargetRecords.fromRecord(record) : null;
+            } catch (RuntimeException e) {
+                log.warn("target {} on {} is not usable, not collected: {}", r.key(), r.topic(), e.getMessage());
+            }
+        }
+        if (target == null) {
+            if (targets.remove(r.key()) != null) {
+                partitionOf.remove(r.key());
+                listener.stop(r.key());
+            }
+        } else if (!target.equals(targets.get(r.key()))) {
+            targets.put(r.key(), target);
+            partitionOf.put(r.key(), r.partition());
+            listener.start(target);
+        }
+    }
+
+    private void drop(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            Map<String, TargetConfig> targets = owned.remove(tp.partition());
+            positions.remove(tp.partition());
+            if (targets != null) {
+                targets.keySet().forEach(id -> {
+                    partitionOf.remove(id);
+                    listener.stop(id);
+                });
+            }
+        }
+    }
+
+    @Override
+    public Fence fence(String targetId) {
+        Integer partition = partitionOf.get(targetId);
+        ConsumerGroupMetadata m = metadata;
+        if (partition == null || m == null) {
+            return null;
+        }
+        Long position = positions.get(partition);
+        if (position == null) {
+            return null;
+        }
+        return new Fence(m, Map.of(new TopicPartition(Topics.TARGETS, partition), new OffsetAndMetadata(position)));
+    }
+
+    /** Leaves the group (its targets move at once) after stopping every target of this member. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                owned.put(tp.partition(), new HashMap<>());
+            }
+            consumer.seekToBeginning(partitions);
+            metadata = consumer.groupMetadata();
+            if (!partitions.isEmpty()) {
+                log.info("collecting the targets of {} partition(s) of {}: {}", partitions.size(), Topics.TARGETS,
+                        partitions.stream().map(TopicPartition::partition).sorted().toList());
+            }
+            firstAssignment.countDown();
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            log.warn("lost {} partition(s) of {} (out of the group): their targets stop here", partitions.size(), Topics.TARGETS);
+            drop(partitions);
+        }
+    }
+}
