@@ -97,6 +97,12 @@ class ServiceAclTest {
         String collector = "User:pgvigil-collector";
         allowTopic(acls, collector, AclOperation.WRITE, Topics.SNAPSHOTS, PatternType.LITERAL);
         allowTopic(acls, collector, AclOperation.WRITE, "pgvigil.stats.", PatternType.PREFIXED);
+        // the fleet: its targets topic (the file's targets are written there at start), its group, its transactions
+        allowTopic(acls, collector, AclOperation.READ, Topics.TARGETS, PatternType.LITERAL);
+        allowTopic(acls, collector, AclOperation.WRITE, Topics.TARGETS, PatternType.LITERAL);
+        allow(acls, collector, AclOperation.READ, ResourceType.GROUP, CollectorConfig.DEFAULT_GROUP_ID, PatternType.LITERAL);
+        allow(acls, collector, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, "pgvigil-collector-", PatternType.PREFIXED);
+        allow(acls, collector, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, "pgvigil-collector-", PatternType.PREFIXED);
 
         String analyzer = "User:pgvigil-analyzer";
         for (String topic : List.of(Topics.SNAPSHOTS, Topics.BASELINES, Topics.BASELINE_REQUESTS, Topics.ALERTS)) {
