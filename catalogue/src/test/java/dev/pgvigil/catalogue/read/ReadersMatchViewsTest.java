@@ -215,6 +215,27 @@ class ReadersMatchViewsTest {
         }
     }
 
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @MethodSource("dev.pgvigil.embedded.PostgresMatrix#majors")
+    void pgvigilsOwnStatementsAreNotCollected(int major) throws SQLException {
+        try (Connection c = clusters.cluster(major).connect("postgres")) {
+            // every reader once, so that its statements are in pg_stat_statements
+            StatementsView view = StatementsReader.find(c).orElseThrow();
+            StatementsReader.read(c, view, 2000, d -> true);
+            TablesReader.read(c, ServerInfoReader.read(c).versionNum(), IndexesReader.read(c, Map.of()));
+            long own;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_statements WHERE query LIKE '%/* pgvigil */%'")) {
+                rs.next();
+                own = rs.getLong(1);
+            }
+            assertThat(own).as("pgvigil's statements are there to be left out").isPositive();
+            assertThat(StatementsReader.read(c, view, 2000, d -> true)).extracting(StatementStat::getQuery)
+                    .isNotEmpty()
+                    .noneMatch(q -> q.contains("/* pgvigil */"));
+        }
+    }
+
     /** The one row {@code sql} returns for {@code id}, by column name. */
     private static Map<String, Object> row(Connection c, String sql, long id) throws SQLException {
         try (var ps = c.prepareStatement(sql)) {
