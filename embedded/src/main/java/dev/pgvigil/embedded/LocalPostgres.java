@@ -14,19 +14,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A throwaway PostgreSQL cluster started from the system's binaries ({@code /usr/lib/postgresql/N/bin},
- * or {@code PGVIGIL_PG_BIN}): initdb into a temporary folder, listen on a free loopback port, stop and
+ * or {@code PGVIGIL_PG_BIN}), or from a given major version's (see {@link PostgresBinaries#of}): initdb into a temporary folder, listen on a free loopback port, stop and
  * delete on close. {@code pg_stat_statements} is preloaded. As root, the server runs as the
  * {@code postgres} OS user through {@code runuser}, since initdb refuses root.
  *
@@ -37,7 +34,7 @@ public final class LocalPostgres implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
     public static final String SUPERUSER = "postgres";
 
-    private final Path binDir;
+    private final PostgresBinaries binaries;
     private final Path dataDir;
     private final int port;
     private final String superuserPassword;
@@ -45,8 +42,8 @@ public final class LocalPostgres implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile boolean running;
 
-    private LocalPostgres(Path binDir, Path dataDir, int port, String superuserPassword, boolean asPostgresUser) {
-        this.binDir = binDir;
+    private LocalPostgres(PostgresBinaries binaries, Path dataDir, int port, String superuserPassword, boolean asPostgresUser) {
+        this.binaries = binaries;
         this.dataDir = dataDir;
         this.port = port;
         this.superuserPassword = superuserPassword;
@@ -66,8 +63,16 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public static LocalPostgres start(Options options) {
-        Path bin = findBinDir().orElseThrow(() -> new IllegalStateException(
-                "no PostgreSQL server binaries found: install postgresql (Debian) or set PGVIGIL_PG_BIN"));
+        return start(PostgresBinaries.system().orElseThrow(() -> new IllegalStateException(
+                "no PostgreSQL server binaries found: install postgresql (Debian) or set PGVIGIL_PG_BIN")), options);
+    }
+
+    /** A cluster of the given major version (13 to 18), the system's when installed, else from its Maven jar. */
+    public static LocalPostgres start(int major, Options options) {
+        return start(PostgresBinaries.of(major), options);
+    }
+
+    private static LocalPostgres start(PostgresBinaries bin, Options options) {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dataDir;
         try {
@@ -95,33 +100,6 @@ public final class LocalPostgres implements AutoCloseable {
         return pg;
     }
 
-    /** The newest PostgreSQL under /usr/lib/postgresql, or PGVIGIL_PG_BIN. */
-    public static Optional<Path> findBinDir() {
-        String env = System.getenv("PGVIGIL_PG_BIN");
-        if (env != null && !env.isBlank()) {
-            return Optional.of(Path.of(env)).filter(p -> Files.isExecutable(p.resolve("initdb")));
-        }
-        Path root = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(root)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> versions = Files.list(root)) {
-            return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
-                    .max(Comparator.comparingInt(LocalPostgres::majorVersion))
-                    .map(v -> v.resolve("bin"));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static int majorVersion(Path versionDir) {
-        try {
-            return Integer.parseInt(versionDir.getFileName().toString());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     private void initdb() {
         Path pwfile = dataDir.getParent().resolve("pwfile");
         try {
@@ -129,7 +107,7 @@ public final class LocalPostgres implements AutoCloseable {
             if (asPostgresUser) {
                 Files.setOwner(pwfile, pwfile.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER));
             }
-            run(Duration.ofMinutes(2), binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
+            run(Duration.ofMinutes(2), binaries.bin().resolve("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
                     "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
                     "-E", "UTF8", "--locale=C", "--no-sync");
         } catch (IOException e) {
@@ -171,7 +149,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private void startServer() {
-        run(Duration.ofMinutes(2), binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
+        run(Duration.ofMinutes(2), binaries.bin().resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
                 "-l", dataDir.resolve("server.log").toString(), "start");
         running = true;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -181,7 +159,7 @@ public final class LocalPostgres implements AutoCloseable {
     /** Stops the server, keeping its data, so a test can see an instance go down and come back. */
     public void stop() {
         if (running) {
-            run(Duration.ofMinutes(1), binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-m", "fast", "stop");
+            run(Duration.ofMinutes(1), binaries.bin().resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-m", "fast", "stop");
             running = false;
             removeShutdownHook();
         }
@@ -208,7 +186,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Major version of the binaries this cluster runs, e.g. 15. */
     public int majorVersion() {
-        return majorVersion(binDir.getParent());
+        return binaries.major();
     }
 
     public String superuserPassword() {
@@ -258,7 +236,9 @@ public final class LocalPostgres implements AutoCloseable {
         }
         cmd.addAll(List.of(command));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+            builder.environment().putAll(binaries.environment());
+            Process p = builder.start();
             // pg_ctl's server keeps no handle on our pipe (it logs to -l), so reading to EOF is safe
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -289,7 +269,7 @@ public final class LocalPostgres implements AutoCloseable {
     private void stopQuietly() {
         try {
             if (running) {
-                run(Duration.ofSeconds(30), binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-m", "immediate", "stop");
+                run(Duration.ofSeconds(30), binaries.bin().resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-m", "immediate", "stop");
                 running = false;
             }
         } catch (RuntimeException e) {
