@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ final class AlertLoop {
     private static final Logger log = LoggerFactory.getLogger(AlertLoop.class);
     private static final Duration MAX_POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
 
     private final AlerterClients clients;
     private final String violationsTopic;
@@ -75,9 +78,20 @@ final class AlertLoop {
     private void run() {
         try {
             clients.consumer().subscribe(List.of(violationsTopic), ownership);
+            Duration denied = FIRST_RETRY;
             while (running) {
                 try {
                     step();
+                    denied = FIRST_RETRY;
+                } catch (AuthorizationException e) {
+                    if (!running) {
+                        break;
+                    }
+                    // an ACL is missing: only an operator can fix it (live), so one line, no stack, and a growing pause
+                    log.error("alerter: Kafka denies it: {}; grant the ACLs listed in docs/kafka.md; trying again in {} s",
+                            e.getMessage(), denied.toSeconds());
+                    sleep(denied);
+                    denied = denied.multipliedBy(2).compareTo(LONGEST_RETRY) < 0 ? denied.multipliedBy(2) : LONGEST_RETRY;
                 } catch (RuntimeException e) {
                     if (!running) {
                         break;

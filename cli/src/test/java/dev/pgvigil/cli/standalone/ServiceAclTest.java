@@ -3,6 +3,8 @@ package dev.pgvigil.cli.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.pgvigil.alerter.Alerter;
 import dev.pgvigil.alerter.config.AlerterConfig;
 import dev.pgvigil.analyzer.AnalyzerConfig;
@@ -87,6 +89,24 @@ class ServiceAclTest {
                         }
                     }).isInstanceOf(TopicAuthorizationException.class);
                 }
+
+                // a group the alerter's user has no ACL for: one line per attempt, no stack, and the pauses grow
+                ListAppender<ILoggingEvent> logs = new ListAppender<>();
+                logs.start();
+                ch.qos.logback.classic.Logger loopLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.pgvigil.alerter.AlertLoop");
+                loopLog.addAppender(logs);
+                ConfigFile otherGroup = ConfigFile.parse("g.yaml", "alerter:\n  httpEnabled: false\n  groupId: not-granted\n");
+                try (Alerter denied = Alerter.start(settings.get("pgvigil-alerter"), otherGroup.section("alerter", AlerterConfig.class))) {
+                    Thread.sleep(8_000);
+                } finally {
+                    loopLog.detachAppender(logs);
+                }
+                List<ILoggingEvent> refusals = logs.list.stream().filter(e -> e.getFormattedMessage().contains("Kafka denies it")).toList();
+                assertThat(refusals).as("one line per attempt, 1 + 2 + 4 s apart").hasSizeBetween(2, 4);
+                assertThat(refusals).allSatisfy(e -> {
+                    assertThat(e.getThrowableProxy()).as("no stack trace").isNull();
+                    assertThat(e.getFormattedMessage()).contains("not-granted").contains("docs/kafka.md");
+                });
             }
         }
     }
