@@ -74,6 +74,11 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE_OR_CONNECTION;
         }
         // a wrong argument, or a broker or database that refuses us at start (login, ACL, unreachable): the message says it all
+        if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+            cli.getErr().println("pgvigil: Kafka did not answer in time: " + e.getMessage()
+                    + " (is it running, and reachable at kafka.bootstrapServers / --bootstrap-servers?)");
+            return ExitCodes.USAGE_OR_CONNECTION;
+        }
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             cli.getErr().println("pgvigil: " + e.getMessage());
             return ExitCodes.USAGE_OR_CONNECTION;

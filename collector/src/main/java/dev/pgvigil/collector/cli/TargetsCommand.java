@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
         subcommands = {TargetsCommand.List.class, TargetsCommand.Add.class, TargetsCommand.Remove.class, TargetsCommand.Apply.class},
         footer = {"", "Examples:",
                 "  pgvigil targets list -c pgvigil.yaml",
-                "  pgvigil targets add -c pgvigil.yaml --id orders --url postgresql://monitor@db1/orders --password-env ORDERS_PW",
+                "  pgvigil targets add -c pgvigil.yaml --id orders --password-env ORDERS_PW \\",
+                "      --url postgresql://monitor@db1/orders",
                 "  pgvigil targets apply -c pgvigil.yaml -f fleet.yaml --dry-run",
                 "  pgvigil targets remove -c pgvigil.yaml orders",
                 "", "Exit codes: 0 done, 2 bad input (nothing changed), bad configuration or Kafka unreachable."})
