@@ -209,6 +209,16 @@ class CollectorSnapshotTest {
         Setting checkpointTimeout = settings.stream().filter(s -> s.getName().equals("checkpoint_timeout")).findFirst().orElseThrow();
         assertThat(checkpointTimeout.getNormalizedValue()).isEqualTo(300_000.0);
         assertThat(checkpointTimeout.getNormalizedUnit()).isEqualTo("ms");
+
+        assertThat(info.getChunkCounts()).containsEntry("replication", 1);
+        List<dev.pgvigil.schema.ReplicationSnapshot> replication = topics.chunks(Topics.STATS_REPLICATION, id,
+                Serdes.replication()::deserialize, c -> c.getRef().getSnapshotId());
+        assertThat(replication).singleElement().satisfies(r -> {
+            assertThat(r.getInRecovery()).as("a primary").isFalse();
+            assertThat(r.getCurrentLsn()).isPositive();
+            assertThat(r.getCheckpoints()).isNotNull();
+            assertThat(r.getArchiver()).isNotNull();
+        });
     }
 
     @Test

@@ -74,21 +74,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     private static LocalPostgres start(PostgresBinaries bin, Options options) {
         boolean root = "root".equals(System.getProperty("user.name"));
-        Path dataDir;
-        try {
-            Path parent = Files.createTempDirectory("pgvigil-pg-");
-            dataDir = parent.resolve("data");
-            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            if (root) {
-                UserPrincipal postgres = parent.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER);
-                Files.setOwner(parent, postgres);
-                Files.setOwner(dataDir, postgres);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a PostgreSQL data folder", e);
-        }
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-        LocalPostgres pg = new LocalPostgres(bin, dataDir, EmbeddedKafka.freePort(), password, root);
+        LocalPostgres pg = new LocalPostgres(bin, newDataDir(root), EmbeddedKafka.freePort(), password, root);
         try {
             pg.initdb();
             pg.writeConfig(options);
@@ -98,6 +85,52 @@ public final class LocalPostgres implements AutoCloseable {
             throw e;
         }
         return pg;
+    }
+
+    /** An empty data folder (mode 0700) in a new temporary folder, both owned by the postgres OS user when run as root. */
+    private static Path newDataDir(boolean root) {
+        try {
+            Path parent = Files.createTempDirectory("pgvigil-pg-");
+            Path dataDir = parent.resolve("data");
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (root) {
+                UserPrincipal postgres = postgresUser(parent);
+                Files.setOwner(parent, postgres);
+                Files.setOwner(dataDir, postgres);
+            }
+            return dataDir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a PostgreSQL data folder", e);
+        }
+    }
+
+    private static UserPrincipal postgresUser(Path anywhere) throws IOException {
+        return anywhere.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER);
+    }
+
+    /**
+     * A streaming standby of this running cluster, from the same binaries, on its own port: a base backup
+     * (see {@link BaseBackup}: what {@code pg_basebackup -R -C -S slot} does) that streams over a physical
+     * replication slot named {@code slot}, created here. The slot's name is also the standby's
+     * {@code application_name} in {@code pg_stat_replication}. Its superuser password is this cluster's.
+     * Closing the standby leaves the slot on this cluster (a test can watch it retain WAL); drop it with
+     * {@code pg_drop_replication_slot}.
+     *
+     * @param options settings for the standby on top of this cluster's (its postgresql.conf is a copy), e.g.
+     *     {@code hot_standby_feedback=on}
+     */
+    public LocalPostgres startStandby(String slot, Options options) {
+        LocalPostgres standby = new LocalPostgres(binaries, newDataDir(asPostgresUser), EmbeddedKafka.freePort(), superuserPassword,
+                asPostgresUser);
+        try (Connection c = connect("postgres")) {
+            BaseBackup.take(c, majorVersion(), dataDir, port, standby.dataDir, slot, asPostgresUser ? postgresUser(dataDir) : null);
+            standby.writeConfig(options);
+            standby.startServer();
+        } catch (SQLException | IOException | RuntimeException e) {
+            standby.close();
+            throw new IllegalStateException("cannot start a standby of the cluster on port " + port + ": " + e.getMessage(), e);
+        }
+        return standby;
     }
 
     private void initdb() {

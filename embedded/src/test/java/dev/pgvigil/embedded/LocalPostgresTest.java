@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalPostgresTest {
 
@@ -47,6 +49,42 @@ class LocalPostgresTest {
                     "SELECT current_setting('server_version_num')::int / 10000, count(*) FROM pg_stat_statements")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(13);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {15, 18})
+    void aStandbyStreamsFromItsPrimaryOverItsSlot(int major) throws Exception {
+        try (LocalPostgres primary = LocalPostgres.start(major, LocalPostgres.Options.defaults());
+             LocalPostgres standby = primary.startStandby("standby_a", LocalPostgres.Options.defaults())) {
+            assertThat(standby.port()).isNotEqualTo(primary.port());
+            primary.execute("postgres", "CREATE TABLE t (x int)", "INSERT INTO t SELECT generate_series(1, 1000)");
+            try (Connection c = standby.connect("postgres")) {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                long rows = -1;
+                while (rows != 1000 && System.nanoTime() < deadline) {
+                    try (ResultSet rs = c.createStatement().executeQuery(
+                            "SELECT pg_is_in_recovery(), (SELECT count(*) FROM pg_class WHERE relname = 't')")) {
+                        rs.next();
+                        assertThat(rs.getBoolean(1)).as("a standby").isTrue();
+                        if (rs.getLong(2) == 1) {
+                            try (ResultSet n = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                                n.next();
+                                rows = n.getLong(1);
+                            }
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+                assertThat(rows).as("the primary's rows, streamed").isEqualTo(1000);
+            }
+            try (Connection c = primary.connect("postgres"); ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT r.application_name, r.state, s.slot_name FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid")) {
+                assertThat(rs.next()).as("the standby in pg_stat_replication, on its slot").isTrue();
+                assertThat(rs.getString(1)).isEqualTo("standby_a");
+                assertThat(rs.getString(2)).isEqualTo("streaming");
+                assertThat(rs.getString(3)).isEqualTo("standby_a");
             }
         }
     }

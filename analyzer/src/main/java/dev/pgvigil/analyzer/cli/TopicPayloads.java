@@ -35,6 +35,7 @@ public final class TopicPayloads {
         AVRO.put(Topics.STATS_INDEXES, Serdes.indexes());
         AVRO.put(Topics.STATS_ACTIVITY, Serdes.activity());
         AVRO.put(Topics.STATS_SETTINGS, Serdes.settings());
+        AVRO.put(Topics.STATS_REPLICATION, Serdes.replication());
         AVRO.put(Topics.METRICS, Serdes.metrics());
         AVRO.put(Topics.rollups("1m"), Serdes.rollup());
         AVRO.put(Topics.rollups("1h"), Serdes.rollup());

@@ -37,6 +37,7 @@ public final class CatalogueQueries {
         sql.add(inline(ActivityReader.SQL, String.valueOf(queryTextMaxLength)));
         sql.add(inline(SettingsReader.SQL, SettingsReader.NAMES.stream().map(n -> "'" + n + "'")
                 .collect(Collectors.joining(", ", "ARRAY[", "]::text[]"))));
+        sql.addAll(ReplicationReader.queries(server.versionNum()));
         return sql;
     }
 

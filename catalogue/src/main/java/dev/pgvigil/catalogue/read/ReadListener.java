@@ -3,6 +3,7 @@ package dev.pgvigil.catalogue.read;
 import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.IndexStat;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.StatementStat;
 import dev.pgvigil.schema.TableStat;
@@ -26,4 +27,6 @@ public interface ReadListener {
     default void activity(ActivitySnapshot activity) {}
 
     default void settings(List<Setting> settings) {}
+
+    default void replication(ReplicationSnapshot replication) {}
 }

@@ -3,6 +3,7 @@ package dev.pgvigil.catalogue.read;
 import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.IndexStat;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.StatementStat;
@@ -27,7 +28,8 @@ public record Snapshot(
         ActivitySnapshot activity,
         List<Setting> settings,
         List<String> warnings,
-        Duration readTime) {
+        Duration readTime,
+        ReplicationSnapshot replication) {
 
     public Snapshot {
         warnings = List.copyOf(warnings);

@@ -138,8 +138,12 @@ public final class SnapshotReader {
         if (settings != null) {
             listener.settings(settings);
         }
+        var replication = attempt("replication", warnings, () -> ReplicationReader.read(c, ref, server.versionNum()));
+        if (replication != null) {
+            listener.replication(replication);
+        }
         return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,
-                warnings, Duration.ofNanos(System.nanoTime() - start));
+                warnings, Duration.ofNanos(System.nanoTime() - start), replication);
     }
 
     private static <T> T attempt(String kind, List<String> warnings, Read<T> read) throws SQLException {

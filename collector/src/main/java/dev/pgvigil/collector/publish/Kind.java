@@ -3,6 +3,7 @@ package dev.pgvigil.collector.publish;
 import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.DatabaseStatsChunk;
 import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SettingsChunk;
 import dev.pgvigil.schema.StatementsChunk;
 import dev.pgvigil.schema.TablesChunk;
@@ -18,7 +19,8 @@ public enum Kind {
     TABLES("tables", Topics.STATS_TABLES, TablesChunk.getClassSchema()),
     INDEXES("indexes", Topics.STATS_INDEXES, IndexesChunk.getClassSchema()),
     ACTIVITY("activity", Topics.STATS_ACTIVITY, ActivitySnapshot.getClassSchema()),
-    SETTINGS("settings", Topics.STATS_SETTINGS, SettingsChunk.getClassSchema());
+    SETTINGS("settings", Topics.STATS_SETTINGS, SettingsChunk.getClassSchema()),
+    REPLICATION("replication", Topics.STATS_REPLICATION, ReplicationSnapshot.getClassSchema());
 
     private final String key;
     private final String topic;

@@ -8,6 +8,7 @@ import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.DatabaseStatsChunk;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.SessionInfo;
 import dev.pgvigil.schema.SettingsChunk;
@@ -123,6 +124,12 @@ public final class SnapshotRecords {
                     built.put(Kind.SETTINGS, chunks(Kind.SETTINGS, ref, changed, full, SettingsChunk::new));
                 }
             });
+        }
+
+        /** One small record, sent with every snapshot: its readings are levels and positions, judged every interval. */
+        @Override
+        public void replication(ReplicationSnapshot replication) {
+            then(() -> built.put(Kind.REPLICATION, new KindRecords(List.of(record(Kind.REPLICATION, ref, replication)), List.of())));
         }
 
         private <E extends SpecificRecord> void chunked(Kind kind, List<E> entities, Function<E, Object> key, ChunkFactory<E> factory) {

@@ -8,6 +8,7 @@ import dev.pgvigil.schema.FailedNotification;
 import dev.pgvigil.schema.Finding;
 import dev.pgvigil.schema.IndexesChunk;
 import dev.pgvigil.schema.MetricBatch;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.Rollup;
 import dev.pgvigil.schema.SettingsChunk;
 import dev.pgvigil.schema.Silence;
@@ -28,6 +29,7 @@ public final class Serdes {
     public static AvroSerde<IndexesChunk> indexes() { return new AvroSerde<>(IndexesChunk.getClassSchema()); }
     public static AvroSerde<ActivitySnapshot> activity() { return new AvroSerde<>(ActivitySnapshot.getClassSchema()); }
     public static AvroSerde<SettingsChunk> settings() { return new AvroSerde<>(SettingsChunk.getClassSchema()); }
+    public static AvroSerde<ReplicationSnapshot> replication() { return new AvroSerde<>(ReplicationSnapshot.getClassSchema()); }
     public static AvroSerde<MetricBatch> metrics() { return new AvroSerde<>(MetricBatch.getClassSchema()); }
     public static AvroSerde<Rollup> rollup() { return new AvroSerde<>(Rollup.getClassSchema()); }
     public static AvroSerde<Violation> violation() { return new AvroSerde<>(Violation.getClassSchema()); }

@@ -20,6 +20,8 @@ public final class Topics {
     public static final String STATS_INDEXES = "pgvigil.stats.indexes";
     public static final String STATS_ACTIVITY = "pgvigil.stats.activity";
     public static final String STATS_SETTINGS = "pgvigil.stats.settings";
+    /** Replication, WAL, archiver, checkpoints and the vacuum horizon ({@code ReplicationSnapshot}): one record per snapshot. */
+    public static final String STATS_REPLICATION = "pgvigil.stats.replication";
 
     /** Per-interval metrics ({@code MetricBatch}). */
     public static final String METRICS = "pgvigil.metrics";
@@ -53,5 +55,5 @@ public final class Topics {
 
     /** The collector's output, in the order a snapshot is published (envelope last). */
     public static final List<String> STATS = List.of(
-            STATS_DATABASE, STATS_STATEMENTS, STATS_TABLES, STATS_INDEXES, STATS_ACTIVITY, STATS_SETTINGS);
+            STATS_DATABASE, STATS_STATEMENTS, STATS_TABLES, STATS_INDEXES, STATS_ACTIVITY, STATS_SETTINGS, STATS_REPLICATION);
 }
