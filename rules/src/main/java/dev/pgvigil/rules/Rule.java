@@ -63,6 +63,46 @@ public enum Rule {
     MISSING_INDEX(Direction.ABOVE, Unit.ROWS_PER_SCAN, "sequential scans read", new Threshold(true, 10_000, 1_000_000, 1, 10),
             "See which statements scan the table (pgvigil suggest-indexes) and add the index it proposes, "
             + "CREATE INDEX CONCURRENTLY to keep the table writable."),
+    /**
+     * A standby's replay lag in seconds, judged only while WAL is being written (an idle primary moves no
+     * replay timestamp, so the lag of a standby that is fully caught up would look like it grows). Its
+     * byte levels are {@link #REPLICATION_LAG_BYTES}; either fires this rule.
+     */
+    REPLICATION_LAG(Direction.ABOVE, Unit.SECONDS, "replay lag", new Threshold(true, 30, 300, 2, 0),
+            "See why the standby falls behind: replay paused (pg_is_wal_replay_paused()), a long query on it "
+            + "conflicting with replay (max_standby_streaming_delay), its disk or CPU, or the network; pg_stat_replication "
+            + "on the primary shows where it is (write, flush or replay)."),
+    /** The byte levels of {@code replication_lag}: WAL a standby has not replayed yet, judged always. Fires as replication_lag. */
+    REPLICATION_LAG_BYTES(Direction.ABOVE, Unit.BYTES, "behind by", new Threshold(true, 256.0 * 1024 * 1024, 1024.0 * 1024 * 1024, 2, 0),
+            "As for replication_lag: find out whether the standby receives, flushes or replays slowly "
+            + "(pg_stat_replication on the primary, pg_stat_wal_receiver on the standby)."),
+    /**
+     * A standby seen in the last hour that is gone from pg_stat_replication, or a standby whose WAL receiver
+     * does not stream; value: seconds since it was last seen streaming. Critical only.
+     */
+    STANDBY_DISCONNECTED(Direction.ABOVE, Unit.SECONDS, "not streaming for", new Threshold(true, Double.NaN, 0, 2, 0),
+            "Check the standby is running and can reach the primary (its server log: authentication, "
+            + "pg_hba.conf, a removed WAL segment or a missing slot); while it is away, its slot retains WAL on the primary."),
+    /**
+     * WAL an inactive replication slot retains; a slot whose wal_status is unreserved or lost is critical
+     * whatever its size.
+     */
+    REPLICATION_SLOT_RETENTION(Direction.ABOVE, Unit.BYTES, "retains", new Threshold(true, 1024.0 * 1024 * 1024, 10.0 * 1024 * 1024 * 1024, 1, 0),
+            "Bring the slot's consumer back (the standby or the logical subscriber), or drop the slot if it is "
+            + "abandoned (SELECT pg_drop_replication_slot('name')): it keeps WAL until the disk fills. "
+            + "max_slot_wal_keep_size bounds what a slot may keep."),
+    /** Failed archive attempts in the interval, while the last failure is newer than the last success. Critical only. */
+    ARCHIVER_FAILING(Direction.ABOVE, Unit.COUNT, "failed archive attempts", new Threshold(true, Double.NaN, 0, 1, 0),
+            "Run archive_command by hand as the postgres user on the segment pg_stat_archiver names (last_failed_wal) "
+            + "and read the server log: a full or unreachable archive, permissions. WAL piles up in pg_wal until it succeeds."),
+    /** Seconds the oldest xmin (a session, a replication slot or a prepared transaction) has held the vacuum horizon back. */
+    VACUUM_HORIZON_HELD(Direction.ABOVE, Unit.SECONDS, "vacuum horizon held for", new Threshold(true, 3600, 21600, 1, 0),
+            "End what holds it: the session (pg_terminate_backend), the prepared transaction (COMMIT or ROLLBACK PREPARED), "
+            + "or the slot (bring its consumer back, or pg_drop_replication_slot); until then VACUUM removes no dead row newer than it."),
+    /** Share of the checkpoints of the last hour that were requested (max_wal_size reached) rather than timed; evidence: checkpoints in that hour. */
+    CHECKPOINTS_REQUESTED(Direction.ABOVE, Unit.RATIO, "checkpoints requested", new Threshold(true, 0.5, Double.NaN, 1, 3),
+            "Raise max_wal_size so that checkpoints come from checkpoint_timeout, not from WAL volume: fewer "
+            + "checkpoints, fewer full-page writes, smoother I/O."),
     /** How far a key metric departs from its baseline (same hour, recent days); evidence: days in the baseline. */
     REGRESSION(Direction.ABOVE, Unit.FACTOR, "departs from its baseline by", new Threshold(true, 2, 4, 2, 3),
             "Compare with the baseline: what changed since (a deploy, a plan, data growth)? Start with the "

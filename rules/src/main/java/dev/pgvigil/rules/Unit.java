@@ -4,7 +4,7 @@ import dev.pgvigil.common.text.Human;
 
 /** How a rule's value reads to a person. */
 public enum Unit {
-    RATIO, MILLISECONDS, SECONDS, COUNT, INTERVALS, FACTOR, ROWS_PER_SCAN;
+    RATIO, MILLISECONDS, SECONDS, COUNT, INTERVALS, FACTOR, ROWS_PER_SCAN, BYTES;
 
     public String format(double value) {
         return switch (this) {
@@ -15,6 +15,7 @@ public enum Unit {
             case INTERVALS -> Human.number(value, 2) + " intervals";
             case FACTOR -> Human.number(value, 2) + "x";
             case ROWS_PER_SCAN -> Human.count(Math.round(value)) + " rows per scan";
+            case BYTES -> Human.bytes(Math.round(value));
         };
     }
 }

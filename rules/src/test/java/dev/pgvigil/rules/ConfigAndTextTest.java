@@ -55,8 +55,8 @@ class ConfigAndTextTest {
             assertThat(Rule.adviceFor(r.wireName())).isEqualTo(r.advice());
         }
         assertThat(Rule.adviceFor("cache_hit_ratio")).contains("shared_buffers");
-        assertThat(Rule.adviceFor("replication_lag")).isEqualTo(Rule.GENERIC_ADVICE);
-        assertThat(Rule.find("replication_lag")).isEmpty();
+        assertThat(Rule.adviceFor("disk_full")).isEqualTo(Rule.GENERIC_ADVICE);
+        assertThat(Rule.find("disk_full")).isEmpty();
         assertThat(Rule.find("dead_rows")).contains(Rule.DEAD_ROWS);
     }
 
