@@ -11,6 +11,7 @@ import dev.pgvigil.analyzer.process.EnvelopeProcessor;
 import dev.pgvigil.analyzer.process.FanOut;
 import dev.pgvigil.analyzer.process.IndexStatsProcessor;
 import dev.pgvigil.analyzer.process.NamedBaselineProcessor;
+import dev.pgvigil.analyzer.process.ReplicationProcessor;
 import dev.pgvigil.analyzer.process.StatementStatsProcessor;
 import dev.pgvigil.analyzer.process.TableStatsProcessor;
 import dev.pgvigil.analyzer.process.TrendsProcessor;
@@ -21,6 +22,7 @@ import dev.pgvigil.analyzer.state.IndexSample;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
 import dev.pgvigil.analyzer.state.ObjectCacheStore;
+import dev.pgvigil.analyzer.state.ReplicationState;
 import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.StateSerdes;
 import dev.pgvigil.analyzer.state.StatementSample;
@@ -29,6 +31,7 @@ import dev.pgvigil.schema.ActivitySnapshot;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.DatabaseStatsChunk;
 import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.StatementsChunk;
 import dev.pgvigil.schema.TablesChunk;
@@ -56,7 +59,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * pgvigil.stats.statements → decode → statement-stats  │→ violations, findings, and
  * pgvigil.stats.tables     → decode → table-stats      │   metric-batches → pgvigil.metrics
  * pgvigil.stats.indexes    → decode → index-stats      │                  → trends    → pgvigil.rollups.1m / .1h
- * pgvigil.stats.activity   → decode → activity         ┘                  → baselines → violations (regression.*)
+ * pgvigil.stats.activity   → decode → activity         │                  → baselines → violations (regression.*)
+ * pgvigil.stats.replication → decode → replication    ┘
  * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines (its only writer)
  * any record that cannot be decoded, an invalid request → pgvigil.analyzer.dlq
  * pgvigil.alerts (the alerter's) ─→ global store pgvigil-alerts, read by the dashboard
@@ -99,6 +103,7 @@ public final class AnalyzerTopology {
         t.addSource(TABLES_SOURCE, keysIn, bytesIn, Topics.STATS_TABLES);
         t.addSource(INDEXES_SOURCE, keysIn, bytesIn, Topics.STATS_INDEXES);
         t.addSource(ACTIVITY_SOURCE, keysIn, bytesIn, Topics.STATS_ACTIVITY);
+        t.addSource(REPLICATION_SOURCE, keysIn, bytesIn, Topics.STATS_REPLICATION);
         t.addSource(BASELINE_REQUESTS_SOURCE, keysIn, keysIn, Topics.BASELINE_REQUESTS);
 
         t.addProcessor("decode-snapshots", () -> new DecodeProcessor<>(Serdes.snapshotInfo(), SnapshotInfo::getRef, ENVELOPES), SNAPSHOTS_SOURCE);
@@ -107,7 +112,10 @@ public final class AnalyzerTopology {
         t.addProcessor("decode-tables", () -> new DecodeProcessor<>(Serdes.tables(), TablesChunk::getRef, TABLE_STATS), TABLES_SOURCE);
         t.addProcessor("decode-indexes", () -> new DecodeProcessor<>(Serdes.indexes(), IndexesChunk::getRef, INDEX_STATS), INDEXES_SOURCE);
         t.addProcessor("decode-activity", () -> new DecodeProcessor<>(Serdes.activity(), ActivitySnapshot::getRef, ACTIVITY), ACTIVITY_SOURCE);
-        String[] decoders = {"decode-snapshots", "decode-database", "decode-statements", "decode-tables", "decode-indexes", "decode-activity"};
+        t.addProcessor("decode-replication", () -> new DecodeProcessor<>(Serdes.replication(), ReplicationSnapshot::getRef, REPLICATION),
+                REPLICATION_SOURCE);
+        String[] decoders = {"decode-snapshots", "decode-database", "decode-statements", "decode-tables", "decode-indexes", "decode-activity",
+                "decode-replication"};
 
         // analysis: from each kind of stats to metrics, violations and findings
         t.addProcessor(ENVELOPES, () -> new EnvelopeProcessor(config), "decode-snapshots");
@@ -116,7 +124,8 @@ public final class AnalyzerTopology {
         t.addProcessor(TABLE_STATS, () -> new TableStatsProcessor(config), "decode-tables");
         t.addProcessor(INDEX_STATS, () -> new IndexStatsProcessor(config), "decode-indexes");
         t.addProcessor(ACTIVITY, () -> new ActivityProcessor(config), "decode-activity");
-        String[] stats = {DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY};
+        t.addProcessor(REPLICATION, () -> new ReplicationProcessor(config), "decode-replication");
+        String[] stats = {DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, REPLICATION};
 
         // every metric batch to the metrics topic, and to trends and baselines
         t.addProcessor(METRIC_BATCHES, FanOut::new, stats);
@@ -126,14 +135,16 @@ public final class AnalyzerTopology {
 
         // state
         t.addStateStore(hot(INSTANCES_STORE, instanceSerde), ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY,
-                NAMED_BASELINES);
-        t.addStateStore(hot(CURSORS_STORE, cursorSerde), DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, NAMED_BASELINES);
+                NAMED_BASELINES, REPLICATION);
+        t.addStateStore(hot(CURSORS_STORE, cursorSerde), DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, NAMED_BASELINES,
+                REPLICATION);
         t.addStateStore(hot(DATABASES_STORE, databasesSerde), DATABASE_STATS, TABLE_STATS, INDEX_STATS, NAMED_BASELINES);
         t.addStateStore(hot(STATEMENTS_STORE, statementsSerde), STATEMENT_STATS, NAMED_BASELINES);
         t.addStateStore(hot(TABLES_STORE, tablesSerde), TABLE_STATS, NAMED_BASELINES);
         t.addStateStore(hot(INDEXES_STORE, indexesSerde), INDEX_STATS, NAMED_BASELINES);
-        t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS);
-        t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS);
+        t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS, REPLICATION);
+        t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS, REPLICATION);
+        t.addStateStore(kv(REPLICATION_STORE, StateSerdes.json(ReplicationState.class)), REPLICATION);
         t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
         t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
         t.addStateStore(hot(ROLLUPS_OPEN_STORE, rollupSerde), TRENDS);
@@ -144,8 +155,8 @@ public final class AnalyzerTopology {
         // sinks
         t.addSink(METRICS_SINK, Topics.METRICS, keys, Serdes.metrics().serializer(), METRIC_BATCHES);
         t.addSink(VIOLATIONS_SINK, Topics.VIOLATIONS, keys, Serdes.violation().serializer(),
-                ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, BASELINES);
-        t.addSink(FINDINGS_SINK, Topics.FINDINGS, keys, Serdes.finding().serializer(), TABLE_STATS, INDEX_STATS);
+                ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, BASELINES, REPLICATION);
+        t.addSink(FINDINGS_SINK, Topics.FINDINGS, keys, Serdes.finding().serializer(), TABLE_STATS, INDEX_STATS, REPLICATION);
         t.addSink(ROLLUPS_1M_SINK, Topics.rollups("1m"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(ROLLUPS_1H_SINK, Topics.rollups("1h"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(BASELINES_SINK, Topics.BASELINES, keys, baselineSetSerde.serializer(), NAMED_BASELINES);

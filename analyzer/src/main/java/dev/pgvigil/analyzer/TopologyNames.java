@@ -16,6 +16,7 @@ public final class TopologyNames {
     public static final String TABLES_SOURCE = "tables-source";
     public static final String INDEXES_SOURCE = "indexes-source";
     public static final String ACTIVITY_SOURCE = "activity-source";
+    public static final String REPLICATION_SOURCE = "replication-source";
     public static final String BASELINE_REQUESTS_SOURCE = "baseline-requests-source";
     // processors
     /** Hands each metric batch on to every node the topology connects to it (metrics topic, trends, baselines). */
@@ -26,6 +27,7 @@ public final class TopologyNames {
     public static final String TABLE_STATS = "table-stats";
     public static final String INDEX_STATS = "index-stats";
     public static final String ACTIVITY = "activity";
+    public static final String REPLICATION = "replication";
     public static final String TRENDS = "trends";
     public static final String BASELINES = "baselines";
     public static final String NAMED_BASELINES = "named-baselines";
@@ -59,5 +61,7 @@ public final class TopologyNames {
     public static final String ROLLUP_MARKS_STORE = "pgvigil-rollup-marks";
     public static final String BASELINES_HOURLY_STORE = "pgvigil-baselines-hourly";
     public static final String NAMED_BASELINES_STORE = "pgvigil-named-baselines";
+    /** instance → what the replication rules remember between snapshots ({@code ReplicationState}). */
+    public static final String REPLICATION_STORE = "pgvigil-replication";
 
 }

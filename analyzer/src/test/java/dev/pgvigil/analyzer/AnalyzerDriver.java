@@ -40,7 +40,7 @@ final class AnalyzerDriver implements AutoCloseable {
     final TopologyTestDriver driver;
     final AnalyzerConfig config;
     private final Path stateDir;
-    private final TestInputTopic<String, byte[]> snapshots, database, statements, tables, indexes, activity;
+    private final TestInputTopic<String, byte[]> snapshots, database, statements, tables, indexes, activity, replication;
     final TestInputTopic<String, String> baselineRequests;
     final TestOutputTopic<String, MetricBatch> metrics;
     final TestOutputTopic<String, Violation> violations;
@@ -68,6 +68,7 @@ final class AnalyzerDriver implements AutoCloseable {
         tables = driver.createInputTopic(Topics.STATS_TABLES, k, b);
         indexes = driver.createInputTopic(Topics.STATS_INDEXES, k, b);
         activity = driver.createInputTopic(Topics.STATS_ACTIVITY, k, b);
+        replication = driver.createInputTopic(Topics.STATS_REPLICATION, k, b);
         baselineRequests = driver.createInputTopic(Topics.BASELINE_REQUESTS, k, k);
         StringDeserializer kd = new StringDeserializer();
         metrics = driver.createOutputTopic(Topics.METRICS, kd, Serdes.metrics());
@@ -96,6 +97,8 @@ final class AnalyzerDriver implements AutoCloseable {
             indexes.pipeInput(key, Serdes.indexes().serialize(Topics.STATS_INDEXES, v), at);
         } else if (value instanceof dev.pgvigil.schema.ActivitySnapshot v) {
             activity.pipeInput(key, Serdes.activity().serialize(Topics.STATS_ACTIVITY, v), at);
+        } else if (value instanceof dev.pgvigil.schema.ReplicationSnapshot v) {
+            replication.pipeInput(key, Serdes.replication().serialize(Topics.STATS_REPLICATION, v), at);
         } else {
             throw new IllegalArgumentException("not a collector record: " + value.getClass());
         }

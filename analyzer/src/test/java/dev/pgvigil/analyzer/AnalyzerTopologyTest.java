@@ -25,6 +25,7 @@ class AnalyzerTopologyTest {
             decode-activity -> [activity, dlq-sink]
             decode-database -> [database-stats, dlq-sink]
             decode-indexes -> [dlq-sink, index-stats]
+            decode-replication -> [dlq-sink, replication]
             decode-snapshots -> [dlq-sink, envelopes]
             decode-statements -> [dlq-sink, statement-stats]
             decode-tables -> [dlq-sink, table-stats]
@@ -37,6 +38,8 @@ class AnalyzerTopologyTest {
             metric-batches -> [baselines, metrics-sink, trends]
             metrics-sink -> [] to pgvigil.metrics
             named-baselines -> [baselines-sink, dlq-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-indexes, pgvigil-instances, pgvigil-named-baselines, pgvigil-statements, pgvigil-tables]
+            replication -> [findings-sink, metric-batches, violations-sink] stores [pgvigil-cursors, pgvigil-findings-current, pgvigil-findings-published, pgvigil-instances, pgvigil-replication]
+            replication-source -> [decode-replication] from [pgvigil.stats.replication]
             rollups-1h-sink -> [] to pgvigil.rollups.1h
             rollups-1m-sink -> [] to pgvigil.rollups.1m
             snapshots-source -> [decode-snapshots] from [pgvigil.snapshots]
