@@ -171,6 +171,11 @@ public final class ReplicationReader {
         return b.build();
     }
 
+    /** A byte position as PostgreSQL writes an LSN, e.g. {@code 0/3000E08}; "-" for none. */
+    public static String lsn(Long position) {
+        return position == null ? "-" : String.format(java.util.Locale.ROOT, "%X/%X", position >>> 32, position & 0xFFFFFFFFL);
+    }
+
     /** A standby is known by its slot over time (its pid and port change on every reconnect); without one, by name and address. */
     static String standbyName(String slotName, String applicationName, String clientAddr) {
         if (slotName != null) {

@@ -1,5 +1,6 @@
 package dev.pgvigil.collector.cli;
 
+import dev.pgvigil.catalogue.read.ReplicationReader;
 import dev.pgvigil.collector.publish.OutRecord;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.schema.ActivitySnapshot;
@@ -7,6 +8,7 @@ import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.DatabaseStatsChunk;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SessionInfo;
 import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.SettingsChunk;
@@ -95,6 +97,9 @@ final class SnapshotPrinter {
         p.chunks().stream().map(OutRecord::value).filter(ActivitySnapshot.class::isInstance).map(ActivitySnapshot.class::cast)
                 .findFirst().ifPresent(a -> activity(out, a));
 
+        p.chunks().stream().map(OutRecord::value).filter(ReplicationSnapshot.class::isInstance).map(ReplicationSnapshot.class::cast)
+                .findFirst().ifPresent(r -> replication(out, r));
+
         List<Setting> settings = entities(p, SettingsChunk.class, SettingsChunk::getSettings);
         long pending = settings.stream().filter(Setting::getPendingRestart).count();
         out.append("\nSettings: ").append(settings.size()).append(" tuning-relevant read, ").append(pending)
@@ -121,6 +126,52 @@ final class SnapshotPrinter {
             }
             out.append(sessions.indent("  ").render());
         }
+    }
+
+    private static void replication(StringBuilder out, ReplicationSnapshot r) {
+        out.append("\nReplication: ").append(r.getInRecovery() ? "standby" : "primary").append(" (system ").append(r.getSystemIdentifier())
+                .append(", timeline ").append(r.getTimelineId()).append(')');
+        if (r.getInRecovery()) {
+            out.append(", received ").append(ReplicationReader.lsn(r.getReceiveLsn())).append(", replayed ")
+                    .append(ReplicationReader.lsn(r.getReplayLsn())).append(Boolean.TRUE.equals(r.getReplayPaused()) ? " (replay PAUSED)" : "")
+                    .append(", last replayed commit ").append(r.getLastReplayAt() == null ? "-" : r.getLastReplayAt()).append('\n');
+            var w = r.getWalReceiver();
+            out.append("  WAL receiver: ").append(w == null ? "not running" + (r.getStreamingConfigured() ? " (primary_conninfo is set)" : "")
+                    : w.getStatus() + " from " + w.getSenderHost() + ":" + w.getSenderPort() + (w.getSlotName() == null ? "" : " over slot " + w.getSlotName()))
+                    .append('\n');
+        } else {
+            out.append(", WAL at ").append(ReplicationReader.lsn(r.getCurrentLsn())).append('\n');
+        }
+        if (!r.getStandbys().isEmpty()) {
+            TextTable standbys = new TextTable().left("STANDBY").left("STATE").left("SYNC").right("REPLAY LAG").right("NOT REPLAYED");
+            Long reference = r.getInRecovery() ? r.getReceiveLsn() : r.getCurrentLsn();
+            r.getStandbys().forEach(s -> standbys.row(s.getName(), s.getState(), s.getSyncState(),
+                    s.getReplayLagSeconds() == null ? "-" : Human.seconds(s.getReplayLagSeconds()),
+                    reference == null || s.getReplayLsn() == null ? "-" : Human.bytes(Math.max(0, reference - s.getReplayLsn()))));
+            out.append(standbys.indent("  ").render());
+        }
+        if (!r.getSlots().isEmpty()) {
+            TextTable slots = new TextTable().left("SLOT").left("TYPE").left("ACTIVE").left("WAL STATUS").right("RETAINED");
+            r.getSlots().forEach(s -> slots.row(s.getSlotName(), s.getSlotType(), s.getActive() ? "yes" : "NO", s.getWalStatus(),
+                    s.getRetainedBytes() == null ? "-" : Human.bytes(s.getRetainedBytes())));
+            out.append(slots.indent("  ").render());
+        }
+        var a = r.getArchiver();
+        if (a != null) {
+            out.append("  archiving: archive_mode ").append(a.getArchiveMode()).append(", ").append(Human.count(a.getArchivedCount()))
+                    .append(" archived, ").append(Human.count(a.getFailedCount())).append(" failed")
+                    .append(a.getLastFailedAt() != null && (a.getLastArchivedAt() == null || a.getLastFailedAt().isAfter(a.getLastArchivedAt()))
+                            ? " (FAILING since " + a.getLastFailedAt() + ": " + a.getLastFailedWal() + ")" : "").append('\n');
+        }
+        var c = r.getCheckpoints();
+        if (c != null) {
+            out.append("  checkpoints: ").append(Human.count(c.getTimed())).append(" timed, ").append(Human.count(c.getRequested()))
+                    .append(" requested").append(r.getWal() == null ? "" : "; WAL written " + Human.bytes(r.getWal().getBytes()))
+                    .append(" since ").append(c.getStatsReset()).append('\n');
+        }
+        r.getHorizonHolders().stream().findFirst().ifPresent(h -> out.append("  vacuum horizon: oldest xmin (age ")
+                .append(Human.count(h.getXminAge())).append(") held by ").append(h.getKind()).append(' ').append(h.getName())
+                .append(h.getAgeSeconds() == null ? "" : " for " + Human.seconds(h.getAgeSeconds())).append('\n'));
     }
 
     private static void section(StringBuilder out, String title, TextTable table) {

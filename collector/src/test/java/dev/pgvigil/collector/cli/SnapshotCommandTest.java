@@ -52,7 +52,8 @@ class SnapshotCommandTest {
         Run r = run("--target", pg.jdbcUrl("postgres"), "--user", "postgres", "--password-file", passwordFile.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Status      OK in ", "Databases (", "Top statements by total time", "Largest tables",
-                "public.invoices", "Largest indexes", "invoices_pkey", "Activity: ", "Settings: ");
+                "public.invoices", "Largest indexes", "invoices_pkey", "Activity: ", "Settings: ", "Replication: primary (system ",
+                "  checkpoints: ");
         assertThat(r.out()).doesNotContain("\u001b["); // no colour codes when not on a terminal
         java.util.List<String> lines = r.out().lines().toList();
         int headerAt = lines.indexOf(lines.stream().filter(l -> l.contains("DATABASE") && l.contains("SIZE")).findFirst().orElseThrow());
@@ -75,6 +76,8 @@ class SnapshotCommandTest {
         assertThat(json.at("/pgvigil.stats.tables/0/tables/0/tableName").asText()).isEqualTo("invoices");
         assertThat(json.at("/pgvigil.stats.tables/0/tables/0/nLiveTup").isNumber()).isTrue();
         assertThat(json.at("/pgvigil.stats.activity/0/maxConnections").asInt()).isEqualTo(100);
+        assertThat(json.at("/pgvigil.stats.replication/0/inRecovery").isBoolean()).isTrue();
+        assertThat(json.at("/pgvigil.stats.replication/0/currentLsn").asLong()).isPositive();
         assertThat(r.out()).doesNotContain(pg.superuserPassword());
     }
 
