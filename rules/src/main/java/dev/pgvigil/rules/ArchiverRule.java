@@ -29,7 +29,7 @@ public final class ArchiverRule {
         // still failing without a retry in this interval counts as one failure: the segment is still not archived
         Severity s = t.classify(Rule.ARCHIVER_FAILING.direction(), Math.max(1, failedInInterval));
         return new Decision(Rule.ARCHIVER_FAILING, s, failedInInterval, t.levelOf(s), true, () -> subject + ": archive_command fails ("
-                + failedInInterval + " failed attempt" + (failedInInterval == 1 ? "" : "s") + " this interval; last failure "
+                + (failedInInterval == 0 ? "" : failedInInterval + " failed attempt" + (failedInInterval == 1 ? "" : "s") + " this interval; ") + "last failure "
                 + (lastFailedWal == null ? "" : lastFailedWal + " ") + "at " + lastFailedAt + ", last success "
                 + (lastArchivedAt == null ? "never" : "at " + lastArchivedAt) + ")");
     }

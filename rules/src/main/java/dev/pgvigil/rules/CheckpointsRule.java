@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Checkpoints should come from {@code checkpoint_timeout}; when most are requested instead (WAL reached
  * {@code max_wal_size} first), each writes more full-page images and the I/O comes in bursts. Judged over
- * the last hour of checkpoints (evidence: how many there were), advising a {@code max_wal_size} that
+ * the last hour of checkpoints in the analyzer, over the report's period in {@code pgvigil report} (evidence: how many there were), advising a {@code max_wal_size} that
  * holds the WAL of one {@code checkpoint_timeout} at the pace seen.
  */
 public final class CheckpointsRule {
@@ -23,15 +23,16 @@ public final class CheckpointsRule {
         return all == 0 ? Double.NaN : (double) requested / all;
     }
 
-    public static Decision evaluate(long timed, long requested, Threshold t, String subject) {
+    /** @param over the period the counts cover, as it reads after them: "in the last hour", "since the statistics were reset" */
+    public static Decision evaluate(long timed, long requested, String over, Threshold t, String subject) {
         long all = timed + requested;
         double share = requestedShare(timed, requested);
         if (all == 0 || all < t.minEvidence()) {
             return Decision.noEvidence(Rule.CHECKPOINTS_REQUESTED, t, share, subject,
-                    () -> all + " checkpoints in the last hour, need " + (long) t.minEvidence());
+                    () -> all + " checkpoints " + over + ", need " + (long) t.minEvidence());
         }
         return Decision.judge(Rule.CHECKPOINTS_REQUESTED, t, share, subject)
-                .withMessage(m -> m + " (" + requested + " of " + all + " in the last hour)");
+                .withMessage(m -> m + " (" + requested + " of " + all + " " + over + ")");
     }
 
     /**

@@ -43,7 +43,7 @@ public final class StandbyDisconnectedRule {
     /**
      * On a standby: its WAL receiver's status ({@code null}: not running), judged only when it should stream.
      *
-     * @param secondsSinceStreaming since it was last seen streaming (at least one interval)
+     * @param secondsSinceStreaming since it was last seen streaming (at least one interval); NaN when nobody knows (a one-off report)
      */
     public static Decision onStandby(boolean shouldStream, String receiverStatus, String upstream, double secondsSinceStreaming,
                                      Threshold t, String subject) {
@@ -53,11 +53,11 @@ public final class StandbyDisconnectedRule {
         if ("streaming".equals(receiverStatus)) {
             return Decision.judge(Rule.STANDBY_DISCONNECTED, t, 0, subject);
         }
-        double value = Math.max(secondsSinceStreaming, Double.MIN_VALUE);
+        boolean known = !Double.isNaN(secondsSinceStreaming);
+        double value = known ? Math.max(secondsSinceStreaming, Double.MIN_VALUE) : Double.MIN_VALUE;
         Severity s = t.classify(Rule.STANDBY_DISCONNECTED.direction(), value);
         return new Decision(Rule.STANDBY_DISCONNECTED, s, value, t.levelOf(s), true, () -> subject + ": WAL receiver "
                 + (receiverStatus == null ? "not running" : "'" + receiverStatus + "'")
-                + (upstream == null ? "" : " (upstream " + upstream + ")") + ", not streaming for "
-                + ago(secondsSinceStreaming));
+                + (upstream == null ? "" : " (upstream " + upstream + ")") + (known ? ", not streaming for " + ago(secondsSinceStreaming) : ""));
     }
 }

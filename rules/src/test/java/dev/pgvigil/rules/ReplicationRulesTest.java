@@ -66,6 +66,9 @@ class ReplicationRulesTest {
         assertThat(stopped.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(stopped.message()).contains("WAL receiver not running", "12 s");
         assertThat(StandbyDisconnectedRule.onStandby(true, "waiting", "db1", 12, d, "i").message()).contains("'waiting'", "upstream db1");
+        Decision unknownSince = StandbyDisconnectedRule.onStandby(true, null, null, Double.NaN, d, "instance s");
+        assertThat(unknownSince.severity()).as("a one-off look: since when is unknown, not streaming is enough").isEqualTo(Severity.CRITICAL);
+        assertThat(unknownSince.message()).isEqualTo("instance s: WAL receiver not running");
     }
 
     @Test
@@ -132,12 +135,12 @@ class ReplicationRulesTest {
     @Test
     void mostCheckpointsRequestedAdvisesAMaxWalSizeThatHoldsATimeoutsWal() {
         Threshold c = t.get(Rule.CHECKPOINTS_REQUESTED);
-        Decision d = CheckpointsRule.evaluate(2, 10, c, "instance p");
+        Decision d = CheckpointsRule.evaluate(2, 10, "in the last hour", c, "instance p");
         assertThat(d.severity()).isEqualTo(Severity.WARNING);
         assertThat(d.message()).contains("10 of 12 in the last hour");
-        assertThat(CheckpointsRule.evaluate(1, 1, c, "i").evidence()).as("two checkpoints are not evidence").isFalse();
-        assertThat(CheckpointsRule.evaluate(5, 5, c, "i").firing()).as("exactly half").isFalse();
-        assertThat(CheckpointsRule.evaluate(12, 0, c, "i").firing()).isFalse();
+        assertThat(CheckpointsRule.evaluate(1, 1, "in the last hour", c, "i").evidence()).as("two checkpoints are not evidence").isFalse();
+        assertThat(CheckpointsRule.evaluate(5, 5, "in the last hour", c, "i").firing()).as("exactly half").isFalse();
+        assertThat(CheckpointsRule.evaluate(12, 0, "in the last hour", c, "i").firing()).isFalse();
         // 1 GiB now; 10 MiB/s over a 300 s timeout is 3000 MiB, twice that for headroom: 8 GiB
         assertThat(CheckpointsRule.suggestedMaxWalSizeMib(1024 * MIB, 10.0 * MIB, 300)).isEqualTo(8192);
         assertThat(CheckpointsRule.suggestedMaxWalSizeMib(1024 * MIB, 0, 300)).as("at least twice the current").isEqualTo(2048);
@@ -145,6 +148,6 @@ class ReplicationRulesTest {
         assertThat(f.kind()).isEqualTo(FindingKind.CHECKPOINTS_REQUESTED);
         assertThat(f.statements()).containsExactly("ALTER SYSTEM SET max_wal_size = '8GB';", "SELECT pg_reload_conf();");
         assertThat(CheckpointsRule.setting(1536)).isEqualTo("1536MB");
-        assertThat(CheckpointsRule.finding("p", CheckpointsRule.evaluate(12, 0, c, "i"), MIB, 0, 300)).isEmpty();
+        assertThat(CheckpointsRule.finding("p", CheckpointsRule.evaluate(12, 0, "since the statistics were reset", c, "i"), MIB, 0, 300)).isEmpty();
     }
 }

@@ -8,12 +8,14 @@ import java.util.Map;
 
 /**
  * What {@code pgvigil report} says about one database: over which period, the database's counters,
- * connections, the statements, the tables, the indexes, and the findings with what to do about each.
+ * connections, the statements, the tables, the indexes, replication and WAL, and the findings with what
+ * to do about each.
  */
 public record HealthReport(String instance, String serverVersion, String databaseName, Period period, DatabaseSummary database,
                            Connections connections, List<StatementRow> statements, List<TableRow> tables, List<IndexRow> indexes,
                            List<String> warnings,
-                           List<Finding> findings) {
+                           List<Finding> findings,
+                           Replication replication) {
 
     /**
      * The period the counters cover: an {@code interval} between two snapshots, or since the statistics
@@ -39,4 +41,28 @@ public record HealthReport(String instance, String serverVersion, String databas
 
     /** An index now: scans since the stats reset, size, and what the index rules found ({@code unused}, {@code duplicate}, {@code invalid}). */
     public record IndexRow(String index, String table, long scans, long sizeBytes, List<String> marks) {}
+
+    /**
+     * Replication and WAL of the instance (primary or standby); null when they could not be read. LSNs as
+     * PostgreSQL writes them; {@code walBytesPerSecond} over the period (null when it cannot be told).
+     */
+    public record Replication(String role, Long systemIdentifier, Integer timeline, String walPosition, String received, String replayed,
+                              Instant lastReplayedCommitAt, Boolean replayPaused, String walReceiver, Double walBytesPerSecond,
+                              List<StandbyRow> standbys, List<SlotRow> slots, Archiver archiver, Checkpoints checkpoints,
+                              List<HolderRow> horizon) {}
+
+    /** A standby streaming from this instance; the lag in seconds is pg_stat_replication's, null once it has caught up. */
+    public record StandbyRow(String name, String state, String syncState, Double replayLagSeconds, Long notReplayedBytes) {}
+
+    public record SlotRow(String slot, String type, boolean active, String walStatus, Long retainedBytes) {}
+
+    /** pg_stat_archiver; {@code failing}: the last failure is newer than the last success. */
+    public record Archiver(String mode, long archived, long failed, String lastArchivedWal, Instant lastArchivedAt, String lastFailedWal,
+                           Instant lastFailedAt, boolean failing) {}
+
+    /** Checkpoints over {@code over} ("since the statistics were reset", "in the last 10 s"). */
+    public record Checkpoints(long timed, long requested, double writeTimeMs, double syncTimeMs, String over) {}
+
+    /** Something holding the vacuum horizon, described for people; {@code heldSeconds} null when the server cannot tell. */
+    public record HolderRow(String holder, long xminAge, Double heldSeconds) {}
 }

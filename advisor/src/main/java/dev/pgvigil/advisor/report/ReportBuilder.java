@@ -108,9 +108,10 @@ public final class ReportBuilder {
         List<TableRow> tables = tables(first, last, bloat, advice, findings);
         List<IndexInfo> indexInfos = last.indexes() == null ? List.of() : last.indexes().stream().map(RuleInputs::index).toList();
         indexes(indexInfos, statsSince(dbNow, last), now, findings);
+        HealthReport.Replication replication = ReplicationSection.build(instance, first, last, thresholds, findings);
         findings.sort(Comparator.comparing(Finding::severity).reversed().thenComparing(f -> f.kind().ordinal()));
         return new HealthReport(instance, last.server().version(), db, period, summary, connections, statements, tables,
-                IndexSection.rows(indexInfos, findings), warnings, findings);
+                IndexSection.rows(indexInfos, findings), warnings, findings, replication);
     }
 
     private Period period(Snapshot first, Snapshot last, Instant statsReset) {

@@ -239,12 +239,54 @@ public final class ReportCommand extends AdvisorCommand {
         }
         out.print(ix.render());
         out.println();
+        if (r.replication() != null) {
+            printReplication(out, r.replication());
+        }
         if (!r.warnings().isEmpty()) {
             out.heading("Not read");
             r.warnings().forEach(w -> out.println("  " + out.colors().yellow(w)));
             out.println();
         }
         out.findings(r.findings());
+    }
+
+    private static void printReplication(Output out, HealthReport.Replication x) {
+        out.heading("Replication and WAL: " + x.role() + " (system " + x.systemIdentifier() + ", timeline " + x.timeline() + ")");
+        TextTable t = new TextTable().indent("  ").left("").left("");
+        if (x.walPosition() != null) {
+            t.row("WAL position", x.walPosition());
+        } else {
+            t.row("received / replayed", x.received() + " / " + x.replayed() + (Boolean.TRUE.equals(x.replayPaused()) ? " (replay PAUSED)" : ""));
+            t.row("last replayed commit", x.lastReplayedCommitAt() == null ? "-" : String.valueOf(x.lastReplayedCommitAt()));
+            t.row("WAL receiver", x.walReceiver());
+        }
+        t.row("WAL written", x.walBytesPerSecond() == null ? "-" : Human.bytes(Math.round(x.walBytesPerSecond())) + "/s");
+        HealthReport.Archiver a = x.archiver();
+        if (a != null) {
+            t.row("archiving", "archive_mode " + a.mode() + ", " + Human.count(a.archived()) + " archived, " + Human.count(a.failed()) + " failed"
+                    + (a.failing() ? ", FAILING since " + a.lastFailedAt() + " (" + a.lastFailedWal() + ")" : ""));
+        }
+        HealthReport.Checkpoints c = x.checkpoints();
+        if (c != null) {
+            t.row("checkpoints", Human.count(c.timed()) + " timed, " + Human.count(c.requested()) + " requested " + c.over()
+                    + " (write " + Human.millis(c.writeTimeMs()) + ", sync " + Human.millis(c.syncTimeMs()) + ")");
+        }
+        x.horizon().stream().findFirst().ifPresent(h -> t.row("vacuum horizon", "oldest xmin (age " + Human.count(h.xminAge()) + ") held by "
+                + h.holder() + (h.heldSeconds() == null ? "" : " for " + Human.seconds(h.heldSeconds()))));
+        out.print(stripHeader(t.render()));
+        if (!x.standbys().isEmpty()) {
+            TextTable s = new TextTable().indent("  ").left("standby").left("state").left("sync").right("replay lag").right("not replayed");
+            x.standbys().forEach(r -> s.row(r.name(), r.state(), r.syncState(), r.replayLagSeconds() == null ? "-" : Human.seconds(r.replayLagSeconds()),
+                    r.notReplayedBytes() == null ? "-" : Human.bytes(r.notReplayedBytes())));
+            out.print(s.render());
+        }
+        if (!x.slots().isEmpty()) {
+            TextTable s = new TextTable().indent("  ").left("slot").left("type").left("active").left("wal_status").right("retained");
+            x.slots().forEach(r -> s.row(r.slot(), r.type(), r.active() ? "yes" : "no", r.walStatus() == null ? "-" : r.walStatus(),
+                    r.retainedBytes() == null ? "-" : Human.bytes(r.retainedBytes())));
+            out.print(s.render());
+        }
+        out.println();
     }
 
     /** A two-column key/value table reads better without its empty header. */

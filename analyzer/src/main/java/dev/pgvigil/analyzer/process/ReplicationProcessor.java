@@ -253,7 +253,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         }
         window.removeIf(x -> x.atMs() < now - CHECKPOINT_WINDOW.toMillis());
         CheckpointSample first = window.get(0);
-        Decision d = CheckpointsRule.evaluate(c.getTimed() - first.timed(), c.getRequested() - first.requested(),
+        Decision d = CheckpointsRule.evaluate(c.getTimed() - first.timed(), c.getRequested() - first.requested(), "in the last hour",
                 j.t().get(Rule.CHECKPOINTS_REQUESTED), "instance " + j.instanceId());
         double spanSeconds = (now - first.atMs()) / 1000.0;
         boolean knownRate = !r.getInRecovery() && first.lsn() != null && r.getCurrentLsn() != null && spanSeconds > 0;
