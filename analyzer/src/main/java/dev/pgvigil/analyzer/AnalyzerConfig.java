@@ -47,7 +47,8 @@ public record AnalyzerConfig(
 
     /** Instance and database metrics, and what the dashboard charts of statements and tables (top statements over a range). */
     public static final List<String> DEFAULT_ROLLUP_METRICS = List.of("instance.*", "database.*",
-            "statement.calls_per_s", "statement.time_ms_per_s", "statement.mean_time_ms", "statement.rows_per_s", "table.dead_rows");
+            "statement.calls_per_s", "statement.time_ms_per_s", "statement.mean_time_ms", "statement.rows_per_s", "table.dead_rows",
+            "wal.*", "replication.*", "checkpoints.*", "archiver.*", "horizon.*");
 
     public AnalyzerConfig {
         applicationId = applicationId == null || applicationId.isBlank() ? "pgvigil-analyzer" : applicationId;
