@@ -3,7 +3,9 @@ package dev.pgvigil.rules;
 import dev.pgvigil.common.text.Human;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The oldest xmin of an instance, held by a session's snapshot or transaction, a replication slot or a
@@ -31,9 +33,9 @@ public final class VacuumHorizonRule {
                 case "prepared" -> "prepared transaction '" + name + "'";
                 default -> kind + " " + name;
             });
-            String details = String.join(", ", java.util.stream.Stream.of(
+            String details = String.join(", ", Stream.of(
                     user == null && database == null ? null : (user == null ? "?" : user) + "@" + (database == null ? "?" : database),
-                    application == null || application.isBlank() ? null : application, state).filter(x -> x != null).toList());
+                    application == null || application.isBlank() ? null : application, state).filter(Objects::nonNull).toList());
             if (!details.isEmpty()) {
                 sb.append(" (").append(details).append(')');
             }

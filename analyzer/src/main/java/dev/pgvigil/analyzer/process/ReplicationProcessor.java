@@ -10,6 +10,7 @@ import dev.pgvigil.rules.ArchiverRule;
 import dev.pgvigil.rules.CheckpointsRule;
 import dev.pgvigil.rules.CounterDelta;
 import dev.pgvigil.rules.Decision;
+import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.FindingKind;
 import dev.pgvigil.rules.ReplicationLagRule;
 import dev.pgvigil.rules.Rule;
@@ -26,10 +27,15 @@ import dev.pgvigil.schema.StandbyInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -52,7 +58,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
     }
 
     @Override
-    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String, org.apache.avro.specific.SpecificRecord> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
         states = store(TopologyNames.REPLICATION_STORE);
     }
@@ -212,7 +218,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         }
         ReplicationState s = j.state();
         Long resetMs = a.getStatsReset() == null ? null : a.getStatsReset().toEpochMilli();
-        boolean sameSeries = s.archiverFailed != null && java.util.Objects.equals(s.archiverResetMs, resetMs);
+        boolean sameSeries = s.archiverFailed != null && Objects.equals(s.archiverResetMs, resetMs);
         long failed = sameSeries ? CounterDelta.of(s.archiverFailed, a.getFailedCount()).orElse(0) : 0;
         if (sameSeries) {
             CounterDelta.of(s.archiverArchived, a.getArchivedCount()).ifPresent(n -> j.metrics().add("archiver.archived", Map.of(), n));
@@ -236,7 +242,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         Long resetMs = c.getStatsReset() == null ? null : c.getStatsReset().toEpochMilli();
         List<CheckpointSample> window = j.state().checkpoints;
         CheckpointSample last = window.isEmpty() ? null : window.get(window.size() - 1);
-        if (last != null && (c.getTimed() < last.timed() || c.getRequested() < last.requested() || !java.util.Objects.equals(resetMs, last.statsResetMs()))) {
+        if (last != null && (c.getTimed() < last.timed() || c.getRequested() < last.requested() || !Objects.equals(resetMs, last.statsResetMs()))) {
             window.clear(); // a reset or a restart: a new series
             last = null;
         }
@@ -257,10 +263,10 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
                 j.t().get(Rule.CHECKPOINTS_REQUESTED), "instance " + j.instanceId());
         double spanSeconds = (now - first.atMs()) / 1000.0;
         boolean knownRate = !r.getInRecovery() && first.lsn() != null && r.getCurrentLsn() != null && spanSeconds > 0;
-        var finding = knownRate && r.getMaxWalSizeBytes() != null && r.getCheckpointTimeoutSeconds() != null
+        Optional<Finding> finding = knownRate && r.getMaxWalSizeBytes() != null && r.getCheckpointTimeoutSeconds() != null
                 ? CheckpointsRule.finding(j.instanceId(), d, r.getMaxWalSizeBytes(),
                         Math.max(0, r.getCurrentLsn() - first.lsn()) / spanSeconds, r.getCheckpointTimeoutSeconds())
-                : java.util.Optional.<dev.pgvigil.rules.Finding>empty();
+                : Optional.empty();
         finding.ifPresentOrElse(f -> findings().offer(f, j.at()),
                 () -> findings().withdraw(j.instanceId(), FindingKind.CHECKPOINTS_REQUESTED.wireName(), j.instanceId()));
     }
@@ -269,7 +275,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
     private void horizon(Judging j, ReplicationSnapshot r) {
         long now = j.at().toEpochMilli();
         Map<String, ReplicationState.HeldSince> before = j.state().heldSince;
-        Map<String, ReplicationState.HeldSince> after = new java.util.HashMap<>();
+        Map<String, ReplicationState.HeldSince> after = new HashMap<>();
         List<VacuumHorizonRule.Holder> holders = new ArrayList<>();
         long xidAge = 0;
         for (HorizonHolder h : r.getHorizonHolders()) {

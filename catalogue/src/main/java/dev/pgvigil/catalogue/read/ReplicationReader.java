@@ -165,7 +165,7 @@ public final class ReplicationReader {
         b.setCheckpoints(Rows.list(c, checkpointsSql(versionNum), ReplicationReader::checkpoints).stream().findFirst().orElse(null));
         List<HorizonHolder> holders = new ArrayList<>(Rows.list(c, SESSIONS_SQL, ReplicationReader::session));
         holders.addAll(Rows.list(c, PREPARED_SQL, ReplicationReader::prepared));
-        slots.stream().map(ReplicationReader::slotHolder).filter(h -> h != null).forEach(holders::add);
+        slots.stream().map(ReplicationReader::slotHolder).filter(java.util.Objects::nonNull).forEach(holders::add);
         holders.sort(Comparator.comparingLong(HorizonHolder::getXminAge).reversed());
         b.setHorizonHolders(holders);
         return b.build();
