@@ -7,7 +7,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,32 +27,37 @@ class StandaloneProcessIT {
         assertThat(jar).exists();
         Process process = new ProcessBuilder("java", "-jar", jar.toString(), "standalone", "--kafka-port", "0", "--http-port", "0")
                 .redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>();
-        int demoPort = -1;
-        int kafkaPort = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-                Matcher m = DEMO_PORT.matcher(line);
-                if (m.find()) {
-                    demoPort = Integer.parseInt(m.group(1));
+        // The output is drained all along: a child whose stdout pipe fills up blocks on its next log line and never exits.
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread drain = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                    if (line.contains("Press Ctrl-C to stop")) {
+                        ready.countDown();
+                    }
                 }
-                Matcher k = KAFKA.matcher(line);
-                if (k.find()) {
-                    kafkaPort = Integer.parseInt(k.group(1));
-                }
-                if (line.contains("Press Ctrl-C to stop")) {
-                    break;
-                }
+            } catch (java.io.IOException closed) {
+                // the process was destroyed: what was read is kept
             }
+            ready.countDown();
+        }, "standalone-output");
+        drain.start();
+        int demoPort;
+        int kafkaPort;
+        try {
+            assertThat(ready.await(5, TimeUnit.MINUTES)).as("standalone started").isTrue();
             assertThat(lines).as("standalone output").anyMatch(l -> l.contains("Press Ctrl-C to stop"));
+            demoPort = portIn(lines, DEMO_PORT);
+            kafkaPort = portIn(lines, KAFKA);
             assertThat(StandaloneTest.listening(demoPort)).isTrue();
             assertThat(StandaloneTest.listening(kafkaPort)).isTrue();
 
             new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
-            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s after Ctrl-C").isTrue();
-            out.lines().forEach(lines::add);
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s after Ctrl-C; output:%n%s", tail(lines)).isTrue();
+            drain.join(10_000);
         } finally {
             process.destroyForcibly();
         }
@@ -58,5 +65,23 @@ class StandaloneProcessIT {
         assertThat(StandaloneTest.listening(demoPort)).as("demo PostgreSQL stopped").isFalse();
         assertThat(StandaloneTest.listening(kafkaPort)).as("broker stopped").isFalse();
         assertThat(StandaloneTest.runFolders()).as("no run folder (broker data, state, demo password) left behind").isSubsetOf(runsBefore);
+    }
+
+    private static int portIn(List<String> lines, Pattern pattern) {
+        synchronized (lines) {
+            for (String line : lines) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        }
+        throw new AssertionError("no line matches " + pattern + " in:\n" + tail(lines));
+    }
+
+    private static String tail(List<String> lines) {
+        synchronized (lines) {
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
     }
 }
