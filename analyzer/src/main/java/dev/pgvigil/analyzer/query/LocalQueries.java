@@ -15,6 +15,7 @@ import dev.pgvigil.analyzer.state.Entity;
 import dev.pgvigil.analyzer.state.IndexSample;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
+import dev.pgvigil.analyzer.state.ReplicationState;
 import dev.pgvigil.analyzer.state.RollupAggregate;
 import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.SeriesKey;
@@ -42,6 +43,7 @@ import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
 import dev.pgvigil.web.DashboardData.InstanceStatus;
 import dev.pgvigil.web.DashboardData.InstanceSummary;
+import dev.pgvigil.web.DashboardData.ReplicationStatus;
 import dev.pgvigil.web.DashboardData.Resolution;
 import dev.pgvigil.web.DashboardData.Series;
 import dev.pgvigil.web.DashboardData.SeriesPoint;
@@ -93,7 +95,8 @@ final class LocalQueries {
         Map<String, AlertCounts> firing = firingByInstance();
         List<InstanceSummary> out = new ArrayList<>();
         try (KeyValueIterator<String, InstanceState> it = this.<InstanceState>kv(TopologyNames.INSTANCES_STORE).all()) {
-            it.forEachRemaining(kv -> out.add(summary(kv.value, firing.getOrDefault(kv.key, AlertCounts.NONE))));
+            it.forEachRemaining(kv -> out.add(summary(kv.value, firing.getOrDefault(kv.key, AlertCounts.NONE))
+                    .withReplication(replication(kv.key).orElse(null))));
         }
         return out;
     }
@@ -103,9 +106,15 @@ final class LocalQueries {
         if (s == null) {
             return Optional.empty();
         }
-        InstanceSummary summary = summary(s, firingByInstance().getOrDefault(instanceId, AlertCounts.NONE));
+        InstanceSummary summary = summary(s, firingByInstance().getOrDefault(instanceId, AlertCounts.NONE))
+                .withReplication(replication(instanceId).orElse(null));
         return Optional.of(new InstanceDetail(summary, s.serverVersion,
                 s.postmasterStartMs == null ? null : Instant.ofEpochMilli(s.postmasterStartMs), databases(instanceId)));
+    }
+
+    /** The newest replication record of the instance, as the replication processor kept it. */
+    Optional<ReplicationStatus> replication(String instanceId) {
+        return Optional.ofNullable(this.<ReplicationState>kv(TopologyNames.REPLICATION_STORE).get(instanceId)).map(r -> r.latest);
     }
 
     private InstanceSummary summary(InstanceState s, AlertCounts firing) {
