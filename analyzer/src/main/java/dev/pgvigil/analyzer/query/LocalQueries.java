@@ -93,10 +93,11 @@ final class LocalQueries {
 
     List<InstanceSummary> fleet() {
         Map<String, AlertCounts> firing = firingByInstance();
+        ReadOnlyKeyValueStore<String, ReplicationState> replication = kv(TopologyNames.REPLICATION_STORE);
         List<InstanceSummary> out = new ArrayList<>();
         try (KeyValueIterator<String, InstanceState> it = this.<InstanceState>kv(TopologyNames.INSTANCES_STORE).all()) {
             it.forEachRemaining(kv -> out.add(summary(kv.value, firing.getOrDefault(kv.key, AlertCounts.NONE))
-                    .withReplication(replication(kv.key).orElse(null))));
+                    .withReplication(latest(replication, kv.key))));
         }
         return out;
     }
@@ -107,14 +108,19 @@ final class LocalQueries {
             return Optional.empty();
         }
         InstanceSummary summary = summary(s, firingByInstance().getOrDefault(instanceId, AlertCounts.NONE))
-                .withReplication(replication(instanceId).orElse(null));
+                .withReplication(latest(kv(TopologyNames.REPLICATION_STORE), instanceId));
         return Optional.of(new InstanceDetail(summary, s.serverVersion,
                 s.postmasterStartMs == null ? null : Instant.ofEpochMilli(s.postmasterStartMs), databases(instanceId)));
     }
 
     /** The newest replication record of the instance, as the replication processor kept it. */
     Optional<ReplicationStatus> replication(String instanceId) {
-        return Optional.ofNullable(this.<ReplicationState>kv(TopologyNames.REPLICATION_STORE).get(instanceId)).map(r -> r.latest);
+        return Optional.ofNullable(latest(kv(TopologyNames.REPLICATION_STORE), instanceId));
+    }
+
+    private static ReplicationStatus latest(ReadOnlyKeyValueStore<String, ReplicationState> store, String instanceId) {
+        ReplicationState state = store.get(instanceId);
+        return state == null ? null : state.latest;
     }
 
     private InstanceSummary summary(InstanceState s, AlertCounts firing) {
