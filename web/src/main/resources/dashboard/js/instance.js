@@ -1,5 +1,6 @@
-// The instance page: headline numbers, trend charts over a chosen range, alerts, findings with
-// copyable SQL, top statements and baseline comparison; refreshed live.
+// The instance page: headline numbers, trend charts over a chosen range, replication (lag per standby,
+// slots, archiver; on a standby its own replay), alerts, findings with copyable SQL, top statements and
+// baseline comparison; refreshed live.
 
 import {
   state, getJson, escapeHtml, $, percent, perSecond, count, millis, bytes, ago, formatDateTime,
@@ -31,6 +32,8 @@ let rangeSeconds = Number(sessionStorage.getItem('pgvigil.range')) || 3600;
 let statementsById = new Map();
 let detail = null;
 let selectedBaseline = null;
+let replication = null; // the API's replication view: role, primary or standbys, newest record
+let replicationCharts = null; // {role, charts: Map name -> Chart}, made once the role is known
 
 function statementLabel(queryid) {
   const text = statementsById.get(String(queryid));
@@ -96,6 +99,7 @@ async function loadCharts() {
   const { from, to, resolution } = rangeParams();
   $('#resolution').textContent = `${resolution === '1m' ? '1-minute' : '1-hour'} averages`;
   const answers = await Promise.all(CHARTS.map((c) => api('/series', { metric: c.metric, from, to, resolution, top: c.top })));
+  await loadReplicationCharts(from, to, resolution);
   CHARTS.forEach((c, i) => {
     const field = c.value || 'avg';
     let series = answers[i].series.map((s, k) => ({
@@ -110,6 +114,130 @@ async function loadCharts() {
     }
     charts.get(c.name).update(series, note, [Date.parse(from) / 1000, Date.parse(to) / 1000]);
   });
+}
+
+// ---- replication ----
+
+const seconds = (v) => (v == null ? DASH : millis(v * 1000));
+// The analyzer's replication metrics (docs/analyzer.md): per standby on a primary, the standby's own on a standby.
+const REPLICATION_CHARTS = {
+  PRIMARY: [
+    { name: 'lagBytes', metric: 'replication.replay_lag_bytes', label: (l) => l.standby, format: bytes, unit: 'WAL each standby has not replayed yet',
+      emptyText: 'No standby streamed from this instance in this range.' },
+    { name: 'lagSeconds', metric: 'replication.replay_lag_s', label: (l) => l.standby, format: seconds, unit: 'replay_lag of pg_stat_replication',
+      emptyText: 'No replay lag in this range: the server measures it only while WAL is written and replayed.' },
+  ],
+  STANDBY: [
+    { name: 'lagBytes', metric: 'replication.unreplayed_bytes', label: () => 'received, not replayed', format: bytes, unit: 'WAL received and not replayed yet',
+      emptyText: 'No replay measured in this range yet.' },
+    { name: 'lagSeconds', metric: 'replication.replay_delay_s', label: () => 'replay delay', format: seconds, unit: 'how stale its data is (0 when all is replayed)',
+      emptyText: 'No replay delay in this range yet: it needs a replayed transaction.' },
+  ],
+};
+
+async function loadReplicationCharts(from, to, resolution) {
+  const role = replication && replication.latest ? replication.latest.role : null;
+  const specs = REPLICATION_CHARTS[role];
+  if (!specs) return;
+  if (!replicationCharts || replicationCharts.role !== role) {
+    if (replicationCharts) for (const c of replicationCharts.charts.values()) c.destroy();
+    replicationCharts = { role, charts: new Map(specs.map((c) => [c.name, new Chart($(`#chart-${c.name}`), c)])) };
+    for (const c of specs) $(`#chart-${c.name} .unit`).textContent = c.unit;
+  }
+  const answers = await Promise.all(specs.map((c) => api('/series', { metric: c.metric, from, to, resolution })));
+  specs.forEach((c, i) => {
+    const series = answers[i].series.map((s, k) => ({
+      label: c.label(s.labels) ?? `series ${k + 1}`,
+      points: s.points.map((p) => [Date.parse(p.start) / 1000, p.avg]),
+    }));
+    replicationCharts.charts.get(c.name).update(series, '', [Date.parse(from) / 1000, Date.parse(to) / 1000]);
+  });
+}
+
+/** A byte position as PostgreSQL writes an LSN: 5/1FF00000. */
+function lsn(position) {
+  if (position == null) return DASH;
+  const high = Math.floor(position / 4294967296);
+  return `${high.toString(16).toUpperCase()}/${(position - high * 4294967296).toString(16).toUpperCase()}`;
+}
+
+const instanceLink = (other) => `<a href="instance.html?id=${encodeURIComponent(other)}">${escapeHtml(other)}</a>`;
+const fact = (label, value) => (value == null ? null : `${label} <b>${value}</b>`);
+const when = (iso) => (iso ? `<span title="${escapeHtml(formatDateTime(iso))}">${escapeHtml(ago(iso))}</span>` : DASH);
+
+function standbysTable(standbys) {
+  if (!standbys.length) return '<div class="empty">No standby is streaming from this instance (pg_stat_replication is empty).</div>';
+  const rows = standbys.map((s) => `<tr>
+      <td><b>${escapeHtml(s.name)}</b>${s.applicationName ? ` <span class="muted">${escapeHtml(s.applicationName)}</span>` : ''}</td>
+      <td>${escapeHtml(s.state ?? DASH)}</td><td>${escapeHtml(s.syncState ?? DASH)}</td><td>${escapeHtml(s.clientAddr ?? 'local socket')}</td>
+      <td class="num">${bytes(s.replayLagBytes)}</td><td class="num">${seconds(s.replayLagSeconds)}</td></tr>`).join('');
+  return `<h3>Standbys</h3><div class="table-wrap"><table class="data"><thead><tr><th>Standby</th><th>State</th><th>Sync</th><th>Client</th>
+      <th class="num">Replay lag</th><th class="num">In time</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+// the replication_slot_retention defaults: an inactive slot retaining 1 GiB warns, 10 GiB or WAL lost is critical
+const GIB = 1024 * 1024 * 1024;
+function slotLevel(s) {
+  if (s.walStatus === 'lost' || s.walStatus === 'unreserved' || (!s.active && s.retainedBytes >= 10 * GIB)) return 'crit';
+  return !s.active && s.retainedBytes >= GIB ? 'warn' : '';
+}
+
+function slotsTable(slots) {
+  if (!slots.length) return '<div class="empty">No replication slots.</div>';
+  const rows = slots.map((s) => `<tr>
+      <td><b>${escapeHtml(s.name)}</b></td><td>${escapeHtml(s.type)}</td>
+      <td>${s.active ? 'active' : '<span class="badge neutral">inactive</span>'}</td><td>${escapeHtml(s.walStatus ?? DASH)}</td>
+      <td class="num"><span class="level-${slotLevel(s)}">${bytes(s.retainedBytes)}</span></td></tr>`).join('');
+  return `<h3>Slots</h3><div class="table-wrap"><table class="data" id="slots-table"><thead><tr><th>Slot</th><th>Type</th><th>Active</th><th>WAL status</th>
+      <th class="num">Retained WAL</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+function archiverHtml(a) {
+  if (!a) return '';
+  const failing = a.failing ? ` ${severityBadge('CRITICAL')} <b class="level-crit">failing</b>` : '';
+  return `<h3>Archiver</h3><div class="facts replication-facts">${[
+    `archive_mode <b>${escapeHtml(a.archiveMode ?? DASH)}</b>${failing}`,
+    `archived <b>${count(a.archivedCount)}</b>, last <b>${escapeHtml(a.lastArchivedWal ?? DASH)}</b> ${when(a.lastArchivedAt)}`,
+    `failed <b class="${a.failedCount ? 'level-warn' : ''}">${count(a.failedCount)}</b>${a.lastFailedWal ? `, last <b>${escapeHtml(a.lastFailedWal)}</b> ${when(a.lastFailedAt)}` : ''}`,
+  ].map((f) => `<span>${f}</span>`).join('')}</div>`;
+}
+
+function renderReplication(view) {
+  replication = view;
+  const r = view.latest;
+  $('#replication-role').innerHTML = `<span class="badge neutral">${escapeHtml(view.role.toLowerCase())}</span>`;
+  $('#replication-body').hidden = !r;
+  $('#replication-empty').hidden = !!r;
+  if (!r) {
+    $('#replication-summary').textContent = '';
+    $('#replication-facts').innerHTML = '';
+    $('#replication-empty').innerHTML = 'No replication record yet, so the role is unknown. The collector reads one each snapshot '
+      + '(<code>pg_stat_replication</code>, <code>pg_replication_slots</code>, <code>pg_stat_archiver</code>, <code>pg_stat_wal_receiver</code>, as <code>pg_monitor</code>).';
+    return;
+  }
+  const standby = r.role === 'STANDBY';
+  const w = r.receiver || {};
+  $('#replication-summary').textContent = standby
+    ? `replay ${bytes(w.unreplayedBytes)} behind what it received`
+    : `${count(r.standbys.length)} standby${r.standbys.length === 1 ? '' : 's'} streaming, ${count(r.slots.length)} slot${r.slots.length === 1 ? '' : 's'}`;
+  const facts = standby ? [
+    view.primaryId ? `standby of <b>${instanceLink(view.primaryId)}</b>` : '<b>no monitored primary matches it</b>',
+    fact('upstream', w.upstream ? escapeHtml(w.upstream) : null),
+    fact('WAL receiver', escapeHtml(w.status ?? 'not running')),
+    w.replayPaused ? '<b class="level-warn">replay paused</b>' : null,
+    fact('received', lsn(r.receiveLsn)), fact('replayed', lsn(r.replayLsn)),
+    fact('replay delay', seconds(w.replayDelaySeconds)),
+    w.lastReplayAt ? `last replayed commit <b>${when(w.lastReplayAt)}</b>` : null,
+  ] : [
+    fact('WAL at', lsn(r.currentLsn)),
+    view.standbyIds.length ? `monitored standbys <b>${view.standbyIds.map(instanceLink).join(', ')}</b>` : null,
+  ];
+  facts.push(fact('timeline', r.timeline == null ? null : count(r.timeline)), fact('system identifier', r.systemIdentifier ? escapeHtml(r.systemIdentifier) : null),
+    `read <b>${when(r.observedAt)}</b>`);
+  $('#replication-facts').innerHTML = facts.filter(Boolean).map((f) => `<span>${f}</span>`).join('');
+  $('#standbys').innerHTML = standby && !r.standbys.length ? '' : standbysTable(r.standbys);
+  $('#slots').innerHTML = standby && !r.slots.length ? '' : slotsTable(r.slots);
+  $('#archiver').innerHTML = archiverHtml(r.archiver);
 }
 
 // ---- alerts ----
@@ -263,12 +391,14 @@ async function load() {
   detail = d;
   renderHeader(d);
   const { from, to } = rangeParams();
-  const [statements, alerts, findings, baselines] = await Promise.all([
+  const [statements, alerts, findings, baselines, replicationView] = await Promise.all([
     api('/statements/top', { from, to, limit: 10 }),
     getJson(`api/alerts?instance=${encodeURIComponent(id)}`),
     api('/findings'),
     api('/baselines'),
+    api('/replication'),
   ]);
+  renderReplication(replicationView);
   statementsById = new Map(statements.map((s) => [String(s.queryId), s.query]));
   renderStatements(statements);
   renderAlerts(alerts);

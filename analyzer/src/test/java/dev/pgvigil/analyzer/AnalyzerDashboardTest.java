@@ -22,9 +22,12 @@ import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.Folders;
 import dev.pgvigil.schema.AlertState;
 import dev.pgvigil.schema.AlertStatus;
+import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.Severity;
 import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.SnapshotStatus;
+import dev.pgvigil.schema.StandbyInfo;
+import dev.pgvigil.schema.WalReceiverInfo;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
@@ -131,6 +134,18 @@ class AnalyzerDashboardTest {
                             index(11, "orders", "orders_a", "a").build(), index(12, "orders", "orders_a_b", "a", "b").build())));
                     send(p, Topics.STATS_ACTIVITY, id, at, Serdes.activity().serialize(null, activity(ref, 7).build()));
                 }
+                // db-b streams from db-a through the slot db_b (one cluster: system identifier 42); the others send no replication record
+                send(p, Topics.STATS_REPLICATION, "db-a", at, Serdes.replication().serialize(null, ReplicationSnapshot.newBuilder()
+                        .setRef(ref("db-a", "db-a-s" + n, at)).setChunk(whole()).setInRecovery(false).setSystemIdentifier(42L)
+                        .setCurrentLsn(1_000_000L * n + 5000).setStandbys(List.of(StandbyInfo.newBuilder().setName("db_b").setPid(9)
+                                .setState("streaming").setSyncState("async").setSlotName("db_b").setReplayLsn(1_000_000L * n).build()))
+                        .build()));
+                send(p, Topics.STATS_REPLICATION, "db-b", at, Serdes.replication().serialize(null, ReplicationSnapshot.newBuilder()
+                        .setRef(ref("db-b", "db-b-s" + n, at)).setChunk(whole()).setInRecovery(true).setSystemIdentifier(42L)
+                        .setReceiveLsn(1_000_000L * n).setReplayLsn(1_000_000L * n).setStreamingConfigured(true)
+                        .setWalReceiver(WalReceiverInfo.newBuilder().setStatus("streaming").setSenderHost("db-a.internal").setSenderPort(5432)
+                                .setSlotName("db_b").build())
+                        .build()));
             }
             AlertState alert = AlertState.newBuilder().setFingerprint("fp-1").setRule("cache_hit_ratio").setInstanceId("db-a")
                     .setObject("db-a").setSeverity(Severity.CRITICAL).setStatus(AlertStatus.FIRING).setValue(0.4).setThreshold(0.5)
@@ -212,6 +227,28 @@ class AnalyzerDashboardTest {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) answers[c]).set("findings", findings);
             }
             assertThat(answers[1]).as("both copies answer the same about " + id).isEqualTo(answers[0]);
+        }
+
+        // roles and the standby under its primary, whichever copy holds each of them
+        awaitTrue(() -> "db-a".equals(get(copies.get(0), "/api/fleet").get("instances").findValues("primaryId").stream()
+                .filter(v -> !v.isNull()).map(JsonNode::asText).findFirst().orElse(null)), "db-b grouped under db-a");
+        for (AnalyzerService copy : copies) {
+            Map<String, JsonNode> byId = new TreeMap<>();
+            get(copy, "/api/fleet").get("instances").forEach(i -> byId.put(i.get("id").asText(), i));
+            assertThat(byId.get("db-a").get("role").asText()).isEqualTo("PRIMARY");
+            assertThat(byId.get("db-b").get("role").asText()).isEqualTo("STANDBY");
+            assertThat(byId.get("db-b").get("primaryId").asText()).isEqualTo("db-a");
+            assertThat(byId.get("db-c").get("role").asText()).as("no replication record").isEqualTo("UNKNOWN");
+            JsonNode primary = get(copy, "/api/instances/db-a/replication");
+            assertThat(primary.get("standbyIds")).extracting(JsonNode::asText).containsExactly("db-b");
+            assertThat(primary.at("/latest/systemIdentifier").asText()).isEqualTo("42");
+            assertThat(primary.at("/latest/standbys/0/replayLagBytes").asLong()).isEqualTo(5000);
+            JsonNode standby = get(copy, "/api/instances/db-b/replication");
+            assertThat(standby.get("primaryId").asText()).isEqualTo("db-a");
+            assertThat(standby.at("/latest/receiver/upstream").asText()).isEqualTo("db-a.internal:5432");
+            JsonNode none = get(copy, "/api/instances/db-c/replication");
+            assertThat(none.get("role").asText()).isEqualTo("UNKNOWN");
+            assertThat(none.get("latest").isNull()).isTrue();
         }
 
         for (AnalyzerService copy : copies) {

@@ -2,6 +2,7 @@ package dev.pgvigil.analyzer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgvigil.analyzer.state.ReplicationState;
 import dev.pgvigil.collector.Collector;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.common.config.ConfigFile;
@@ -12,6 +13,9 @@ import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.ViolationState;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
+import dev.pgvigil.web.DashboardData.ReplicationLink;
+import dev.pgvigil.web.DashboardData.ReplicationStatus;
+import dev.pgvigil.web.DashboardData.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +27,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +89,7 @@ class ReplicationEndToEndTest {
                   partitions: 2
                 collector:
                   intervalSeconds: 2
+                  http: {port: 0}
                   targets:
                 %s
                 analyzer:
@@ -154,6 +162,24 @@ class ReplicationEndToEndTest {
         return v -> v.getInstanceId().equals(instance) && v.getRule().equals(rule) && v.getObject().equals(object) && v.getState() == state;
     }
 
+    /** The newest replication record the analyzer kept for the dashboard, once it has one from a streaming pair. */
+    private static ReplicationStatus latest(String instance) throws InterruptedException {
+        ReadOnlyKeyValueStore<String, ReplicationState> store = analyzer.streams().store(StoreQueryParameters.fromNameAndType(
+                TopologyNames.REPLICATION_STORE, QueryableStoreTypes.<String, ReplicationState>keyValueStore()));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            ReplicationState state = store.get(instance);
+            ReplicationStatus latest = state == null ? null : state.latest;
+            boolean linked = latest != null && (latest.role() == Role.PRIMARY ? !latest.standbys().isEmpty()
+                    : latest.receiver() != null && "streaming".equals(latest.receiver().status()));
+            if (linked || System.nanoTime() > deadline) {
+                assertThat(latest).as("replication record of " + instance).isNotNull();
+                return latest;
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** Waits for the violation, and returns it. */
     private static Violation await(String instance, String rule, String object, ViolationState state) {
         Predicate<Violation> p = is(instance, rule, object, state);
@@ -178,6 +204,15 @@ class ReplicationEndToEndTest {
         String standby = "standby " + SLOT;
         r.writing().set(true);
         try {
+            // what the dashboard groups by, from the real pair: one cluster identifier, the standby's slot in the primary's standbys
+            ReplicationLink primaryLink = latest(p).link();
+            ReplicationStatus standbyStatus = latest(s);
+            assertThat(latest(p).role()).isEqualTo(Role.PRIMARY);
+            assertThat(standbyStatus.role()).isEqualTo(Role.STANDBY);
+            assertThat(standbyStatus.link().systemIdentifier()).isNotNull().isEqualTo(primaryLink.systemIdentifier());
+            assertThat(primaryLink.standbySlots()).contains(standbyStatus.link().receiverSlot());
+            assertThat(standbyStatus.receiver().upstream()).isNotBlank();
+
             // replay paused on the standby while the primary writes: lagging, seen from both ends
             r.standby().execute("postgres", "SELECT pg_wal_replay_pause()");
             Violation lag = await(p, "replication_lag", standby, ViolationState.FIRING);

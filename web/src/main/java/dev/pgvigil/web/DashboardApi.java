@@ -12,6 +12,9 @@ import dev.pgvigil.rules.baseline.BaselineNames;
 import dev.pgvigil.web.DashboardData.BaselineComparison;
 import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
+import dev.pgvigil.web.DashboardData.InstanceSummary;
+import dev.pgvigil.web.DashboardData.ReplicationStatus;
+import dev.pgvigil.web.DashboardData.Role;
 import dev.pgvigil.web.DashboardData.Resolution;
 import dev.pgvigil.web.DashboardData.Series;
 import dev.pgvigil.web.DashboardData.SeriesQuery;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The {@code /api} endpoints over {@link DashboardData}: parameters checked (a bad one is a 400 that
@@ -50,6 +54,7 @@ final class DashboardApi {
                 .get("/api/fleet", this::fleet)
                 .get("/api/instances/{id}", this::instance)
                 .get("/api/instances/{id}/series", this::series)
+                .get("/api/instances/{id}/replication", this::replication)
                 .get("/api/instances/{id}/findings", this::findings)
                 .get("/api/instances/{id}/statements/top", this::topStatements)
                 .get("/api/instances/{id}/baselines", this::baselines)
@@ -59,16 +64,37 @@ final class DashboardApi {
     }
 
     /** The fleet page's rows, and when they were read (the page shows it in the browser's time zone). */
-    record FleetView(Instant generatedAt, List<DashboardData.InstanceSummary> instances) {}
+    record FleetView(Instant generatedAt, List<InstanceSummary> instances) {}
 
     private Response fleet(Request request) {
         request.allowOnly();
-        return Response.json(new FleetView(clock.instant(), data.fleet()));
+        return Response.json(new FleetView(clock.instant(), FleetGrouping.group(data.fleet())));
     }
 
     private Response instance(Request request) {
         request.allowOnly();
-        return Response.json(requireInstance(request));
+        InstanceDetail detail = requireInstance(request);
+        InstanceSummary summary = detail.summary();
+        String primary = summary.role() == Role.STANDBY ? FleetGrouping.primaryOf(summary, data.fleet()) : null;
+        return Response.json(new InstanceDetail(summary.withPrimaryId(primary), detail.serverVersion(), detail.startedAt(), detail.databases()));
+    }
+
+    /**
+     * The replication panel: the role, the standby's primary or the primary's monitored standbys as the
+     * fleet groups them ({@link FleetGrouping}), and the newest replication record ({@code latest}, null
+     * until one arrived). Lag over time is in the series ({@code replication.*}).
+     */
+    record ReplicationView(String instanceId, Role role, String primaryId, List<String> standbyIds, ReplicationStatus latest) {}
+
+    private Response replication(Request request) {
+        request.allowOnly();
+        String id = requireInstance(request).summary().id();
+        ReplicationStatus latest = data.replication(id).orElse(null);
+        List<InstanceSummary> fleet = FleetGrouping.group(data.fleet());
+        String primary = fleet.stream().filter(s -> s.id().equals(id)).map(InstanceSummary::primaryId).filter(Objects::nonNull)
+                .findFirst().orElse(null);
+        List<String> standbys = fleet.stream().filter(s -> id.equals(s.primaryId())).map(InstanceSummary::id).sorted().toList();
+        return Response.json(new ReplicationView(id, latest == null ? Role.UNKNOWN : latest.role(), primary, standbys, latest));
     }
 
     /** A series answer repeats the question, so a script can tell what it got. */

@@ -34,6 +34,13 @@ public interface DashboardData {
      */
     List<Series> series(SeriesQuery query);
 
+    /**
+     * The instance's replication as of its newest replication record (role, positions, the standbys
+     * streaming from it, its slots, its archiver, and on a standby its WAL receiver); empty when no
+     * replication record has arrived yet (the role is then unknown).
+     */
+    Optional<ReplicationStatus> replication(String instanceId);
+
     /** The instance's current findings (the latest of each kind and object), most severe first. */
     List<FindingEntry> findings(String instanceId);
 
@@ -74,11 +81,92 @@ public interface DashboardData {
      * last interval; {@code connections} counts every backend, {@code maxConnections} is the setting.
      */
     record InstanceSummary(String id, InstanceStatus status, Instant lastSnapshotAt, Double cacheHitRatio,
-                           Double transactionsPerSecond, Integer connections, Integer maxConnections, AlertCounts firingAlerts) {
+                           Double transactionsPerSecond, Integer connections, Integer maxConnections, AlertCounts firingAlerts,
+                           Role role, ReplicationLink replication, String primaryId) {
         public InstanceSummary {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(status, "status");
             firingAlerts = firingAlerts == null ? AlertCounts.NONE : firingAlerts;
+            role = role == null ? Role.UNKNOWN : role;
+        }
+
+        /** Before the replication record is known: role unknown, in no group. */
+        public InstanceSummary(String id, InstanceStatus status, Instant lastSnapshotAt, Double cacheHitRatio,
+                               Double transactionsPerSecond, Integer connections, Integer maxConnections, AlertCounts firingAlerts) {
+            this(id, status, lastSnapshotAt, cacheHitRatio, transactionsPerSecond, connections, maxConnections, firingAlerts,
+                    Role.UNKNOWN, null, null);
+        }
+
+        /** With its role and cluster link from the instance's replication record (null: none yet). */
+        public InstanceSummary withReplication(ReplicationStatus r) {
+            return r == null ? this : new InstanceSummary(id, status, lastSnapshotAt, cacheHitRatio, transactionsPerSecond, connections,
+                    maxConnections, firingAlerts, r.role(), r.link(), primaryId);
+        }
+
+        /** In the group of {@code primary} (a standby's primary as {@link FleetGrouping} found it; null: none). */
+        public InstanceSummary withPrimaryId(String primary) {
+            return new InstanceSummary(id, status, lastSnapshotAt, cacheHitRatio, transactionsPerSecond, connections,
+                    maxConnections, firingAlerts, role, replication, primary);
+        }
+    }
+
+    // ---- replication ----
+
+    /** primary: not in recovery; standby: in recovery; unknown: no replication record yet. */
+    enum Role { PRIMARY, STANDBY, UNKNOWN }
+
+    /**
+     * What ties an instance to its cluster, for grouping standbys under their primary: the cluster's
+     * {@code systemIdentifier} (as text: it does not fit a JavaScript number), on a standby its WAL
+     * receiver's upstream (host:port) and slot, on a primary the slots its standbys stream through.
+     */
+    record ReplicationLink(String systemIdentifier, String upstream, String receiverSlot, List<String> standbySlots) {
+        public ReplicationLink {
+            standbySlots = standbySlots == null ? List.of() : List.copyOf(standbySlots);
+        }
+    }
+
+    /**
+     * An instance's newest replication record as the page shows it. LSNs are byte positions; lags are
+     * bytes behind and seconds (null when the server does not know). {@code receiver} only on a standby.
+     */
+    record ReplicationStatus(Role role, Instant observedAt, String systemIdentifier, Integer timeline, Long currentLsn, Long receiveLsn,
+                             Long replayLsn, Receiver receiver, List<Standby> standbys, List<Slot> slots, Archiver archiver) {
+        public ReplicationStatus {
+            Objects.requireNonNull(role, "role");
+            standbys = standbys == null ? List.of() : List.copyOf(standbys);
+            slots = slots == null ? List.of() : List.copyOf(slots);
+        }
+
+        /** The part of it the fleet groups by. */
+        public ReplicationLink link() {
+            return new ReplicationLink(systemIdentifier, receiver == null ? null : receiver.upstream(),
+                    receiver == null ? null : receiver.slotName(),
+                    standbys.stream().map(Standby::slotName).filter(Objects::nonNull).toList());
+        }
+    }
+
+    /**
+     * A standby's own side: its WAL receiver ({@code status} null when it does not run), its upstream
+     * (host:port), the WAL received but not replayed yet and how stale its data is ({@code replayDelaySeconds}:
+     * 0 when everything received is replayed).
+     */
+    record Receiver(String status, String upstream, String slotName, Long unreplayedBytes, Double replayDelaySeconds,
+                    Instant lastReplayAt, Boolean replayPaused) {}
+
+    /** A row of pg_stat_replication on a primary: {@code name} is the standby's identity over time (slot, else application@address). */
+    record Standby(String name, String applicationName, String clientAddr, String state, String syncState, String slotName,
+                   Long replayLagBytes, Double replayLagSeconds) {}
+
+    /** A row of pg_replication_slots: the WAL it retains, and {@code walStatus} reserved/extended/unreserved/lost. */
+    record Slot(String name, String type, boolean active, String walStatus, Long retainedBytes, Long safeWalSizeBytes) {}
+
+    /** pg_stat_archiver; {@code failing} when the last failure is newer than the last success. */
+    record Archiver(String archiveMode, long archivedCount, String lastArchivedWal, Instant lastArchivedAt, long failedCount,
+                    String lastFailedWal, Instant lastFailedAt) {
+        @JsonProperty("failing")
+        public boolean failing() {
+            return lastFailedAt != null && (lastArchivedAt == null || lastFailedAt.isAfter(lastArchivedAt));
         }
     }
 

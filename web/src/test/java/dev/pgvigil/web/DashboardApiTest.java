@@ -124,6 +124,85 @@ class DashboardApiTest {
     }
 
     @Test
+    void fleetShowsRolesAndGroupsStandbysUnderTheirPrimary() throws Exception {
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        getJson("/api/fleet").get("instances").forEach(i -> byId.put(i.get("id").asText(), i));
+        JsonNode primary = byId.get(FleetGenerator.id(0));
+        assertThat(primary.get("role").asText()).isEqualTo("PRIMARY");
+        assertThat(primary.get("primaryId").isNull()).isTrue();
+        assertThat(primary.at("/replication/systemIdentifier").asText()).as("as text: above 2^53")
+                .isEqualTo(FleetGenerator.systemIdentifier(0));
+        assertThat(primary.at("/replication/standbySlots/0").asText()).isEqualTo(FleetGenerator.slotOf(1));
+
+        JsonNode standby = byId.get(FleetGenerator.id(1));
+        assertThat(standby.get("role").asText()).isEqualTo("STANDBY");
+        assertThat(standby.get("primaryId").asText()).as("same system identifier").isEqualTo(FleetGenerator.id(0));
+        assertThat(standby.at("/replication/upstream").asText()).isEqualTo(FleetGenerator.id(0) + ".db.internal:5432");
+
+        JsonNode orphan = byId.get(FleetGenerator.id(2));
+        assertThat(orphan.get("role").asText()).as("its primary is not monitored: listed on its own").isEqualTo("STANDBY");
+        assertThat(orphan.get("primaryId").isNull()).isTrue();
+        // the instance page's header groups the same way
+        assertThat(getJson("/api/instances/" + FleetGenerator.id(1)).at("/summary/primaryId").asText()).isEqualTo(FleetGenerator.id(0));
+    }
+
+    @Test
+    void replicationPanelOfAPrimaryAndOfAStandby() throws Exception {
+        JsonNode primary = getJson("/api/instances/" + ID + "/replication");
+        assertThat(primary.get("role").asText()).isEqualTo("PRIMARY");
+        assertThat(primary.get("standbyIds")).containsExactly(JSON.getNodeFactory().textNode(FleetGenerator.id(1)));
+        JsonNode latest = primary.get("latest");
+        assertThat(latest.get("systemIdentifier").asText()).isEqualTo(FleetGenerator.systemIdentifier(0));
+        assertThat(latest.at("/standbys/0/name").asText()).isEqualTo(FleetGenerator.slotOf(1));
+        assertThat(latest.at("/standbys/0/replayLagBytes").asLong()).isPositive();
+        assertThat(latest.at("/standbys/0/syncState").asText()).isEqualTo("async");
+        JsonNode old = latest.get("slots").get(1);
+        assertThat(old.get("name").asText()).isEqualTo("old_replica");
+        assertThat(old.get("active").asBoolean()).isFalse();
+        assertThat(old.get("walStatus").asText()).isEqualTo("extended");
+        assertThat(old.get("retainedBytes").asLong()).isEqualTo(3 * FleetGenerator.GB + FleetGenerator.GB / 2);
+        assertThat(latest.at("/archiver/archivedCount").asLong()).isEqualTo(48_211);
+        assertThat(latest.at("/archiver/failing").asBoolean()).isFalse();
+        assertThat(latest.get("receiver").isNull()).isTrue();
+
+        JsonNode standby = getJson("/api/instances/" + FleetGenerator.id(1) + "/replication");
+        assertThat(standby.get("role").asText()).isEqualTo("STANDBY");
+        assertThat(standby.get("primaryId").asText()).isEqualTo(ID);
+        assertThat(standby.at("/latest/receiver/status").asText()).isEqualTo("streaming");
+        assertThat(standby.at("/latest/receiver/upstream").asText()).isEqualTo(ID + ".db.internal:5432");
+        assertThat(standby.at("/latest/receiver/unreplayedBytes").asLong()).isEqualTo(1_048_576);
+        assertThat(standby.at("/latest/standbys")).isEmpty();
+
+        JsonNode orphan = getJson("/api/instances/" + FleetGenerator.id(2) + "/replication");
+        assertThat(orphan.get("primaryId").isNull()).isTrue();
+        assertThat(orphan.at("/latest/receiver/upstream").asText()).isEqualTo("10.9.9.9:5432");
+
+        // lag over time per standby, from the series the analyzer rolls up
+        JsonNode lag = getJson("/api/instances/" + ID + "/series?metric=replication.replay_lag_bytes");
+        assertThat(lag.at("/series/0/labels/standby").asText()).isEqualTo(FleetGenerator.slotOf(1));
+        assertThat(lag.at("/series/0/points")).hasSize(60);
+
+        assertThat(get("/api/instances/nope/replication").statusCode()).isEqualTo(404);
+        assertBadParameter("/api/instances/" + ID + "/replication?standby=x", "standby", "this endpoint takes none");
+    }
+
+    @Test
+    void roleUnknownUntilAReplicationRecordArrives() throws Exception {
+        String id = FleetGenerator.id(0);
+        DashboardData.ReplicationStatus kept = data.replication.remove(id);
+        try {
+            JsonNode panel = getJson("/api/instances/" + id + "/replication");
+            assertThat(panel.get("role").asText()).isEqualTo("UNKNOWN");
+            assertThat(panel.get("latest").isNull()).isTrue();
+            JsonNode standby = getJson("/api/instances/" + FleetGenerator.id(1) + "/replication");
+            assertThat(standby.get("primaryId").isNull()).as("no known primary with its identifier: on its own").isTrue();
+            assertThat(standby.get("role").asText()).isEqualTo("STANDBY");
+        } finally {
+            data.replication.put(id, kept);
+        }
+    }
+
+    @Test
     void instanceDetailOr404() throws Exception {
         JsonNode instance = getJson("/api/instances/" + ID);
         assertThat(instance.at("/summary/id").asText()).isEqualTo(ID);

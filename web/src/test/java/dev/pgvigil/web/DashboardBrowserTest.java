@@ -91,6 +91,8 @@ class DashboardBrowserTest {
         for (JsonNode h : heights) {
             assertThat(h.asDouble()).isBetween(first - 1, first + 1);
         }
+        // the flat list (standbys not under their primary) for the sort checks; grouping is tested below
+        setGrouping(false);
         // worst first: the first row has the most critical alerts
         int maxCritical = bigFleet.fleet().stream().mapToInt(i -> i.firingAlerts().critical()).max().orElseThrow();
         String top = firstRowId();
@@ -121,6 +123,87 @@ class DashboardBrowserTest {
         assertThat(chromium.eval("document.querySelectorAll('#fleet tbody tr').length").asLong()).isEqualTo(expected).isPositive();
         chromium.eval("(() => { const f = document.querySelector('#filter'); f.value = 'no-such-thing'; f.dispatchEvent(new Event('input')); })()");
         assertThat(chromium.eval("document.querySelector('#empty').textContent").asText()).contains("No instance matches");
+        setGrouping(true);
+    }
+
+    @Test
+    void fleetGroupsStandbysUnderTheirPrimary() throws Exception {
+        chromium.open(big.baseUri() + "/");
+        setGrouping(true);
+        JsonNode rows = chromium.eval("[...document.querySelectorAll('#fleet tbody tr')].map(r => ({id: r.dataset.id, grouped: r.classList.contains('grouped'),"
+                + " role: r.querySelector('.role-cell').textContent}))");
+        assertThat(rows).hasSize(500);
+        List<InstanceSummary> grouped = FleetGrouping.group(bigFleet.fleet());
+        java.util.Map<String, String> primaryOf = new java.util.HashMap<>();
+        grouped.stream().filter(i -> i.primaryId() != null).forEach(i -> primaryOf.put(i.id(), i.primaryId()));
+        assertThat(primaryOf).containsEntry(FleetGenerator.id(1), FleetGenerator.id(0)).hasSizeGreaterThan(100);
+        String head = null;
+        java.util.Map<String, String> roles = new java.util.HashMap<>();
+        for (JsonNode row : rows) {
+            String id = row.get("id").asText();
+            roles.put(id, row.get("role").asText());
+            if (primaryOf.containsKey(id)) {
+                assertThat(row.get("grouped").asBoolean()).as(id + " is indented").isTrue();
+                assertThat(head).as(id + " right under its primary").isEqualTo(primaryOf.get(id));
+            } else {
+                assertThat(row.get("grouped").asBoolean()).as(id + " stands on its own").isFalse();
+                head = id;
+            }
+        }
+        assertThat(roles.get(FleetGenerator.id(0))).isEqualTo("primary \u00b7 1 standby");
+        assertThat(roles.get(FleetGenerator.id(1))).isEqualTo("standby");
+        assertThat(roles.get(FleetGenerator.id(2))).as("its primary is not monitored").isEqualTo("standby (on its own)");
+        assertThat(roles.get(FleetGenerator.id(5))).isEqualTo("unknown");
+        chromium.screenshot(SCREENSHOTS.resolve("fleet-grouped.png"));
+
+        chromium.eval("(() => { const f = document.querySelector('#filter'); f.value = 'standby'; f.dispatchEvent(new Event('input')); })()");
+        long standbys = grouped.stream().filter(i -> i.role() == DashboardData.Role.STANDBY).count();
+        assertThat(chromium.eval("document.querySelectorAll('#fleet tbody tr').length").asLong()).isEqualTo(standbys);
+        assertThat(chromium.eval("document.querySelectorAll('#fleet tbody tr.grouped').length").asInt())
+                .as("their primaries are filtered out: none is grouped").isZero();
+    }
+
+    @Test
+    void replicationPanelOfAPrimaryAStandbyAndAnUnknown() throws Exception {
+        chromium.open(big.baseUri() + "/instance.html?id=" + FleetGenerator.id(0));
+        for (String chart : List.of("lagBytes", "lagSeconds")) {
+            assertThat(chromium.eval("window.pgvigil.charts['" + chart + "']").path("points").asInt()).as(chart).isGreaterThan(10);
+            assertThat(firstSeriesPixels(chart)).as("pixels of the first line on " + chart).isGreaterThan(100);
+        }
+        assertThat(chromium.eval("document.querySelector('#replication-role').textContent").asText()).isEqualTo("primary");
+        assertThat(chromium.eval("document.querySelector('#replication-facts').textContent").asText())
+                .contains("monitored standbys " + FleetGenerator.id(1)).contains("WAL at 5/20000000");
+        assertThat(chromium.eval("document.querySelector('#standbys tbody tr').textContent").asText())
+                .contains(FleetGenerator.slotOf(1)).contains("streaming").contains("async").contains("3.0 MiB");
+        JsonNode slots = chromium.eval("[...document.querySelectorAll('#slots-table tbody tr')].map(r => r.textContent)");
+        assertThat(slots).hasSize(2);
+        assertThat(slots.get(1).asText()).contains("old_replica").contains("inactive").contains("extended").contains("3.5 GiB");
+        assertThat(chromium.eval("document.querySelector('#slots-table tbody tr:nth-child(2) .level-warn') !== null").asBoolean())
+                .as("an inactive slot retaining more than 1 GiB").isTrue();
+        assertThat(chromium.eval("document.querySelector('#archiver').textContent").asText()).contains("archive_mode on")
+                .contains("000000010000000500000031").doesNotContain("failing");
+        chromium.screenshot(SCREENSHOTS.resolve("instance-replication.png"));
+
+        chromium.open(big.baseUri() + "/instance.html?id=" + FleetGenerator.id(3));
+        assertThat(chromium.eval("document.querySelector('#archiver').textContent").asText()).contains("failing").contains("000000010000000500000020");
+
+        chromium.open(big.baseUri() + "/instance.html?id=" + FleetGenerator.id(1));
+        assertThat(chromium.eval("document.querySelector('#replication-role').textContent").asText()).isEqualTo("standby");
+        assertThat(chromium.eval("document.querySelector('#replication-facts').textContent").asText())
+                .contains("standby of " + FleetGenerator.id(0)).contains("upstream " + FleetGenerator.id(0) + ".db.internal:5432")
+                .contains("WAL receiver streaming");
+        assertThat(chromium.eval("document.querySelector('#chart-lagBytes .unit').textContent").asText()).contains("not replayed");
+        assertThat(chromium.eval("window.pgvigil.charts.lagBytes").path("points").asInt()).isGreaterThan(10);
+        chromium.screenshot(SCREENSHOTS.resolve("instance-standby.png"));
+
+        chromium.open(big.baseUri() + "/instance.html?id=" + FleetGenerator.id(2));
+        assertThat(chromium.eval("document.querySelector('#replication-facts').textContent").asText())
+                .contains("no monitored primary matches it").contains("upstream 10.9.9.9:5432");
+
+        chromium.open(big.baseUri() + "/instance.html?id=" + FleetGenerator.id(5));
+        assertThat(chromium.eval("document.querySelector('#replication-role').textContent").asText()).isEqualTo("unknown");
+        assertThat(chromium.eval("document.querySelector('#replication-empty').hidden").asBoolean()).isFalse();
+        assertThat(chromium.eval("document.querySelector('#replication-empty').textContent").asText()).contains("No replication record yet");
     }
 
     @Test
@@ -189,6 +272,11 @@ class DashboardBrowserTest {
         // the API's 404 for the instance is logged by the browser as a failed load; that one is expected
         assertThat(chromium.consoleErrors()).allSatisfy(e -> assertThat(e).contains("404"));
         chromium.clearConsoleErrors();
+    }
+
+    /** Standbys under their primary or not (kept for the session, like the page does). */
+    private static void setGrouping(boolean on) throws Exception {
+        chromium.eval("(() => { const g = document.querySelector('#group'); if (g.checked !== " + on + ") g.click(); })()");
     }
 
     private static String firstRowId() throws Exception {

@@ -16,6 +16,12 @@ import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
 import dev.pgvigil.web.DashboardData.InstanceStatus;
 import dev.pgvigil.web.DashboardData.InstanceSummary;
+import dev.pgvigil.web.DashboardData.Archiver;
+import dev.pgvigil.web.DashboardData.Receiver;
+import dev.pgvigil.web.DashboardData.ReplicationStatus;
+import dev.pgvigil.web.DashboardData.Role;
+import dev.pgvigil.web.DashboardData.Slot;
+import dev.pgvigil.web.DashboardData.Standby;
 import dev.pgvigil.web.DashboardData.TopStatement;
 import dev.pgvigil.web.InMemoryDashboardData.MetricSource;
 import java.time.Clock;
@@ -158,6 +164,65 @@ final class FleetGenerator {
                 new AlertCounts(critical, warning, 0));
         data.instances.put(id, new InstanceDetail(summary, "15." + (4 + i % 5), now.minus(Duration.ofDays(3 + i % 40)), databases));
         baselines(id, databases, top);
+        replication(i, since);
+    }
+
+    /** The cluster identifier of primary i (above 2^53, as real ones are: the API gives it as text). */
+    static String systemIdentifier(int i) {
+        return Long.toString(7_300_000_000_000_000_000L + i);
+    }
+
+    /** The slot (and pg_stat_replication name) the standby i streams through. */
+    static String slotOf(int i) {
+        return id(i).replace('-', '_');
+    }
+
+    /**
+     * Roles by position, so any fleet size has every case: every third instance (1, 4, 7, ...) a standby of
+     * the one before, instance 2 a standby whose primary is not monitored, 5, 12, 19, ... with no
+     * replication record yet (role unknown), the rest primaries, each streaming to a standby through a slot.
+     * Instance 0 also has an inactive slot retaining WAL; instance 3's archiver is failing.
+     */
+    private void replication(int i, Instant since) {
+        String id = id(i);
+        if (i % 7 == 5) {
+            return;
+        }
+        boolean standby = i % 3 == 1 || i == 2;
+        if (standby) {
+            String sysid = i == 2 ? systemIdentifier(999) : systemIdentifier(i - 1);
+            String upstream = i == 2 ? "10.9.9.9:5432" : id(i - 1) + ".db.internal:5432";
+            double phase = i;
+            data.metrics.add(new MetricSource(id, "replication.unreplayed_bytes", Map.of(), since,
+                    t -> Math.max(0, 4096 * 1024 * (1 + Math.sin(daily(t) * 24 + phase)) * (1 + 0.2 * noise(t, 40)))));
+            data.metrics.add(new MetricSource(id, "replication.replay_delay_s", Map.of(), since,
+                    t -> Math.max(0, 0.8 * (1 + Math.sin(daily(t) * 24 + phase)) + 0.1 * noise(t, 41))));
+            data.replication.put(id, new ReplicationStatus(Role.STANDBY, now.minusSeconds(5), sysid, 1, null, 0x5_2000_0000L,
+                    0x5_1FF0_0000L, new Receiver("streaming", upstream, slotOf(i), 1_048_576L, 0.8, now.minusSeconds(6), false),
+                    List.of(), List.of(), null));
+            return;
+        }
+        String standbySlot = slotOf(i + 1);
+        long lagBytes = 3 * 1024 * 1024 + 17L * i;
+        data.metrics.add(new MetricSource(id, "replication.replay_lag_bytes", Map.of("standby", standbySlot), since,
+                t -> Math.max(0, lagBytes * (1 + 0.8 * Math.sin(daily(t) * 24 + i)) * (1 + 0.2 * noise(t, 42)))));
+        data.metrics.add(new MetricSource(id, "replication.replay_lag_s", Map.of("standby", standbySlot), since,
+                t -> Math.max(0, 0.4 * (1 + Math.sin(daily(t) * 24 + i)) + 0.05 * noise(t, 43))));
+        List<Slot> slots = new ArrayList<>();
+        slots.add(new Slot(standbySlot, "physical", true, "reserved", lagBytes, null));
+        if (i == 0) {
+            long retained = 3 * GB + GB / 2;
+            data.metrics.add(new MetricSource(id, "replication.slot_retained_bytes", Map.of("slot", "old_replica"), since,
+                    t -> retained - (now.getEpochSecond() - t) * 1024.0));
+            slots.add(new Slot("old_replica", "physical", false, "extended", retained, null));
+        }
+        Archiver archiver = i == 3
+                ? new Archiver("on", 1_200, "00000001000000050000001F", now.minus(Duration.ofMinutes(42)), 37,
+                        "000000010000000500000020", now.minusSeconds(20))
+                : new Archiver("on", 48_211, "000000010000000500000031", now.minusSeconds(40), 0, null, null);
+        data.replication.put(id, new ReplicationStatus(Role.PRIMARY, now.minusSeconds(5), systemIdentifier(i), 1, 0x5_2000_0000L, null, null,
+                null, List.of(new Standby(standbySlot, "walreceiver", "10.0.0." + (i + 2), "streaming", "async", standbySlot, lagBytes, 0.4)),
+                slots, archiver));
     }
 
     private List<FindingEntry> findings(String id, int i) {

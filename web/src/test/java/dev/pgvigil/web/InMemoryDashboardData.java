@@ -31,6 +31,7 @@ final class InMemoryDashboardData implements DashboardData {
     final Map<String, List<BaselineSummary>> baselines = new ConcurrentHashMap<>();
     final Map<String, BaselineComparison> comparisons = new ConcurrentHashMap<>();
     final Map<String, List<TopStatement>> statements = new ConcurrentHashMap<>();
+    final Map<String, ReplicationStatus> replication = new ConcurrentHashMap<>();
     /** What was asked, for tests that check the API passed the parameters on. */
     final List<SeriesQuery> seriesQueries = new CopyOnWriteArrayList<>();
     final List<String> baselineRequests = new CopyOnWriteArrayList<>();
@@ -46,12 +47,19 @@ final class InMemoryDashboardData implements DashboardData {
 
     @Override
     public List<InstanceSummary> fleet() {
-        return instances.values().stream().map(InstanceDetail::summary).toList();
+        return instances.values().stream().map(d -> d.summary().withReplication(replication.get(d.summary().id()))).toList();
+    }
+
+    /** Like the analyzer: the summary carries the role and cluster link of the newest replication record. */
+    @Override
+    public Optional<InstanceDetail> instance(String instanceId) {
+        return Optional.ofNullable(instances.get(instanceId)).map(d -> new InstanceDetail(
+                d.summary().withReplication(replication.get(instanceId)), d.serverVersion(), d.startedAt(), d.databases()));
     }
 
     @Override
-    public Optional<InstanceDetail> instance(String instanceId) {
-        return Optional.ofNullable(instances.get(instanceId));
+    public Optional<ReplicationStatus> replication(String instanceId) {
+        return Optional.ofNullable(replication.get(instanceId));
     }
 
     @Override

@@ -92,6 +92,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         archiver(j, r.getArchiver());
         checkpoints(j, r);
         horizon(j, r);
+        state.latest = ReplicationStatuses.of(r, at);
 
         j.metrics().flush();
         states.put(instanceId, state);
@@ -104,7 +105,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         Set<String> present = new HashSet<>();
         int streaming = 0;
         for (StandbyInfo s : r.getStandbys()) {
-            if (isBaseBackup(s)) {
+            if (ReplicationStatuses.isBaseBackup(s)) {
                 continue; // pg_basebackup's connections come and go by design
             }
             String name = s.getName();
@@ -112,7 +113,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
             j.state().standbysSeenMs.put(name, now);
             streaming += "streaming".equals(s.getState()) ? 1 : 0;
             Map<String, String> labels = Map.of("standby", name);
-            Long lagBytes = reference == null || s.getReplayLsn() == null ? null : Math.max(0, reference - s.getReplayLsn());
+            Long lagBytes = ReplicationStatuses.behind(reference, s.getReplayLsn());
             if (lagBytes != null) {
                 j.metrics().add("replication.replay_lag_bytes", labels, lagBytes);
             }
@@ -142,10 +143,6 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         }
     }
 
-    private static boolean isBaseBackup(StandbyInfo s) {
-        return "backup".equals(s.getState()) || "pg_basebackup".equals(s.getApplicationName());
-    }
-
     private static String standbyObject(String name) {
         return "standby " + name;
     }
@@ -167,16 +164,13 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
             j.state().streamingSeenMs = now;
         }
         double since = j.state().streamingSeenMs >= 0 ? (now - j.state().streamingSeenMs) / 1000.0 : j.intervalSeconds();
-        String upstream = w == null || w.getSenderHost() == null ? null : w.getSenderHost() + (w.getSenderPort() == null ? "" : ":" + w.getSenderPort());
+        String upstream = ReplicationStatuses.upstream(w);
         judge(j, Rule.STANDBY_DISCONNECTED, self, Map.of(), StandbyDisconnectedRule.onStandby(r.getStreamingConfigured(), status, upstream, since,
                 j.t().get(Rule.STANDBY_DISCONNECTED), "instance " + self));
 
-        Long unreplayed = r.getReceiveLsn() == null || r.getReplayLsn() == null ? null : Math.max(0, r.getReceiveLsn() - r.getReplayLsn());
+        Long unreplayed = ReplicationStatuses.unreplayed(r);
         boolean pending = unreplayed != null && unreplayed > 0;
-        // with WAL waiting to be replayed, the last replayed commit's age is how stale the standby's data is;
-        // with none, the standby is as fresh as its primary, however old that commit is
-        Double delaySeconds = r.getLastReplayAt() == null ? null
-                : pending ? Math.max(0, (now - r.getLastReplayAt().toEpochMilli()) / 1000.0) : 0.0;
+        Double delaySeconds = ReplicationStatuses.replayDelaySeconds(r, j.at());
         if (unreplayed != null) {
             j.metrics().add("replication.unreplayed_bytes", Map.of(), unreplayed);
         }

@@ -83,6 +83,11 @@ public final class AnalyzerDashboardData implements DashboardData {
     }
 
     @Override
+    public Optional<ReplicationStatus> replication(String instanceId) {
+        return owned(instanceId, l -> l.replication(instanceId), "/replication", Map.of(), type(ReplicationStatus.class));
+    }
+
+    @Override
     public List<FindingEntry> findings(String instanceId) {
         return owned(instanceId, l -> Optional.of(l.findings(instanceId)), "/findings", Map.of(), list(FindingEntry.class)).orElse(List.of());
     }

@@ -167,6 +167,7 @@ public final class AnalyzerService implements AutoCloseable {
         @Override public List<InstanceSummary> fleet() { return data().fleet(); }
         @Override public Optional<InstanceDetail> instance(String id) { return data().instance(id); }
         @Override public List<Series> series(SeriesQuery q) { return data().series(q); }
+        @Override public Optional<ReplicationStatus> replication(String id) { return data().replication(id); }
         @Override public List<FindingEntry> findings(String id) { return data().findings(id); }
         @Override public List<Alert> alerts(AlertQuery q) { return data().alerts(q); }
         @Override public List<BaselineSummary> baselines(String id) { return data().baselines(id); }

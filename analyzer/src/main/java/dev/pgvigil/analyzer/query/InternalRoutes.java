@@ -43,6 +43,10 @@ final class InternalRoutes {
                             instant(r, "from"), instant(r, "to"), Resolution.fromWireName(r.requiredQuery("resolution"))
                             .orElseThrow(() -> HttpError.badParameter("resolution", "1m or 1h")))));
                 })
+                .get(PREFIX + "/instances/{id}/replication", r -> {
+                    r.allowOnly();
+                    return Response.json(locals.get().replication(r.pathParam("id")).orElseThrow(() -> HttpError.notFound("none here")));
+                })
                 .get(PREFIX + "/instances/{id}/findings", r -> {
                     r.allowOnly();
                     return Response.json(locals.get().findings(r.pathParam("id")));

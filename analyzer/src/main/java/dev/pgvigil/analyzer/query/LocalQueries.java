@@ -15,6 +15,7 @@ import dev.pgvigil.analyzer.state.Entity;
 import dev.pgvigil.analyzer.state.IndexSample;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
+import dev.pgvigil.analyzer.state.ReplicationState;
 import dev.pgvigil.analyzer.state.RollupAggregate;
 import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.SeriesKey;
@@ -42,6 +43,7 @@ import dev.pgvigil.web.DashboardData.FindingEntry;
 import dev.pgvigil.web.DashboardData.InstanceDetail;
 import dev.pgvigil.web.DashboardData.InstanceStatus;
 import dev.pgvigil.web.DashboardData.InstanceSummary;
+import dev.pgvigil.web.DashboardData.ReplicationStatus;
 import dev.pgvigil.web.DashboardData.Resolution;
 import dev.pgvigil.web.DashboardData.Series;
 import dev.pgvigil.web.DashboardData.SeriesPoint;
@@ -91,9 +93,11 @@ final class LocalQueries {
 
     List<InstanceSummary> fleet() {
         Map<String, AlertCounts> firing = firingByInstance();
+        ReadOnlyKeyValueStore<String, ReplicationState> replication = kv(TopologyNames.REPLICATION_STORE);
         List<InstanceSummary> out = new ArrayList<>();
         try (KeyValueIterator<String, InstanceState> it = this.<InstanceState>kv(TopologyNames.INSTANCES_STORE).all()) {
-            it.forEachRemaining(kv -> out.add(summary(kv.value, firing.getOrDefault(kv.key, AlertCounts.NONE))));
+            it.forEachRemaining(kv -> out.add(summary(kv.value, firing.getOrDefault(kv.key, AlertCounts.NONE))
+                    .withReplication(latest(replication, kv.key))));
         }
         return out;
     }
@@ -103,9 +107,20 @@ final class LocalQueries {
         if (s == null) {
             return Optional.empty();
         }
-        InstanceSummary summary = summary(s, firingByInstance().getOrDefault(instanceId, AlertCounts.NONE));
+        InstanceSummary summary = summary(s, firingByInstance().getOrDefault(instanceId, AlertCounts.NONE))
+                .withReplication(latest(kv(TopologyNames.REPLICATION_STORE), instanceId));
         return Optional.of(new InstanceDetail(summary, s.serverVersion,
                 s.postmasterStartMs == null ? null : Instant.ofEpochMilli(s.postmasterStartMs), databases(instanceId)));
+    }
+
+    /** The newest replication record of the instance, as the replication processor kept it. */
+    Optional<ReplicationStatus> replication(String instanceId) {
+        return Optional.ofNullable(latest(kv(TopologyNames.REPLICATION_STORE), instanceId));
+    }
+
+    private static ReplicationStatus latest(ReadOnlyKeyValueStore<String, ReplicationState> store, String instanceId) {
+        ReplicationState state = store.get(instanceId);
+        return state == null ? null : state.latest;
     }
 
     private InstanceSummary summary(InstanceState s, AlertCounts firing) {

@@ -1,6 +1,7 @@
 package dev.pgvigil.analyzer.state;
 
 import dev.pgvigil.rules.Condition;
+import dev.pgvigil.web.DashboardData.ReplicationStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class ReplicationState {
     public List<CheckpointSample> checkpoints = new ArrayList<>();
     /** Holder (kind:name) → the xmin it holds and since when, for holders the server gives no start time (slots, walsenders). */
     public Map<String, HeldSince> heldSince = new HashMap<>();
+    /** The newest snapshot as the dashboard shows it (null until one arrived; older states have none). */
+    public ReplicationStatus latest;
     /** (rule, object) → the condition that holds. */
     public Map<String, Condition> conditions = new HashMap<>();
 
