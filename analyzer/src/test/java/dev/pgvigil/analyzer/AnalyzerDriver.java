@@ -7,6 +7,7 @@ import dev.pgvigil.schema.MetricBatch;
 import dev.pgvigil.schema.MetricBatches;
 import dev.pgvigil.schema.MetricPoint;
 import dev.pgvigil.schema.Rollup;
+import dev.pgvigil.schema.Rollups;
 import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
@@ -48,6 +49,11 @@ final class AnalyzerDriver implements AutoCloseable {
     final TestOutputTopic<String, Rollup> rollups1m, rollups1h;
     final TestOutputTopic<String, BaselineSet> baselines;
     final TestOutputTopic<String, byte[]> dlq;
+
+    /** The rollups published on {@code topic} since the last read, one per series (a block record is many). */
+    static List<Rollup> rollupSeries(TestOutputTopic<String, Rollup> topic) {
+        return topic.readValuesToList().stream().flatMap(r -> Rollups.series(r).stream()).toList();
+    }
 
     /** {@code analyzerYaml}: the body of the analyzer section, e.g. "rules: {thresholds: {...}}". */
     AnalyzerDriver(String analyzerYaml) throws Exception {

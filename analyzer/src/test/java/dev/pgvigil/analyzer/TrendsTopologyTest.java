@@ -10,6 +10,7 @@ import static dev.pgvigil.analyzer.Stats.tables;
 import static dev.pgvigil.analyzer.Stats.uniform;
 import static dev.pgvigil.analyzer.Stats.whole;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.pgvigil.rules.baseline.BaselineComparison;
@@ -19,6 +20,7 @@ import dev.pgvigil.analyzer.state.SeriesKey;
 import dev.pgvigil.schema.Baseline;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.Rollup;
+import dev.pgvigil.schema.Rollups;
 import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.ViolationState;
 import java.nio.charset.StandardCharsets;
@@ -71,11 +73,11 @@ class TrendsTopologyTest {
             commits += perInterval[k];
             a.send(databases(ref(i, "s" + (k + 1), base.plusSeconds(10L * k)), whole(), db("shop", 5).setXactCommit(commits).build()));
         }
-        assertThat(a.rollups1m.readValuesToList()).as("window still open").isEmpty();
+        assertThat(AnalyzerDriver.rollupSeries(a.rollups1m)).as("window still open").isEmpty();
         // stream time moves past the window's end plus the grace period (2 x 10 s)
         commits += 100;
         a.send(databases(ref(i, "s9", base.plusSeconds(85)), whole(), db("shop", 5).setXactCommit(commits).build()));
-        List<Rollup> r = a.rollups1m.readValuesToList().stream()
+        List<Rollup> r = AnalyzerDriver.rollupSeries(a.rollups1m).stream()
                 .filter(x -> x.getInstanceId().equals(i) && x.getName().equals("database.tps")).toList();
         assertThat(r).singleElement().satisfies(x -> {
             assertThat(x.getWindow()).isEqualTo("1m");
@@ -89,7 +91,25 @@ class TrendsTopologyTest {
             assertThat(x.getSum()).isCloseTo(210.0, within(1e-9));
             assertThat(x.getLast()).isEqualTo(60.0);
         });
-        assertThat(a.rollups1m.readValuesToList()).as("published once").isEmpty();
+        assertThat(AnalyzerDriver.rollupSeries(a.rollups1m)).as("published once").isEmpty();
+    }
+
+    @Test
+    void aMetricsSeriesOfOneWindowArePublishedAsOneBlockRecord() throws Exception {
+        try (AnalyzerDriver a = new AnalyzerDriver("rollupMetrics: [database.tps]")) {
+            Instant base = T0.plusSeconds(3600 * 6);
+            a.send(databases(ref("block", "s0", base.minusSeconds(10)), whole(), db("shop", 5).setXactCommit(0).build(),
+                    db("crm", 6).setXactCommit(0).build()));
+            a.send(databases(ref("block", "s1", base), whole(), db("shop", 5).setXactCommit(100).build(), db("crm", 6).setXactCommit(300).build()));
+            a.send(databases(ref("block", "s2", base.plusSeconds(60)), whole(), db("shop", 5).setXactCommit(100).build(),
+                    db("crm", 6).setXactCommit(300).build()));
+            List<Rollup> records = a.rollups1m.readValuesToList();
+            assertThat(records).as("one record for both databases").singleElement().satisfies(r -> {
+                assertThat(r.getName()).isEqualTo("database.tps");
+                assertThat(Rollups.series(r)).extracting(x -> x.getLabels().get("database"), Rollup::getSum)
+                        .containsExactlyInAnyOrder(tuple("shop", 10.0), tuple("crm", 30.0));
+            });
+        }
     }
 
     @Test
@@ -106,11 +126,11 @@ class TrendsTopologyTest {
                 commits += 600L * 10 * k;
                 a.send(databases(ref(i, "s" + k, base.plusSeconds(600L * (k - 1))), whole(), db("shop", 5).setXactCommit(commits).build()));
             }
-            assertThat(a.rollups1m.readValuesToList()).as("each minute closes when the next one begins").hasSize(5);
-            assertThat(a.rollups1h.readValuesToList()).as("the hour is still open").isEmpty();
+            assertThat(AnalyzerDriver.rollupSeries(a.rollups1m)).as("each minute closes when the next one begins").hasSize(5);
+            assertThat(AnalyzerDriver.rollupSeries(a.rollups1h)).as("the hour is still open").isEmpty();
             commits += 1500;
             a.send(databases(ref(i, "s7", base.plusSeconds(3900)), whole(), db("shop", 5).setXactCommit(commits).build()));
-            assertThat(a.rollups1h.readValuesToList()).singleElement().satisfies(x -> {
+            assertThat(AnalyzerDriver.rollupSeries(a.rollups1h)).singleElement().satisfies(x -> {
                 assertThat(x.getWindow()).isEqualTo("1h");
                 assertThat(x.getWindowStart()).isEqualTo(base);
                 assertThat(x.getWindowEnd()).isEqualTo(base.plusSeconds(3600));
@@ -132,12 +152,12 @@ class TrendsTopologyTest {
             // another instance of the same task moves stream time 100 s on: past the minute's end plus 20 s of grace
             a.send(databases(ref("fast", "f0", base.plusSeconds(90)), whole(), db("shop", 5).setXactCommit(0).build()));
             a.send(databases(ref("fast", "f1", base.plusSeconds(100)), whole(), db("shop", 5).setXactCommit(100).build()));
-            List<Rollup> closed = a.rollups1m.readValuesToList().stream().filter(r -> r.getInstanceId().equals("slow")).toList();
+            List<Rollup> closed = AnalyzerDriver.rollupSeries(a.rollups1m).stream().filter(r -> r.getInstanceId().equals("slow")).toList();
             assertThat(closed).as("closed although its instance sent nothing newer").singleElement()
                     .satisfies(r -> assertThat(r.getCount()).isEqualTo(1));
 
             a.send(databases(ref("slow", "s2", base.plusSeconds(25)), whole(), db("shop", 5).setXactCommit(550).build())); // 20 tps, late
-            assertThat(a.rollups1m.readValuesToList()).as("not published again").noneMatch(r -> r.getInstanceId().equals("slow"));
+            assertThat(AnalyzerDriver.rollupSeries(a.rollups1m)).as("not published again").noneMatch(r -> r.getInstanceId().equals("slow"));
             WindowStore<String, RollupBlock> minutes = a.driver.getWindowStore(TopologyNames.ROLLUPS_1M_STORE);
             RollupBlock block = minutes.fetch(new SeriesKey("slow", "database.tps").encode(), base.toEpochMilli());
             assertThat(block.series.get(SeriesKey.labelsKey(Map.of("database", "shop")))).satisfies(agg -> {

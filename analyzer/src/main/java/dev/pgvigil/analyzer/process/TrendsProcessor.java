@@ -1,11 +1,13 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
+import dev.pgvigil.analyzer.state.RollupAggregate;
 import dev.pgvigil.analyzer.state.RollupBlock;
 import dev.pgvigil.analyzer.state.SeriesKey;
 import dev.pgvigil.schema.MetricBatch;
 import dev.pgvigil.schema.MetricBatches;
 import dev.pgvigil.schema.Rollup;
+import dev.pgvigil.schema.RollupSeries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>The window an instance's metric is in now is an open {@link RollupBlock} (all its series) in a
  * key-value store whose values stay deserialized between commits. A point of a later minute closes the
- * open minute: the block moves to the window store of minutes (what the dashboard reads), its series go
- * out on the minute topic, once, and it is added to the open hour, which closes the same way when a
+ * open minute: the block moves to the window store of minutes (what the dashboard reads), goes out on the
+ * minute topic as one record holding all its series, once, and it is added to the open hour, which closes the same way when a
  * minute of a later hour arrives. So the hour's state is written once a minute, not at every snapshot.
  * Windows of instances that went quiet close when this task's stream time (the newest interval end it
  * has seen) passes their end plus a grace period. A late point (of a minute already closed) is added to
@@ -162,16 +164,30 @@ public final class TrendsProcessor implements Processor<String, SpecificRecord, 
     private void close(Window w, String instanceId, String metric, RollupBlock block) {
         windowStore(w).put(new SeriesKey(instanceId, metric).encode(), block, block.windowStartMs);
         long endMs = block.windowStartMs + w.size().toMillis();
-        block.series.forEach((labelsKey, a) -> {
-            Rollup rollup = new Rollup(instanceId, metric, labelsOf(labelsKey), w.name(), Instant.ofEpochMilli(block.windowStartMs),
-                    Instant.ofEpochMilli(endMs), a.count(), a.min(), a.max(), a.sum(), a.avg(), a.last());
-            context.forward(new Record<>(instanceId, rollup, endMs), w.sink());
-        });
+        context.forward(new Record<>(instanceId, published(w, instanceId, metric, block, endMs), endMs), w.sink());
         if (w == minute) {
             Target hourly = targetOf(hour, instanceId, metric, hour.startOf(block.windowStartMs));
             hourly.block().merge(block);
             store(hour, instanceId, metric, hourly);
         }
+    }
+
+    /**
+     * The record a closed window is published as: every series of the metric in one block record (a
+     * thousand statements' rollups are one record, not a thousand); a metric whose only series has no
+     * labels (instance.*) as a single-series record, which readers of before 0.3 read as they did.
+     */
+    private Rollup published(Window w, String instanceId, String metric, RollupBlock block, long endMs) {
+        Instant start = Instant.ofEpochMilli(block.windowStartMs);
+        Instant end = Instant.ofEpochMilli(endMs);
+        RollupAggregate single = block.series.size() == 1 ? block.series.get(SeriesKey.NO_LABELS) : null;
+        if (single != null) {
+            return new Rollup(instanceId, metric, Map.of(), w.name(), start, end, single.count(), single.min(), single.max(), single.sum(),
+                    single.avg(), single.last(), List.of());
+        }
+        List<RollupSeries> series = new ArrayList<>(block.series.size());
+        block.series.forEach((labelsKey, a) -> series.add(new RollupSeries(labelsOf(labelsKey), a.count(), a.min(), a.max(), a.sum(), a.avg(), a.last())));
+        return new Rollup(instanceId, metric, Map.of(), w.name(), start, end, 0L, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, series);
     }
 
     /** Closes the open windows that ended a grace period before stream time: instances that stopped reporting. */
