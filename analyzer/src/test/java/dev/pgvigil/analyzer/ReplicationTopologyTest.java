@@ -110,7 +110,7 @@ class ReplicationTopologyTest {
         assertThat(of(a.violations(), "replication_lag")).singleElement().satisfies(v -> assertThat(v.getState()).isEqualTo(ViolationState.RESOLVED));
         assertThat(a.points().stream().filter(p -> p.instance().equals(i) && p.name().equals("wal.bytes_per_s")).toList())
                 .last().satisfies(p -> assertThat(p.value()).isEqualTo(MIB / 10.0));
-        assertThat(a.rollups1m.readValuesToList()).as("rolled up by default")
+        assertThat(AnalyzerDriver.rollupSeries(a.rollups1m)).as("rolled up by default")
                 .anySatisfy(r -> assertThat(r.getInstanceId() + " " + r.getName()).isEqualTo(i + " wal.bytes_per_s"))
                 .anySatisfy(r -> assertThat(r.getInstanceId() + " " + r.getName() + " " + r.getLabels()).isEqualTo(i + " replication.replay_lag_s {standby=s1}"));
     }
