@@ -141,7 +141,7 @@ public final class AnalyzerTopology {
         t.addStateStore(hot(INDEXES_STORE, indexesSerde), INDEX_STATS, NAMED_BASELINES);
         t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS, REPLICATION);
         t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS, REPLICATION);
-        t.addStateStore(kv(REPLICATION_STORE, StateSerdes.json(ReplicationState.class)), REPLICATION);
+        t.addStateStore(kv(REPLICATION_STORE, StateSerdes.json(ReplicationState.class)), REPLICATION, DATABASE_STATS);
         t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
         t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
         t.addStateStore(hot(ROLLUPS_OPEN_STORE, rollupSerde), TRENDS);

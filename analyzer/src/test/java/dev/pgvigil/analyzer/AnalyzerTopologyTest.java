@@ -21,7 +21,7 @@ class AnalyzerTopologyTest {
             baselines -> [violations-sink] stores [pgvigil-baselines-hourly]
             baselines-sink -> [] to pgvigil.baselines
             database-source -> [decode-database] from [pgvigil.stats.database]
-            database-stats -> [metric-batches, violations-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-instances]
+            database-stats -> [metric-batches, violations-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-instances, pgvigil-replication]
             decode-activity -> [activity]
             decode-database -> [database-stats]
             decode-indexes -> [index-stats]
