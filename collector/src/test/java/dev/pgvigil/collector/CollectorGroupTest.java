@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
+import dev.pgvigil.collector.cli.TargetsCommand;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.collector.fleet.Fencing;
 import dev.pgvigil.collector.fleet.TargetsPlan;
 import dev.pgvigil.collector.fleet.TargetsTopic;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.SnapshotRecords;
+import dev.pgvigil.collector.publish.StatusRecords;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.LocalPostgres;
@@ -87,7 +89,10 @@ class CollectorGroupTest {
 
     @Test
     void collectorsShareTheFleetFollowTheTopicAndTakeOver() throws Exception {
-        List<TargetConfig> fleet = IntStream.rangeClosed(1, 8).mapToObj(i -> target("share-" + i)).toList();
+        List<TargetConfig> fleet = new ArrayList<>(IntStream.rangeClosed(1, 8).mapToObj(i -> target("share-" + i)).toList());
+        // nothing listens there: its cycles fail, and its last error is what 'targets list' must show
+        fleet.add(new TargetConfig("share-down", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres", "monitor", null, null,
+                password.toString(), null, Map.of(), null, null));
         TargetsTopic topic = new TargetsTopic(settings);
         Collector a = new Collector(config("share", fleet), settings); // its file's targets go on the topic at start
         Collector b = new Collector(config("share", List.of()), settings);
@@ -95,15 +100,26 @@ class CollectorGroupTest {
             a.start();
             b.start();
             Set<String> ids = new HashSet<>(fleet.stream().map(TargetConfig::id).toList());
-            await(() -> union(a, b).equals(ids) && !a.targets().isEmpty() && !b.targets().isEmpty(), "both collectors share the 8 targets");
+            await(() -> union(a, b).equals(ids) && !a.targets().isEmpty() && !b.targets().isEmpty(), "both collectors share the 9 targets");
             assertThat(a.targets()).doesNotContainAnyElementsOf(b.targets());
-            Map<String, String> owners = topic.owners("share", ids); // what 'pgvigil targets list' shows
-            assertThat(owners).containsOnlyKeys(ids);
-            assertThat(new HashSet<>(owners.values())).hasSize(2);
-            assertThat(owners.get(a.targets().iterator().next())).isNotEqualTo(owners.get(b.targets().iterator().next()));
             for (String id : ids) {
                 out.await(i -> i.getRef().getInstanceId().equals(id), WAIT, "of " + id);
             }
+
+            // 'pgvigil targets list': each target's owner, last cycle and last error, from pgvigil.targets.status
+            await(() -> topic.statuses().keySet().containsAll(ids), "a status for every target");
+            String list = targetsList();
+            for (String id : ids) {
+                String row = list.lines().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow(() -> new AssertionError(id + " not in\n" + list));
+                assertThat(row).as(list).contains((a.targets().contains(id) ? a : b).name()).containsPattern("\\d+ s ago");
+                assertThat(row).as(list).doesNotContain((a.targets().contains(id) ? b : a).name());
+                if (id.equals("share-down")) {
+                    assertThat(row).contains("cannot connect to").doesNotContain("monitor-pw-1");
+                } else {
+                    assertThat(row).endsWith(" -"); // no error
+                }
+            }
+            assertThat(list).contains("9 target(s)").doesNotContain("\u001B["); // piped: no colour
 
             // a target added on the topic is collected within an interval, with no restart
             long addedAt = System.nanoTime();
@@ -111,9 +127,10 @@ class CollectorGroupTest {
             out.await(i -> i.getRef().getInstanceId().equals("share-new"), WAIT, "of the added target");
             assertThat(Duration.ofNanos(System.nanoTime() - addedAt)).isLessThan(Duration.ofSeconds(2 + 5));
 
-            // a removed one stops
+            // a removed one stops, and its status goes with it
             topic.write(TargetsPlan.removal("share-1"));
             await(() -> !union(a, b).contains("share-1"), "share-1 no longer collected");
+            await(() -> !topic.statuses().containsKey("share-1"), "share-1's status removed");
             Thread.sleep(2_500); // a cycle already running may still end
             long before = count(out, "share-1");
             Thread.sleep(5_000);
@@ -161,7 +178,9 @@ class CollectorGroupTest {
         TargetsTopic topic = new TargetsTopic(settings);
         TargetConfig inUrl = new TargetConfig("secret-url", "postgresql://monitor:monitor-pw-1@127.0.0.1:" + pg.port() + "/postgres", null,
                 null, null, null, null, null, null, null);
-        try (Collector c = new Collector(config("secret", List.of(target("fine-one"), inUrl)), settings);
+        TargetConfig downInUrl = new TargetConfig("secret-down", "postgresql://monitor:monitor-pw-1@127.0.0.1:" + closedPort() + "/postgres",
+                null, null, null, null, null, null, null, null);
+        try (Collector c = new Collector(config("secret", List.of(target("fine-one"), inUrl, downInUrl)), settings);
              StatsTopics out = new StatsTopics(kafka.bootstrapServers())) {
             c.start();
             out.await(i -> i.getRef().getInstanceId().equals("secret-url") && i.getError() == null, WAIT, "of the pinned target");
@@ -169,6 +188,9 @@ class CollectorGroupTest {
             Map<String, dev.pgvigil.schema.Target> onTopic = topic.read();
             assertThat(onTopic).containsKey("fine-one").doesNotContainKey("secret-url");
             assertThat(onTopic.toString()).doesNotContain("monitor-pw-1");
+            await(() -> topic.statuses().containsKey("secret-down") && topic.statuses().get("secret-down").getLastError() != null,
+                    "the unreachable pinned target's status");
+            assertThat(topic.statuses().get("secret-down").getLastError().toString()).contains("cannot connect").doesNotContain("monitor-pw-1");
             assertThatThrownBy(() -> TargetsPlan.of(onTopic, List.of(inUrl), false))
                     .hasMessageContaining("secret-url").hasMessageContaining("passwordEnv").hasMessageNotContaining("monitor-pw-1");
         } finally {
@@ -179,7 +201,8 @@ class CollectorGroupTest {
     /** Publishes a one-envelope snapshot fenced by {@code fence}; returns its snapshot id. */
     private static String publishWith(Fencing.Fence fence, boolean expectCommitted) throws Exception {
         SnapshotRef ref = new SnapshotRef("fenced-target", UUID.randomUUID().toString(), Instant.now());
-        try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), id -> fence, "fence", 1)) {
+        try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), id -> fence, "fence", 1,
+                new StatusRecords("test-collector"))) {
             var publication = SnapshotRecords.failed(ref, Map.of(), "test", Duration.ZERO);
             if (expectCommitted) {
                 publisher.publish(publication);
@@ -226,6 +249,25 @@ class CollectorGroupTest {
             }
         }
         return ids;
+    }
+
+    /** {@code pgvigil targets list} against the test's broker, its output as a pipe sees it. */
+    private static String targetsList() throws Exception {
+        Path config = dir.resolve("list.yaml");
+        Files.writeString(config, "kafka:\n  bootstrapServers: " + kafka.bootstrapServers() + "\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new TargetsCommand()).setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err))
+                .execute("list", "-c", config.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        return out.toString();
+    }
+
+    /** A local port nothing listens on. */
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private static Set<String> union(Collector a, Collector b) {
