@@ -3,12 +3,14 @@ package dev.pgvigil.collector;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
+import dev.pgvigil.collector.publish.StatusRecords;
 import dev.pgvigil.common.config.KafkaSettings;
 import java.time.Duration;
 import dev.pgvigil.collector.fleet.Fencing;
 import dev.pgvigil.collector.fleet.FleetMembership;
 import dev.pgvigil.collector.fleet.TargetRecords;
 import dev.pgvigil.collector.fleet.TargetsPlan;
+import dev.pgvigil.collector.fleet.TargetsApi;
 import dev.pgvigil.collector.fleet.TargetsTopic;
 import dev.pgvigil.schema.kafka.Topics;
 import java.util.List;
@@ -89,7 +91,8 @@ public final class Collector implements AutoCloseable {
         Set<String> pinnedIds = pinned.stream().map(TargetConfig::id).collect(java.util.stream.Collectors.toSet());
         // a pinned target is this collector's alone: its snapshots are transactions too, just not bound to the group
         publisher = new KafkaSnapshotPublisher(kafka, sendTimeout(),
-                id -> pinnedIds.contains(id) ? Fencing.Fence.UNFENCED : membership.fence(id), config.groupId(), config.threads());
+                id -> pinnedIds.contains(id) ? Fencing.Fence.UNFENCED : membership.fence(id), config.groupId(), config.threads(),
+                new StatusRecords(membership.name()));
         workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("pgvigil-collector-"));
         ticker = Executors.newSingleThreadScheduledExecutor(named("pgvigil-collector-ticker-"));
@@ -104,10 +107,13 @@ public final class Collector implements AutoCloseable {
         }
         membership.start();
         log.info("collector started in group {}: {} threads{}", config.groupId(), config.threads(),
-                http == null ? "" : ", /health and /metrics on " + http.baseUri());
+                http == null ? "" : ", /health, /metrics and /api/targets on " + http.baseUri());
     }
 
-    /** /health (the scheduler runs) and /metrics (per-target cycles, failures, overruns, producer metrics). */
+    /**
+     * /health (the scheduler runs), /metrics (per-target cycles, failures, overruns, producer metrics) and
+     * /api/targets (the fleet: list, add and remove, the last two with the token).
+     */
     private void startEndpoints() {
         meters = new ServiceMeters("collector");
         targetMeters = new CollectorMeters(stats, meters.registry());
@@ -119,10 +125,11 @@ public final class Collector implements AutoCloseable {
                 ? HealthChecks.Check.down("stopped")
                 : HealthChecks.Check.up(running.size() + " targets scheduled"));
         try {
-            http = HttpApiServer.start(config.http(), ServiceEndpoints.addTo(new Router(), health, meters.registry()),
+            Router routes = new TargetsApi(new TargetsTopic(kafka)).addTo(ServiceEndpoints.addTo(new Router(), health, meters.registry()));
+            http = HttpApiServer.start(config.http(), routes,
                     config.http().token(), meters.registry());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve /health and /metrics on " + config.http().bindAddress() + ":" + config.http().port(), e);
+            throw new UncheckedIOException("cannot serve /health, /metrics and /api/targets on " + config.http().bindAddress() + ":" + config.http().port(), e);
         }
     }
 
@@ -135,6 +142,11 @@ public final class Collector implements AutoCloseable {
     private Duration sendTimeout() {
         int shortest = config.targets().stream().mapToInt(t -> t.intervalSeconds(config.intervalSeconds())).min().orElse(config.intervalSeconds());
         return Duration.ofSeconds(Math.max(10, shortest));
+    }
+
+    /** This collector's name in its group (its client id): the owner {@code pgvigil targets list} shows. Null before start. */
+    public String name() {
+        return membership == null ? null : membership.name();
     }
 
     /** The targets this collector collects now (its share of the fleet). */
@@ -172,12 +184,37 @@ public final class Collector implements AutoCloseable {
 
         @Override
         public void stop(String targetId) {
+            stop(targetId, () -> {});
+        }
+
+        @Override
+        public void removed(String targetId) {
+            // its status goes too, once its last cycle (which may still publish one) is over
+            stop(targetId, () -> forget(targetId));
+        }
+
+        private void stop(String targetId, Runnable afterLastCycle) {
             Scheduled s = running.remove(targetId);
             if (s != null) {
                 s.ticks().cancel(false);
-                s.runner().retire();
+                s.runner().retire(afterLastCycle);
                 log.info("stopped collecting {}", targetId);
             }
+        }
+    }
+
+    /** Removes a target's status from pgvigil.targets.status, on a worker (the membership thread must not wait for Kafka). */
+    private void forget(String targetId) {
+        try {
+            workers.execute(() -> {
+                try {
+                    publisher.forget(targetId);
+                } catch (KafkaSnapshotPublisher.PublishException e) {
+                    log.warn("{}: its status stays on {} until a collector removes it: {}", targetId, Topics.TARGETS_STATUS, e.getMessage());
+                }
+            });
+        } catch (RuntimeException e) { // rejected while shutting down
+            log.debug("{}: status not removed, shutting down", targetId);
         }
     }
 

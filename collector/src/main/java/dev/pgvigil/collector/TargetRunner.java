@@ -50,6 +50,7 @@ public final class TargetRunner implements AutoCloseable {
     /** Set when the target left this collector; the runner closes once no cycle runs. */
     private volatile boolean retired;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Runnable afterClose = () -> {};
     private long cycle;
     private Instant lastPostmasterStart;
     private boolean lastFailed;
@@ -157,8 +158,12 @@ public final class TargetRunner implements AutoCloseable {
         loggedWarnings.addAll(current);
     }
 
-    /** This target is no longer ours: close now if idle, else when the running cycle ends ({@link #closeIfRetired}). */
-    void retire() {
+    /**
+     * This target is no longer ours: close now if idle, else when the running cycle ends ({@link #closeIfRetired});
+     * then run {@code afterLastCycle}.
+     */
+    void retire(Runnable afterLastCycle) {
+        this.afterClose = afterLastCycle;
         retired = true;
         if (busy.compareAndSet(false, true)) {
             close();
@@ -180,5 +185,6 @@ public final class TargetRunner implements AutoCloseable {
         if (ownEncoder) {
             encoder.shutdown();
         }
+        afterClose.run();
     }
 }

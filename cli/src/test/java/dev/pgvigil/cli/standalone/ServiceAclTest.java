@@ -120,6 +120,8 @@ class ServiceAclTest {
         // the fleet: its targets topic (the file's targets are written there at start), its group, its transactions
         allowTopic(acls, collector, AclOperation.READ, Topics.TARGETS, PatternType.LITERAL);
         allowTopic(acls, collector, AclOperation.WRITE, Topics.TARGETS, PatternType.LITERAL);
+        allowTopic(acls, collector, AclOperation.READ, Topics.TARGETS_STATUS, PatternType.LITERAL);
+        allowTopic(acls, collector, AclOperation.WRITE, Topics.TARGETS_STATUS, PatternType.LITERAL);
         allow(acls, collector, AclOperation.READ, ResourceType.GROUP, CollectorConfig.DEFAULT_GROUP_ID, PatternType.LITERAL);
         allow(acls, collector, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, "pgvigil-collector-", PatternType.PREFIXED);
         allow(acls, collector, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, "pgvigil-collector-", PatternType.PREFIXED);

@@ -2,20 +2,24 @@ package dev.pgvigil.collector.cli;
 
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.collector.fleet.TargetRecords;
 import dev.pgvigil.collector.fleet.TargetsPlan;
 import dev.pgvigil.collector.fleet.TargetsTopic;
+import dev.pgvigil.collector.fleet.TargetView;
+import dev.pgvigil.common.text.Colors;
+import dev.pgvigil.common.text.Human;
+import dev.pgvigil.common.text.JsonOutput;
+import dev.pgvigil.common.text.TextTable;
+import java.time.Duration;
+import java.time.Instant;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigException;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
-import dev.pgvigil.schema.Target;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -60,9 +64,6 @@ public final class TargetsCommand implements Runnable {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "pgvigil YAML file (its 'kafka' section is used).")
         Path config;
 
-        /** The collectors' group (collector.groupId of the same file). */
-        String groupId;
-
         @Override
         public final Integer call() {
             try {
@@ -70,7 +71,6 @@ public final class TargetsCommand implements Runnable {
                 if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
                     throw new IllegalArgumentException(config + ": kafka.bootstrapServers is required");
                 }
-                this.groupId = ConfigFile.load(config).section("collector", CollectorConfig.class).groupId();
                 return run(new TargetsTopic(kafka), spec.commandLine().getOut());
             } catch (IllegalArgumentException | ConfigException | IllegalStateException e) {
                 spec.commandLine().getErr().println("pgvigil: " + e.getMessage());
@@ -96,22 +96,40 @@ public final class TargetsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            header = "Print every target on pgvigil.targets and the collector of the group (collector.groupId) that holds it.")
+            header = "Print every target on pgvigil.targets with the collector that collects it, its last cycle and its last error.",
+            description = {"OWNER, LAST CYCLE and LAST ERROR come from pgvigil.targets.status, which each collector writes with "
+                    + "every snapshot (so a collector that stopped shows its last cycle growing old)."})
     static final class List extends Base {
+        @Option(names = "--json", description = "Print the targets and their status as JSON.")
+        boolean json;
+
         @Override
         int run(TargetsTopic topic, PrintWriter out) {
-            Map<String, Target> targets = topic.read();
-            Map<String, String> owners = targets.isEmpty() ? Map.of() : topic.owners(groupId, targets.keySet());
-            out.printf("%-24s %-8s %-9s %-44s %-20s %s%n", "ID", "ENABLED", "INTERVAL", "URL", "LABELS", "COLLECTOR");
-            for (Target t : targets.values()) {
-                TargetConfig c = TargetRecords.fromRecord(t);
-                out.printf("%-24s %-8s %-9s %-44s %-20s %s%n", t.getId(), t.getEnabled() ? "yes" : "no",
-                        t.getIntervalSeconds() == null ? "default" : t.getIntervalSeconds() + "s", c.parsedUrl().redacted(),
-                        new TreeMap<>(c.labels()), owners.getOrDefault(t.getId(), "-"));
+            java.util.List<TargetView> targets = TargetView.join(topic.read(), topic.statuses());
+            if (json) {
+                JsonOutput.create().print(out, targets);
+                return ExitCodes.OK;
             }
+            Colors colors = Colors.auto();
+            Instant now = Instant.now();
+            TextTable table = new TextTable().left("ID").left("ENABLED").right("INTERVAL").left("URL").left("LABELS")
+                    .left("OWNER").right("LAST CYCLE").left("LAST ERROR");
+            for (TargetView t : targets) {
+                table.row(t.id(), t.enabled() ? "yes" : "no", t.intervalSeconds() == null ? "default" : t.intervalSeconds() + "s", t.url(),
+                        t.labels().isEmpty() ? "-" : t.labels(),
+                        t.owner() == null ? "-" : t.owner() + (t.ownerHost() == null || t.ownerHost().isEmpty() ? "" : "@" + t.ownerHost()),
+                        t.lastCycleAt() == null ? "never" : age(t.lastCycleAt(), now),
+                        t.lastError() == null ? "-" : colors.red(t.lastError()));
+            }
+            out.print(table.render());
             out.println(targets.size() + " target(s)");
             out.flush();
             return ExitCodes.OK;
+        }
+
+        /** Whole seconds and up ({@code 4 s ago}, {@code 3 min 20 s ago}): a cycle's age needs no finer grain. */
+        private static String age(Instant at, Instant now) {
+            return Human.duration(Duration.ofSeconds(Math.max(1, Duration.between(at, now).getSeconds()))) + " ago";
         }
     }
 
@@ -149,12 +167,7 @@ public final class TargetsCommand implements Runnable {
         @Override
         int run(TargetsTopic topic, PrintWriter out) {
             TargetConfig target = new TargetConfig(id, url, user, null, password.env, password.file, intervalSeconds, labels, null, null);
-            TargetRecords.toRecord(target); // a password in the url is refused before Kafka is asked anything
-            Map<String, Target> current = topic.read();
-            if (current.containsKey(id)) {
-                throw new IllegalArgumentException("target '" + id + "' is already on the topic: remove it first, or change it with 'targets apply'");
-            }
-            return carryOut(topic, TargetsPlan.of(current, java.util.List.of(target), false), dryRun, out);
+            return carryOut(topic, TargetsPlan.adding(target, topic::read), dryRun, out);
         }
     }
 
@@ -168,12 +181,7 @@ public final class TargetsCommand implements Runnable {
 
         @Override
         int run(TargetsTopic topic, PrintWriter out) {
-            Map<String, Target> current = topic.read();
-            java.util.List<String> unknown = ids.stream().filter(id -> !current.containsKey(id)).toList();
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("no such target on the topic: " + String.join(", ", unknown));
-            }
-            return carryOut(topic, new TargetsPlan(java.util.List.of(), java.util.List.of(), ids.stream().distinct().toList(), 0), dryRun, out);
+            return carryOut(topic, TargetsPlan.removing(topic.read(), ids), dryRun, out);
         }
     }
 

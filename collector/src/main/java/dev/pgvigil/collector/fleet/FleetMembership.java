@@ -47,7 +47,11 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         /** Start collecting {@code target}, or restart it if it changed. */
         void start(TargetConfig target);
 
+        /** Stop collecting a target that moved to another collector (or that this one gives up). */
         void stop(String targetId);
+
+        /** Stop collecting a target that left the fleet (removed from the topic, or disabled). */
+        void removed(String targetId);
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,6 +64,7 @@ public final class FleetMembership implements Fencing, AutoCloseable {
     private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
     private volatile ConsumerGroupMetadata metadata;
     private volatile boolean running = true;
+    private final String name;
 
     public FleetMembership(KafkaSettings kafka, String groupId, Listener listener) {
         this.listener = listener;
@@ -72,9 +77,15 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         // one per collector, so 'pgvigil targets list' can tell the members apart
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pgvigil-collector-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        this.name = String.valueOf(props.get(ConsumerConfig.CLIENT_ID_CONFIG));
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "pgvigil-collector-membership");
         this.thread.setDaemon(true);
+    }
+
+    /** This collector's name in the group (its client id): the owner that target statuses name. */
+    public String name() {
+        return name;
     }
 
     public void start() {
@@ -126,7 +137,7 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         if (target == null) {
             if (targets.remove(r.key()) != null) {
                 partitionOf.remove(r.key());
-                listener.stop(r.key());
+                listener.removed(r.key());
             }
         } else if (!target.equals(targets.get(r.key()))) {
             targets.put(r.key(), target);

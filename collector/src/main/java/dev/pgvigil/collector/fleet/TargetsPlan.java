@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What it takes to bring pgvigil.targets to a list of targets: records to add, to replace, and ids to
@@ -52,6 +53,39 @@ public record TargetsPlan(List<Target> additions, List<Target> changes, List<Str
 
     public static TargetsPlan removal(String id) {
         return new TargetsPlan(List.of(), List.of(), List.of(id), 0);
+    }
+
+    /**
+     * Adds one new target: what {@code pgvigil targets add} and {@code POST /api/targets} do. Refused (nothing
+     * written) when it holds a password or its id is on the topic already.
+     *
+     * @param topic reads the topic now; not called when the target holds a password (refused before Kafka is asked anything)
+     */
+    public static TargetsPlan adding(TargetConfig target, Supplier<Map<String, Target>> topic) {
+        TargetRecords.toRecord(target);
+        Map<String, Target> current = topic.get();
+        if (current.containsKey(target.id())) {
+            throw new IllegalArgumentException("target '" + target.id() + "' is already on the topic: remove it first, or change it with 'targets apply'");
+        }
+        return of(current, List.of(target), false);
+    }
+
+    /** Removes targets that are on the topic: what {@code pgvigil targets remove} and {@code DELETE /api/targets/{id}} do. */
+    public static TargetsPlan removing(Map<String, Target> current, List<String> ids) {
+        List<String> unknown = ids.stream().filter(id -> !current.containsKey(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new UnknownTargetException("no such target on the topic: " + String.join(", ", unknown));
+        }
+        return new TargetsPlan(List.of(), List.of(), ids.stream().distinct().toList(), 0);
+    }
+
+    /** A change names a target that is not on the topic. */
+    public static final class UnknownTargetException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownTargetException(String message) {
+            super(message);
+        }
     }
 
     public List<Target> upserts() {

@@ -3,6 +3,7 @@ package dev.pgvigil.collector.fleet;
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.schema.Target;
+import dev.pgvigil.schema.TargetStatus;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
@@ -24,17 +25,18 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The fleet on pgvigil.targets, read whole (for {@code pgvigil targets list|apply} and a collector's start)
- * and changed record by record: a Target to add or replace one, a tombstone to remove one.
+ * and changed record by record: a Target to add or replace one, a tombstone to remove one; and how each
+ * target's collection goes, from pgvigil.targets.status (written by the collectors).
  */
 public final class TargetsTopic {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -45,26 +47,40 @@ public final class TargetsTopic {
         this.kafka = kafka;
     }
 
-    /** Creates pgvigil.targets (compacted, {@value TopicSetup#TARGETS_PARTITIONS} partitions) if it is missing. */
+    /** Creates pgvigil.targets and pgvigil.targets.status (compacted, {@value TopicSetup#TARGETS_PARTITIONS} partitions) if missing. */
     public void ensure() {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicSetup.ensure(admin, TopicSetup.all().stream().filter(s -> s.name().equals(Topics.TARGETS)).toList(),
+            TopicSetup.ensure(admin, TopicSetup.all().stream()
+                            .filter(s -> s.name().equals(Topics.TARGETS) || s.name().equals(Topics.TARGETS_STATUS)).toList(),
                     kafka.topicPartitions(), kafka.topicReplicationFactor(), kafka.topicMinInsyncReplicas());
         }
     }
 
     /** Every target on the topic now, by id (the last record of each key wins; tombstones remove). */
     public Map<String, Target> read() {
+        return readCompacted(Topics.TARGETS, Serdes.target().deserializer());
+    }
+
+    /**
+     * The last status of every target some collector has collected, by target id (pgvigil.targets.status):
+     * which collector, when, how long, and its last error. Only committed snapshots' statuses (read_committed).
+     */
+    public Map<String, TargetStatus> statuses() {
+        return readCompacted(Topics.TARGETS_STATUS, Serdes.targetStatus().deserializer());
+    }
+
+    /** A compacted topic read to its end now, by key (the last record of each key wins; tombstones remove). */
+    private <T> Map<String, T> readCompacted(String topic, Deserializer<T> values) {
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pgvigil-targets-reader");
-        Map<String, Target> targets = new TreeMap<>();
+        Map<String, T> byKey = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.TARGETS, TIMEOUT);
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
             if (infos == null || infos.isEmpty()) {
-                return targets;
+                return byKey;
             }
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -73,61 +89,18 @@ public final class TargetsTopic {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read " + Topics.TARGETS + " to its end within " + TIMEOUT.toSeconds() + " s");
+                    throw new IllegalStateException("cannot read " + topic + " to its end within " + TIMEOUT.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) {
-                        targets.remove(r.key());
+                        byKey.remove(r.key());
                     } else {
-                        targets.put(r.key(), Serdes.target().deserializer().deserialize(r.topic(), r.value()));
+                        byKey.put(r.key(), values.deserialize(r.topic(), r.value()));
                     }
                 }
             }
         }
-        return targets;
-    }
-
-    /**
-     * Which member of the collectors' group {@code groupId} holds each target now ("host clientId"),
-     * from the group's assignment as Kafka reports it; a target of no member is absent.
-     */
-    public Map<String, String> owners(String groupId, java.util.Collection<String> targetIds) {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            Map<Integer, String> byPartition = new HashMap<>();
-            var group = admin.describeConsumerGroups(List.of(groupId)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(groupId);
-            if (group == null) {
-                return Map.of();
-            }
-            for (var member : group.members()) {
-                for (TopicPartition tp : member.assignment().topicPartitions()) {
-                    if (tp.topic().equals(Topics.TARGETS)) {
-                        byPartition.put(tp.partition(), member.host() + " " + member.clientId());
-                    }
-                }
-            }
-            int partitions = admin.describeTopics(List.of(Topics.TARGETS)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                    .get(Topics.TARGETS).partitions().size();
-            Map<String, String> owners = new TreeMap<>();
-            for (String id : targetIds) {
-                // where the producer's default partitioner puts the key
-                int p = BuiltInPartitioner.partitionForKey(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitions);
-                String owner = byPartition.get(p);
-                if (owner != null) {
-                    owners.put(id, owner);
-                }
-            }
-            return owners;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
-                return Map.of(); // no collector has joined yet
-            }
-            throw new IllegalStateException("cannot describe the collectors' group " + groupId + ": " + e.getMessage(), e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("cannot describe the collectors' group " + groupId + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return byKey;
     }
 
     /** Carries out a plan: every change acknowledged by Kafka before this returns. */

@@ -41,13 +41,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaSnapshotPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaSnapshotPublisher.class);
-    /** The collector's topics: the envelopes and one per stats kind. */
+    /** The collector's topics: the envelopes, one per stats kind, and the targets' status. */
     public static final List<String> TOPICS = topics();
 
     private final KafkaSettings kafka;
     private final Duration sendTimeout;
     private final Fencing fencing;
     private final String transactionalIdPrefix;
+    private final StatusRecords status;
     private final BlockingQueue<KafkaProducer<String, byte[]>> idle;
     private final List<KafkaProducer<String, byte[]>> all = new CopyOnWriteArrayList<>();
     private final AtomicInteger created = new AtomicInteger();
@@ -56,9 +57,12 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
     /**
      * @param producers how many snapshots may be in flight at once (one transactional producer each)
      * @param groupId the collectors' group: transactional ids are unique per process within it
+     * @param status each snapshot's target status, written in the snapshot's transaction
      */
-    public KafkaSnapshotPublisher(KafkaSettings kafka, Duration sendTimeout, Fencing fencing, String groupId, int producers) {
+    public KafkaSnapshotPublisher(KafkaSettings kafka, Duration sendTimeout, Fencing fencing, String groupId, int producers,
+                                  StatusRecords status) {
         this.kafka = kafka;
+        this.status = status;
         this.sendTimeout = sendTimeout;
         this.fencing = fencing;
         this.transactionalIdPrefix = "pgvigil-collector-" + groupId + "-" + UUID.randomUUID() + "-";
@@ -119,26 +123,42 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         if (fence == null) {
             throw new PublishException("target " + target + " is no longer this collector's (moved to another): snapshot dropped", null);
         }
-        KafkaProducer<String, byte[]> producer = borrow();
-        boolean usable = true;
-        try {
-            producer.beginTransaction();
+        inTransaction("snapshot", producer -> {
             for (OutRecord r : publication.chunks()) {
                 send(producer, r);
             }
             send(producer, publication.envelope());
+            send(producer, status.of(publication.info())); // fenced with the snapshot: a zombie cannot claim the target either
             if (fence.metadata() != null) {
                 producer.sendOffsetsToTransaction(fence.offsets(), fence.metadata());
             }
+        });
+    }
+
+    /**
+     * Removes a target's status (a tombstone on pgvigil.targets.status) once it left the fleet; called after
+     * its last cycle ended, so no status of that cycle can follow the tombstone.
+     */
+    public void forget(String targetId) throws PublishException {
+        inTransaction("status removal of " + targetId, producer -> send(producer, status.tombstone(targetId)));
+    }
+
+    /** Runs {@code sends} as one transaction on a pooled producer; a producer left unusable is replaced. */
+    private void inTransaction(String what, java.util.function.Consumer<KafkaProducer<String, byte[]>> sends) throws PublishException {
+        KafkaProducer<String, byte[]> producer = borrow();
+        boolean usable = true;
+        try {
+            producer.beginTransaction();
+            sends.accept(producer);
             producer.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
                  | InvalidProducerEpochException e) {
             usable = false; // this producer can do nothing more: a new one takes its place
-            throw new PublishException("snapshot not committed, producer unusable: " + e.getMessage(), e);
+            throw new PublishException(what + " not committed, producer unusable: " + e.getMessage(), e);
         } catch (KafkaException e) {
             usable = abort(producer);
             throw new PublishException((e instanceof CommitFailedException || e.getCause() instanceof CommitFailedException
-                    ? "fenced: this collector is no longer the target's owner in the group; " : "Kafka did not take the snapshot: ")
+                    ? "fenced: this collector is no longer the target's owner in the group; " : "Kafka did not take the " + what + ": ")
                     + e.getMessage(), e);
         } finally {
             giveBack(producer, usable);
@@ -201,6 +221,7 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
     private static List<String> topics() {
         List<String> topics = new ArrayList<>(Topics.STATS);
         topics.add(Topics.SNAPSHOTS);
+        topics.add(Topics.TARGETS_STATUS);
         return List.copyOf(topics);
     }
 

@@ -85,6 +85,15 @@ class TargetsCommandTest {
         Run list = run("list", "-c", config.toString());
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).contains("orders", "billing", "30s", "{env=prod}", "2 target(s)");
+        // no collector has run: no owner, never collected, no error
+        assertThat(list.out().lines().filter(l -> l.startsWith("orders ")).findFirst().orElseThrow()).matches(".* -\\s+never  -");
+        Run json = run("list", "-c", config.toString(), "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        var targets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(targets).hasSize(2);
+        assertThat(targets.get(1).get("id").asText()).isEqualTo("orders");
+        assertThat(targets.get(1).get("labels").get("env").asText()).isEqualTo("prod");
+        assertThat(targets.get(1).get("owner").isNull()).isTrue();
 
         assertThat(run("remove", "-c", config.toString(), "billing").exit()).isZero();
         assertThat(topic.read()).containsOnlyKeys("orders");

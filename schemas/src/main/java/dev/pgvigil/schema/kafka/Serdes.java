@@ -13,6 +13,7 @@ import dev.pgvigil.schema.Rollup;
 import dev.pgvigil.schema.SettingsChunk;
 import dev.pgvigil.schema.Silence;
 import dev.pgvigil.schema.Target;
+import dev.pgvigil.schema.TargetStatus;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.StatementsChunk;
 import dev.pgvigil.schema.TablesChunk;
@@ -38,5 +39,6 @@ public final class Serdes {
     public static AvroSerde<AlertState> alertState() { return new AvroSerde<>(AlertState.getClassSchema()); }
     public static AvroSerde<Silence> silence() { return new AvroSerde<>(Silence.getClassSchema()); }
     public static AvroSerde<Target> target() { return new AvroSerde<>(Target.getClassSchema()); }
+    public static AvroSerde<TargetStatus> targetStatus() { return new AvroSerde<>(TargetStatus.getClassSchema()); }
     public static AvroSerde<FailedNotification> failedNotification() { return new AvroSerde<>(FailedNotification.getClassSchema()); }
 }

@@ -52,6 +52,7 @@ public final class TopicSetup {
         specs.add(new TopicSpec(Topics.ALERTS, COMPACTED));
         specs.add(new TopicSpec(Topics.SILENCES, COMPACTED));
         specs.add(new TopicSpec(Topics.TARGETS, COMPACTED, TARGETS_PARTITIONS));
+        specs.add(new TopicSpec(Topics.TARGETS_STATUS, COMPACTED, TARGETS_PARTITIONS));
         specs.add(new TopicSpec(Topics.ANALYZER_DLQ, THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.NOTIFICATIONS_DLQ, THIRTY_DAYS));
         specs.add(new TopicSpec(Topics.ALERTER_DLQ, THIRTY_DAYS));

@@ -42,6 +42,11 @@ public final class Topics {
      * Collectors share its partitions as one consumer group; never a secret on it.
      */
     public static final String TARGETS = "pgvigil.targets";
+    /**
+     * How each target's collection goes ({@code TargetStatus}), compacted; keyed by the target id. Written by
+     * the collector that owns the target, in each snapshot's transaction; a tombstone once the target is removed.
+     */
+    public static final String TARGETS_STATUS = "pgvigil.targets.status";
     /** Records the analyzer could not deserialize, with the error in headers. */
     public static final String ANALYZER_DLQ = "pgvigil.analyzer.dlq";
     /** Notifications that failed every retry, with the error ({@code FailedNotification}). */
