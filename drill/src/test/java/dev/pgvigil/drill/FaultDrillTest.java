@@ -73,6 +73,7 @@ class FaultDrillTest {
                 Set<String> all = ids(fleet.targets().stream().map(Fleet.Target::id).toList());
                 awaitFlowing(all, began, Duration.ofSeconds(180), "every target's metrics");
                 Instant warm = Instant.now();
+                progress("all " + all.size() + " targets have metrics; faults begin");
                 awaitAlertersShareTheViolations();
                 Fleet.sleep(Duration.ofSeconds(2L * INTERVAL_SECONDS)); // a normal stretch, for the typical delay
 
@@ -155,6 +156,7 @@ class FaultDrillTest {
 
     /** 1. The node leading most partitions crashes; 30 s later it comes back. */
     private void brokerCrash(Set<String> all) throws Exception {
+        progress("brokerCrash");
         int leader;
         Map<Integer, Integer> leaderships = new HashMap<>();
         try (Admin admin = kafka.admin()) {
@@ -177,6 +179,7 @@ class FaultDrillTest {
 
     /** 2a. One analyzer is killed; restarted 5 s later on its state folder. */
     private void analyzerCrash(Set<String> all) {
+        progress("analyzerCrash");
         ServiceProcess analyzer = named("analyzer-1");
         Instant injected = analyzer.kill9();
         Fleet.sleep(Duration.ofSeconds(5));
@@ -192,6 +195,7 @@ class FaultDrillTest {
      * while a message of alerter-1 is held, alerter-1 is killed; it is restarted 3 s later.
      */
     private void alerterCrashWhileDelivering(Set<String> all) throws Exception {
+        progress("alerterCrashWhileDelivering");
         Set<String> ownedByAlerter1 = instancesOf("alerter-1", fleet.targetsOf("a"));
         assertThat(ownedByAlerter1).as("targets of cluster a whose violations alerter-1 reads").isNotEmpty();
         receiver.slow(Duration.ofSeconds(6));
@@ -225,6 +229,7 @@ class FaultDrillTest {
 
     /** 3a. Cluster b crashes and restarts at once (its counters start again from zero). Returns when. */
     private Instant postgresCrashRestart() {
+        progress("postgresCrashRestart");
         Set<String> b = ids(fleet.targetsOf("b"));
         Instant injected = fleet.crashRestart("b");
         Instant undone = Instant.now();
@@ -236,6 +241,7 @@ class FaultDrillTest {
 
     /** 3b. Cluster c (2 targets) stops for a minute: instance_down fires, then resolves when it is back. */
     private void postgresStoppedForAMinute() {
+        progress("postgresStoppedForAMinute");
         Set<String> c = ids(fleet.targetsOf("c"));
         Instant injected = fleet.stop("c");
         Fleet.sleep(Duration.ofSeconds(60));
@@ -252,6 +258,7 @@ class FaultDrillTest {
 
     /** 4. The receiver answers 500 for two minutes, while alerts of cluster a fire and resolve. */
     private void receiverFailing(Set<String> all) {
+        progress("receiverFailing");
         Instant injected = Instant.now();
         receiver.failing(true);
         fleet.holdTransactions("a");
@@ -273,6 +280,7 @@ class FaultDrillTest {
 
     /** 5. collector-1 is frozen (SIGSTOP) for 25 s, past its 15 s session timeout, then continued (SIGCONT). */
     private void collectorPaused(Set<String> all) {
+        progress("collectorPaused");
         ServiceProcess collector = named("collector-1");
         Instant injected = collector.pause();
         Fleet.sleep(Duration.ofSeconds(25));
@@ -314,7 +322,8 @@ class FaultDrillTest {
                 r.notReflected.isEmpty() && r.duplicatePoints == 0 && r.duplicateEnvelopes == 0));
         out.add(row("per-interval deltas after the PostgreSQL restart", "none negative, no spike",
                 r.negatives.size() + " negative in the whole run; " + r.restartedSeries + " rate series of cluster b compared: highest after / before = "
-                        + "%.2f".formatted(r.worstRestartRatio) + ", " + r.spikes.size() + " spikes (> " + (int) DrillReport.SPIKE_FACTOR + "x)",
+                        + "%.2f".formatted(r.worstRestartRatio) + ", " + r.spikes.size() + " spikes (> " + (int) DrillReport.SPIKE_FACTOR + "x); "
+                        + "blocks read up to %.0fx (real: the cache starts empty after a crash)".formatted(r.coldCacheRatio),
                 r.negatives.isEmpty() && r.spikes.isEmpty() && r.restartedSeries > 0));
         out.add(row("every alert transition (firing, resolved)", "delivered at least once; duplicates counted and explained",
                 r.transitions + " transitions: " + r.deliveredTransitions + " delivered, " + r.dlqOnlyTransitions
@@ -340,6 +349,7 @@ class FaultDrillTest {
         details.addAll(r.undelivered.stream().limit(20).map(s -> "- undelivered: " + s).toList());
         details.addAll(r.failedNotOnDlq.stream().limit(20).map(s -> "- failed, not on the DLQ: " + s).toList());
         details.addAll(r.falseInstanceDown.stream().limit(20).map(s -> "- false instance_down: " + s).toList());
+        details.addAll(r.doubleCollections.stream().limit(20).map(s -> "- collected twice in one interval: " + s).toList());
         if (!details.isEmpty()) {
             out.add("");
             out.addAll(details);
@@ -366,6 +376,11 @@ class FaultDrillTest {
     }
 
     // --- waiting ---
+
+    /** A line on the build's output, so whoever watches the drill knows where it is. */
+    private static void progress(String what) {
+        System.out.println("drill " + Instant.now().toString().substring(11, 19) + ": " + what);
+    }
 
     private void awaitFlowing(Set<String> instances, Instant since, Duration timeout, String what) {
         await(() -> instances.stream().allMatch(id -> recorder.metrics.stream()
