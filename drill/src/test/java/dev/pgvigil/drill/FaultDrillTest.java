@@ -56,7 +56,9 @@ class FaultDrillTest {
     @Timeout(value = 14, unit = TimeUnit.MINUTES)
     void everySnapshotAndAlertOutlivesTheFaults() throws Exception {
         Instant began = Instant.now();
-        dir = Files.createDirectories(Path.of(System.getProperty("drill.dir", "target/drill")));
+        dir = Path.of(System.getProperty("drill.dir", "target/drill"));
+        deleteTree(dir); // a previous run's analyzer state belongs to a cluster that is gone (its offsets would not exist)
+        Files.createDirectories(dir);
         try (EmbeddedKafka cluster = EmbeddedKafka.startTemporaryCluster(3);
              Fleet targets = new Fleet(new LinkedHashMap<>(Map.of("a", 10, "b", 10, "c", 2)), dir);
              WebhookReceiver hook = new WebhookReceiver()) {
@@ -477,6 +479,14 @@ class FaultDrillTest {
         receiver.deliveries().stream().filter(WebhookReceiver.Delivery::succeeded)
                 .forEach(d -> d.alertKeys().forEach(k -> got.add(k.substring(0, k.lastIndexOf(':')))));
         return got.containsAll(keys);
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (Files.exists(root)) {
+            try (var walk = Files.walk(root)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     private static Set<String> ids(List<String> ids) {
