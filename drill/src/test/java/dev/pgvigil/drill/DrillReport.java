@@ -59,6 +59,7 @@ final class DrillReport {
     final List<String> doubleCollections = new ArrayList<>();
     int transitions;
     final List<String> undelivered = new ArrayList<>();
+    final List<String> inhibited = new ArrayList<>();
     int deliveredTransitions;
     int dlqOnlyTransitions;
     int duplicateDeliveries;
@@ -183,6 +184,9 @@ final class DrillReport {
                 deliveredTransitions++;
             } else if (onDlq.contains(t.getKey())) {
                 dlqOnlyTransitions++;
+            } else if (!t.getValue().rule().equals("instance_down") && instanceDownFiring(t.getValue().instance(), t.getValue().arrived())) {
+                Transition v = t.getValue(); // the alerter holds an instance's other alerts back while it is down (inhibitingRules)
+                inhibited.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ")");
             } else {
                 Transition v = t.getValue();
                 undelivered.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ")");
@@ -227,6 +231,17 @@ final class DrillReport {
             }
         }
         return this;
+    }
+
+    /** Whether an instance_down of {@code instance} had fired and not yet resolved (on the topic) at {@code at}. */
+    private boolean instanceDownFiring(String instance, Instant at) {
+        boolean firing = false;
+        for (Transition v : violations) {
+            if (v.instance().equals(instance) && v.rule().equals("instance_down") && !v.arrived().isAfter(at.plusSeconds(1))) {
+                firing = v.state().equals("FIRING");
+            }
+        }
+        return firing;
     }
 
     /** {@code fingerprint:STATE:startsAt:sequence} → {@code fingerprint:STATE:startsAt}. */
