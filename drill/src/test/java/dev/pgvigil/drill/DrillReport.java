@@ -189,7 +189,11 @@ final class DrillReport {
                 inhibited.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ")");
             } else {
                 Transition v = t.getValue();
-                undelivered.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ")");
+                // the alerter ignores a violation observed before its alert's last change: show both times
+                Instant before = violations.stream().filter(o -> o.fingerprint().equals(v.fingerprint()) && o.arrived().isBefore(v.arrived()))
+                        .map(Transition::observedAt).max(Comparator.naturalOrder()).orElse(null);
+                undelivered.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ", observedAt "
+                        + v.observedAt() + (before == null ? "" : ", the alert's previous one " + before) + ")");
             }
         }
         for (List<Delivery> same : byAlertKey.values()) {

@@ -44,7 +44,7 @@ final class TopicRecorder implements AutoCloseable {
 
     record Metrics(String instance, String snapshotId, Instant intervalEnd, Instant arrived, List<Point> points) {}
 
-    record Transition(String fingerprint, String rule, String instance, String state, Instant startsAt, Instant arrived) {
+    record Transition(String fingerprint, String rule, String instance, String state, Instant startsAt, Instant observedAt, Instant arrived) {
         /** What an alert's idempotency key starts with: {@code fingerprint:STATE:startsAt}. */
         String key() {
             return fingerprint + ":" + state + ":" + startsAt.toEpochMilli();
@@ -96,7 +96,7 @@ final class TopicRecorder implements AutoCloseable {
                     }
                     case Topics.VIOLATIONS -> {
                         Violation v = Serdes.violation().deserialize(r.topic(), r.value());
-                        violations.add(new Transition(v.getFingerprint(), v.getRule(), v.getInstanceId(), v.getState().name(), v.getStartsAt(), now));
+                        violations.add(new Transition(v.getFingerprint(), v.getRule(), v.getInstanceId(), v.getState().name(), v.getStartsAt(), v.getObservedAt(), now));
                     }
                     case Topics.NOTIFICATIONS_DLQ -> {
                         FailedNotification f = Serdes.failedNotification().deserialize(r.topic(), r.value());
