@@ -242,4 +242,26 @@ class ViolationsTopologyTest {
             assertThat(v.getStartsAt()).isEqualTo(now.plusSeconds(35));
         });
     }
+
+    /**
+     * Found by the fault drill: a wall-clock instance_down, then the instance's late envelope (collected before that
+     * judgement, read after it: the analyzer or the topic was behind) resolves it. The resolution must not look older
+     * than the firing by observedAt, or the alerter drops it as stale and the alert stays firing.
+     */
+    @Test
+    void aLateEnvelopeResolvesWithAnObservedAtNoOlderThanTheFiring() throws Exception {
+        try (AnalyzerDriver own = new AnalyzerDriver("rules: {}")) {
+            String i = "late";
+            own.send(envelope(ref(i, "s0", T0.minusSeconds(20)), SnapshotStatus.OK, null));
+            own.send(envelope(ref(i, "s1", T0.minusSeconds(10)), SnapshotStatus.OK, null));
+            own.send(envelope(ref(i, "s2", T0), SnapshotStatus.OK, null));
+            own.advanceWallClock(Duration.ofSeconds(35));
+            Violation firing = own.violations.readValue();
+            assertThat(firing.getState()).isEqualTo(ViolationState.FIRING);
+            own.send(envelope(ref(i, "s3", T0.plusSeconds(5)), SnapshotStatus.OK, null));
+            Violation resolved = own.violations.readValue();
+            assertThat(resolved.getState()).isEqualTo(ViolationState.RESOLVED);
+            assertThat(resolved.getObservedAt()).isAfterOrEqualTo(firing.getObservedAt());
+        }
+    }
 }

@@ -37,6 +37,8 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
     /** When this task last handled an envelope (its wall clock), and how far behind that envelope was. */
     private long lastRecordWallMs = -1;
     private long lastRecordLagMs;
+    /** When this task (re)started here: its restored instances are judged on the wall clock only once it has read its backlog. */
+    private long startedWallMs;
 
     public EnvelopeProcessor(AnalyzerConfig config) {
         this.config = config;
@@ -47,6 +49,8 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
         this.context = context;
         this.outputs = new Outputs(context);
         this.instances = context.getStateStore(TopologyNames.INSTANCES_STORE);
+        this.lastRecordWallMs = -1;
+        this.startedWallMs = context.currentSystemTimeMs();
         context.schedule(Duration.ofSeconds(config.instanceDownCheckSeconds()), PunctuationType.WALL_CLOCK_TIME, this::checkSilentInstances);
     }
 
@@ -94,7 +98,17 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
             d = d.withMessage(m -> m + "; last error: " + error);
         }
         Subject subject = new Subject(Rule.INSTANCE_DOWN.wireName(), state.instanceId, state.instanceId, state.labels);
-        outputs.judge(state.conditions, Rule.INSTANCE_DOWN.wireName(), subject, d, t, now, snapshotId);
+        // a late envelope (collected before the last wall-clock judgement, read after it) is stamped no earlier than that
+        // judgement, so its event is newer by observedAt too: the alerter drops a violation older than the alert's last update
+        long stamp = Math.max(now.toEpochMilli(), state.lastDownJudgedMs);
+        state.lastDownJudgedMs = stamp;
+        outputs.judge(state.conditions, Rule.INSTANCE_DOWN.wireName(), subject, d, t, Instant.ofEpochMilli(stamp), snapshotId);
+    }
+
+    /** How long an instance must be silent before instance_down warns: its warning level in intervals. */
+    private long silenceWindowMs(InstanceState state) {
+        Threshold t = config.rules().forInstance(state.instanceId).get(Rule.INSTANCE_DOWN);
+        return (long) (t.warning() * state.interval(Duration.ofSeconds(config.assumedIntervalSeconds())).toMillis());
     }
 
     /**
@@ -116,6 +130,9 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
         for (InstanceState state : all) {
             if (state.firstSeenMs < 0 || wallMs <= state.lastEnvelopeMs) {
                 continue;
+            }
+            if (lastRecordWallMs < 0 && wallMs - startedWallMs < silenceWindowMs(state)) {
+                continue; // just started here, nothing read yet: the silence so far is this task's, not the instance's
             }
             Condition before = state.conditions.get(Rule.INSTANCE_DOWN.wireName());
             judgeDown(state, now, null, state.lastError);

@@ -41,6 +41,8 @@ public final class InstanceState {
     public int maxConnections;
     /** The server's version string from the newest envelope that had one. */
     public String serverVersion;
+    /** The newest time instance_down was judged at (an envelope's collectedAt or the wall clock); -1 before. */
+    public long lastDownJudgedMs = -1;
     /** Instance-wide rule (wire name) → condition that holds. */
     public Map<String, Condition> conditions = new HashMap<>();
 
