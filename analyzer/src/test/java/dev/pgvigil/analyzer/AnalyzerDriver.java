@@ -116,8 +116,14 @@ final class AnalyzerDriver implements AutoCloseable {
         driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, bytes, at);
     }
 
+    /**
+     * Moves the wall clock as a running stream thread sees it, a second at a time, so each wall-clock
+     * punctuation fires at its own cadence (one jump would look like a thread that was blocked meanwhile).
+     */
     void advanceWallClock(Duration d) {
-        driver.advanceWallClockTime(d);
+        for (long left = d.toMillis(); left > 0; left -= 1000) {
+            driver.advanceWallClockTime(Duration.ofMillis(Math.min(1000, left)));
+        }
     }
 
     /** Every metric point published since the last call, flattened. */

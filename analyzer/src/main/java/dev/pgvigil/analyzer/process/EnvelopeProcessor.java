@@ -37,8 +37,14 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
     /** When this task last handled an envelope (its wall clock), and how far behind that envelope was. */
     private long lastRecordWallMs = -1;
     private long lastRecordLagMs;
-    /** When this task (re)started here: its restored instances are judged on the wall clock only once it has read its backlog. */
-    private long startedWallMs;
+    /**
+     * When this task last resumed: it started here (a restart, or partitions moved to it), or its thread was
+     * stalled (blocked in a rebalance while a dead copy's session timed out). What it has not read since is
+     * its own delay, not the instances' silence.
+     */
+    private long resumedWallMs;
+    /** When the wall clock last looked for silent instances; -1 before the first look. */
+    private long lastCheckWallMs = -1;
 
     public EnvelopeProcessor(AnalyzerConfig config) {
         this.config = config;
@@ -50,7 +56,8 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
         this.outputs = new Outputs(context);
         this.instances = context.getStateStore(TopologyNames.INSTANCES_STORE);
         this.lastRecordWallMs = -1;
-        this.startedWallMs = context.currentSystemTimeMs();
+        this.lastCheckWallMs = -1;
+        this.resumedWallMs = context.currentSystemTimeMs();
         context.schedule(Duration.ofSeconds(config.instanceDownCheckSeconds()), PunctuationType.WALL_CLOCK_TIME, this::checkSilentInstances);
     }
 
@@ -112,14 +119,22 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
     }
 
     /**
-     * Judges every instance of this task against the wall clock. Skipped while the task is catching up on
-     * a backlog (it handled an envelope lately, and that envelope was old): the instances are not silent,
-     * the analyzer is behind.
+     * Judges every instance of this task against the wall clock, but only once the task is current: after it
+     * resumed (started, or its thread was stalled), its instances are judged when it has read an envelope
+     * collected lately, or when a whole warning window has passed since it resumed with nothing read (then
+     * the silence is real). Skipped while it is catching up on a backlog (it handled an envelope lately, and
+     * that envelope was old): the instances are not silent, the analyzer is behind.
      */
     private void checkSilentInstances(long wallMs) {
+        long checkMs = config.instanceDownCheckSeconds() * 1000L;
+        if (lastCheckWallMs >= 0 && wallMs - lastCheckWallMs > 2 * checkMs) {
+            resumedWallMs = wallMs; // this thread could not look for a while, so it could not read either
+        }
+        lastCheckWallMs = wallMs;
         long catchUpLagMs = 2L * config.assumedIntervalSeconds() * 1000;
-        boolean recentlyBusy = lastRecordWallMs >= 0 && wallMs - lastRecordWallMs < 2L * config.instanceDownCheckSeconds() * 1000;
-        if (recentlyBusy && lastRecordLagMs > catchUpLagMs) {
+        boolean readSinceResumed = lastRecordWallMs >= resumedWallMs;
+        boolean current = readSinceResumed && lastRecordLagMs <= catchUpLagMs;
+        if (readSinceResumed && !current && wallMs - lastRecordWallMs < 2 * checkMs) {
             return;
         }
         Instant now = Instant.ofEpochMilli(wallMs);
@@ -131,8 +146,8 @@ public final class EnvelopeProcessor implements Processor<String, SnapshotInfo, 
             if (state.firstSeenMs < 0 || wallMs <= state.lastEnvelopeMs) {
                 continue;
             }
-            if (lastRecordWallMs < 0 && wallMs - startedWallMs < silenceWindowMs(state)) {
-                continue; // just started here, nothing read yet: the silence so far is this task's, not the instance's
+            if (!current && wallMs - resumedWallMs < silenceWindowMs(state)) {
+                continue;
             }
             Condition before = state.conditions.get(Rule.INSTANCE_DOWN.wireName());
             judgeDown(state, now, null, state.lastError);
