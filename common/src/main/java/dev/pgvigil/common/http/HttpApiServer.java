@@ -49,6 +49,15 @@ public final class HttpApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
     private static final int GZIP_MIN_BYTES = 1024;
 
+    static {
+        // The JDK server waits forever for a slow client's request (headers and body) unless told otherwise, so a
+        // few slow connections would hold every request thread; a request taking longer than this is dropped.
+        // Read once by the JDK, when the first server starts; an operator's own -D wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
+    }
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final Router router;
@@ -153,6 +162,7 @@ public final class HttpApiServer implements AutoCloseable {
             if (target.route() != null) {
                 routeTag = target.route().pattern();
                 checkToken(method, exchange.getRequestHeaders().getFirst("Authorization"));
+                checkAnnouncedLength(exchange.getRequestHeaders().getFirst("Content-Length"));
                 Request request = new Request(method, exchange.getRequestURI().getPath(), target.params(),
                         exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders()::getFirst, exchange.getRequestBody());
                 response = target.route().handler().handle(request);
@@ -185,6 +195,21 @@ public final class HttpApiServer implements AutoCloseable {
                         .tags("method", method, "route", routeTag, "status", String.valueOf(response.status()))
                         .register(meters)
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** A body announced over the limit is refused before any of it is read (reading stops at the limit otherwise, see {@link Request#body()}). */
+    private static void checkAnnouncedLength(String contentLength) {
+        if (contentLength != null) {
+            long length;
+            try {
+                length = Long.parseLong(contentLength.trim());
+            } catch (NumberFormatException e) {
+                throw HttpError.badRequest("Content-Length is not a number");
+            }
+            if (length > Request.MAX_BODY_BYTES) {
+                throw new HttpError(413, "request body is larger than " + Request.MAX_BODY_BYTES + " bytes");
             }
         }
     }
