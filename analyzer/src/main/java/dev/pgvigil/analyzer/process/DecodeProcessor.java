@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * key decides the partition and the state it updates, so a record re-sent under another key would feed one
  * instance's numbers into another's state (a hostile probe froze an instance and raised a false
  * instance_down that way).
+ *
+ * <p>And so does a record with values no PostgreSQL gives: NaN, a negative counter, a 1 MB name, an
+ * absurd number of entities (see {@link PayloadCheck}).
  */
 public final class DecodeProcessor<T> implements Processor<String, byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
@@ -60,6 +63,7 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         try {
             value = deserializer.deserialize(topic, record.headers(), record.value());
             checkKey(record.key(), value);
+            PayloadCheck.check(value);
         } catch (RuntimeException e) {
             deadLetter(context, record, e);
             return;
