@@ -15,6 +15,7 @@ import static dev.pgvigil.analyzer.Stats.tables;
 import static dev.pgvigil.analyzer.Stats.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgvigil.analyzer.process.DecodeProcessor;
 import dev.pgvigil.schema.CheckpointInfo;
 import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SnapshotStatus;
@@ -76,7 +77,11 @@ class PoisonValuesTopologyTest {
             }
             a.baselineRequests.pipeInput(I, MB, t);
 
-            List<String> messages = a.dlq.readRecordsToList().stream().map(PoisonValuesTopologyTest::message).toList();
+            List<TestRecord<String, byte[]>> dead = a.dlq.readRecordsToList();
+            List<String> messages = dead.stream().map(PoisonValuesTopologyTest::message).toList();
+            // a dead letter must itself fit the topic: a 1 MB value plus the error headers would not
+            assertThat(dead).allSatisfy(r -> assertThat(r.value().length + headerBytes(r)).isLessThan(1_000_000));
+            assertThat(dead.get(0).headers().lastHeader(DecodeProcessor.HEADER_TRUNCATED)).as("the 1 MB envelope was cut").isNotNull();
             assertThat(messages).hasSize(poison.size() + 1);
             List<String> expected = new ArrayList<>(poison.keySet());
             for (int i = 0; i < expected.size(); i++) {
@@ -103,6 +108,14 @@ class PoisonValuesTopologyTest {
             assertThat(AnalyzerDriver.named(points, "table.seq_scans_per_s")).extracting(AnalyzerDriver.Point::value).containsExactly(0.5, 1.0);
             assertThat(AnalyzerDriver.named(points, "table.rows_written_per_s")).extracting(AnalyzerDriver.Point::value).containsExactly(5.0, 10.0);
         }
+    }
+
+    private static int headerBytes(TestRecord<String, byte[]> r) {
+        int n = 0;
+        for (var h : r.headers()) {
+            n += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return n;
     }
 
     private static String message(TestRecord<String, byte[]> r) {

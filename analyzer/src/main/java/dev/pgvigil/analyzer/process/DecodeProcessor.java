@@ -35,6 +35,14 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
     public static final String HEADER_TOPIC = "__streams.errors.topic";
     public static final String HEADER_PARTITION = "__streams.errors.partition";
     public static final String HEADER_OFFSET = "__streams.errors.offset";
+    /** Set when the value was cut to {@link #DLQ_MAX_VALUE_BYTES}: the original length. */
+    public static final String HEADER_TRUNCATED = "pgvigil.dlq.truncated-from";
+    /**
+     * The most of a poison value kept on the dead letter topic. A value near Kafka's message limit plus the
+     * error headers would exceed it, and a dead letter the producer cannot send stops the stream; the
+     * start of the value and the offset are enough to find and study it.
+     */
+    public static final int DLQ_MAX_VALUE_BYTES = 512 * 1024;
 
     private final Deserializer<T> deserializer;
     private final Function<T, SnapshotRef> ref;
@@ -88,13 +96,23 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         String topic = meta == null ? "?" : meta.topic();
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(HEADER_EXCEPTION, utf8(e.getClass().getName()));
-        headers.add(HEADER_MESSAGE, utf8(String.valueOf(e.getMessage())));
+        headers.add(HEADER_MESSAGE, utf8(shortened(String.valueOf(e.getMessage()))));
         headers.add(HEADER_TOPIC, utf8(topic));
         headers.add(HEADER_PARTITION, utf8(meta == null ? "?" : String.valueOf(meta.partition())));
         headers.add(HEADER_OFFSET, utf8(meta == null ? "?" : String.valueOf(meta.offset())));
+        byte[] value = record.value();
+        if (value != null && value.length > DLQ_MAX_VALUE_BYTES) {
+            headers.add(HEADER_TRUNCATED, utf8(String.valueOf(value.length)));
+            value = java.util.Arrays.copyOf(value, DLQ_MAX_VALUE_BYTES);
+        }
         log.warn("record {}-{}@{} (key {}) cannot be analyzed, sent to {}: {}", topic, meta == null ? "?" : meta.partition(),
                 meta == null ? "?" : meta.offset(), record.key(), TopologyNames.DLQ_SINK, e.getMessage());
-        context.forward(new Record<>(record.key(), (Object) record.value(), record.timestamp(), headers), TopologyNames.DLQ_SINK);
+        context.forward(new Record<>(record.key(), (Object) value, record.timestamp(), headers), TopologyNames.DLQ_SINK);
+    }
+
+    /** An exception's message can quote the poison itself (a decoder's complaint about a huge string): keep the start. */
+    private static String shortened(String message) {
+        return message.length() > 1000 ? message.substring(0, 1000) + "…" : message;
     }
 
     private static byte[] utf8(String s) {
