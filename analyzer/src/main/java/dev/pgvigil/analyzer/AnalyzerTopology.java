@@ -40,7 +40,6 @@ import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -62,7 +61,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * pgvigil.stats.activity   → decode → activity         │                  → baselines → violations (regression.*)
  * pgvigil.stats.replication → decode → replication    ┘
  * pgvigil.baseline.requests ──────→ named-baselines    → pgvigil.baselines (its only writer)
- * any record that cannot be decoded, an invalid request → pgvigil.analyzer.dlq
+ * any record that cannot be decoded, an invalid request → pgvigil.analyzer.dlq (Kafka's dead letter queue)
  * pgvigil.alerts (the alerter's) ─→ global store pgvigil-alerts, read by the dashboard
  * </pre>
  *
@@ -114,8 +113,6 @@ public final class AnalyzerTopology {
         t.addProcessor("decode-activity", () -> new DecodeProcessor<>(Serdes.activity(), ActivitySnapshot::getRef, ACTIVITY), ACTIVITY_SOURCE);
         t.addProcessor("decode-replication", () -> new DecodeProcessor<>(Serdes.replication(), ReplicationSnapshot::getRef, REPLICATION),
                 REPLICATION_SOURCE);
-        String[] decoders = {"decode-snapshots", "decode-database", "decode-statements", "decode-tables", "decode-indexes", "decode-activity",
-                "decode-replication"};
 
         // analysis: from each kind of stats to metrics, violations and findings
         t.addProcessor(ENVELOPES, () -> new EnvelopeProcessor(config), "decode-snapshots");
@@ -144,7 +141,7 @@ public final class AnalyzerTopology {
         t.addStateStore(hot(INDEXES_STORE, indexesSerde), INDEX_STATS, NAMED_BASELINES);
         t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS, REPLICATION);
         t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS, REPLICATION);
-        t.addStateStore(kv(REPLICATION_STORE, StateSerdes.json(ReplicationState.class)), REPLICATION);
+        t.addStateStore(kv(REPLICATION_STORE, StateSerdes.json(ReplicationState.class)), REPLICATION, DATABASE_STATS);
         t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
         t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
         t.addStateStore(hot(ROLLUPS_OPEN_STORE, rollupSerde), TRENDS);
@@ -160,9 +157,9 @@ public final class AnalyzerTopology {
         t.addSink(ROLLUPS_1M_SINK, Topics.rollups("1m"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(ROLLUPS_1H_SINK, Topics.rollups("1h"), keys, Serdes.rollup().serializer(), TRENDS);
         t.addSink(BASELINES_SINK, Topics.BASELINES, keys, baselineSetSerde.serializer(), NAMED_BASELINES);
-        // poison: undecodable stats and invalid baseline requests
-        t.addSink(DLQ_SINK, Topics.ANALYZER_DLQ, keys, new ByteArraySerializer(),
-                java.util.stream.Stream.concat(java.util.Arrays.stream(decoders), java.util.stream.Stream.of(NAMED_BASELINES)).toArray(String[]::new));
+        // poison (undecodable stats, a key not its payload's instance, invalid baseline requests) has no
+        // sink here: a processor refuses it with an exception and Kafka's dead letter queue (KIP-1034)
+        // sends the source record to pgvigil.analyzer.dlq (PoisonRecords)
 
         // the alerter's alert states, read by the dashboard on every copy (global: no forwarding needed);
         // bounded by the topic: compacted, one record per alert, tombstones for forgotten ones

@@ -38,7 +38,6 @@ public final class TopologyNames {
     public static final String ROLLUPS_1M_SINK = "rollups-1m-sink";
     public static final String ROLLUPS_1H_SINK = "rollups-1h-sink";
     public static final String BASELINES_SINK = "baselines-sink";
-    public static final String DLQ_SINK = "dlq-sink";
     // stores
     public static final String INSTANCES_STORE = "pgvigil-instances";
     public static final String CURSORS_STORE = "pgvigil-cursors";

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import dev.pgvigil.analyzer.process.PoisonRecords;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -65,6 +66,7 @@ final class AnalyzerDriver implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.putAll(PoisonRecords.streamsSettings());
         driver = new TopologyTestDriver(AnalyzerTopology.build(config), p, T0);
         StringSerializer k = new StringSerializer();
         ByteArraySerializer b = new ByteArraySerializer();

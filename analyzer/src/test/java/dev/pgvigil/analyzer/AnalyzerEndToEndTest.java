@@ -14,6 +14,7 @@ import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.ViolationState;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,15 +22,22 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real chain: a PostgreSQL cluster with planted problems (a table full of dead rows, a slow
@@ -155,7 +163,7 @@ class AnalyzerEndToEndTest {
 
     /** Per fingerprint: every RESOLVED follows a FIRING, and no two RESOLVED in a row. */
     static void assertResolvedOnceAfterFiring(String rule, List<Violation> events) {
-        java.util.Map<String, ViolationState> last = new java.util.HashMap<>();
+        Map<String, ViolationState> last = new java.util.HashMap<>();
         for (Violation v : events) {
             ViolationState before = last.put(v.getFingerprint(), v.getState());
             if (v.getState() == ViolationState.RESOLVED) {
@@ -173,6 +181,13 @@ class AnalyzerEndToEndTest {
              Collector collector = new Collector(file.section("collector", CollectorConfig.class), kafkaSettings)) {
             assertThat(analyzer.awaitRunning(Duration.ofSeconds(60))).isTrue();
             collector.start();
+            // poison among the real records: Kafka's dead letter queue takes it, in the stream's transaction
+            byte[] poison = "not an Avro record".getBytes(StandardCharsets.UTF_8);
+            try (var producer = new KafkaProducer<>(
+                    Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(Topics.STATS_TABLES, INSTANCE, poison)).get();
+            }
             try (TopicReader<Violation> violations = new TopicReader<>(kafka.bootstrapServers(), Topics.VIOLATIONS, Serdes.violation());
                  TopicReader<Finding> findings = new TopicReader<>(kafka.bootstrapServers(), Topics.FINDINGS, Serdes.finding())) {
                 List<Violation> fired = violations.awaitUntil(vs -> has(vs, "dead_rows", ViolationState.FIRING)
@@ -212,6 +227,11 @@ class AnalyzerEndToEndTest {
                     assertThat(events.get(events.size() - 1).getState()).as(rule + " ends resolved").isEqualTo(ViolationState.RESOLVED);
                     assertResolvedOnceAfterFiring(rule, events);
                 }
+            }
+            try (TopicReader<byte[]> dlq = new TopicReader<>(kafka.bootstrapServers(), Topics.ANALYZER_DLQ,
+                    new ByteArrayDeserializer())) {
+                dlq.awaitUntil(vs -> vs.stream().anyMatch(v -> Arrays.equals(v, poison)), Duration.ofSeconds(30),
+                        "the poison record, as it came, on the dead letter topic (read committed)");
             }
         }
     }

@@ -21,15 +21,14 @@ class AnalyzerTopologyTest {
             baselines -> [violations-sink] stores [pgvigil-baselines-hourly]
             baselines-sink -> [] to pgvigil.baselines
             database-source -> [decode-database] from [pgvigil.stats.database]
-            database-stats -> [metric-batches, violations-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-instances]
-            decode-activity -> [activity, dlq-sink]
-            decode-database -> [database-stats, dlq-sink]
-            decode-indexes -> [dlq-sink, index-stats]
-            decode-replication -> [dlq-sink, replication]
-            decode-snapshots -> [dlq-sink, envelopes]
-            decode-statements -> [dlq-sink, statement-stats]
-            decode-tables -> [dlq-sink, table-stats]
-            dlq-sink -> [] to pgvigil.analyzer.dlq
+            database-stats -> [metric-batches, violations-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-instances, pgvigil-replication]
+            decode-activity -> [activity]
+            decode-database -> [database-stats]
+            decode-indexes -> [index-stats]
+            decode-replication -> [replication]
+            decode-snapshots -> [envelopes]
+            decode-statements -> [statement-stats]
+            decode-tables -> [table-stats]
             envelopes -> [violations-sink] stores [pgvigil-instances]
             findings-sink -> [] to pgvigil.findings
             global alerts-source [pgvigil.alerts] -> alerts-updater stores [pgvigil-alerts]
@@ -37,7 +36,7 @@ class AnalyzerTopologyTest {
             indexes-source -> [decode-indexes] from [pgvigil.stats.indexes]
             metric-batches -> [baselines, metrics-sink, trends]
             metrics-sink -> [] to pgvigil.metrics
-            named-baselines -> [baselines-sink, dlq-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-indexes, pgvigil-instances, pgvigil-named-baselines, pgvigil-statements, pgvigil-tables]
+            named-baselines -> [baselines-sink] stores [pgvigil-cursors, pgvigil-databases, pgvigil-indexes, pgvigil-instances, pgvigil-named-baselines, pgvigil-statements, pgvigil-tables]
             replication -> [findings-sink, metric-batches, violations-sink] stores [pgvigil-cursors, pgvigil-findings-current, pgvigil-findings-published, pgvigil-instances, pgvigil-replication]
             replication-source -> [decode-replication] from [pgvigil.stats.replication]
             rollups-1h-sink -> [] to pgvigil.rollups.1h

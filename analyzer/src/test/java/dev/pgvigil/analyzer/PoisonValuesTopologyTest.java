@@ -15,7 +15,7 @@ import static dev.pgvigil.analyzer.Stats.tables;
 import static dev.pgvigil.analyzer.Stats.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgvigil.analyzer.process.DecodeProcessor;
+import dev.pgvigil.analyzer.process.PoisonRecords;
 import dev.pgvigil.schema.CheckpointInfo;
 import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SnapshotStatus;
@@ -81,7 +81,7 @@ class PoisonValuesTopologyTest {
             List<String> messages = dead.stream().map(PoisonValuesTopologyTest::message).toList();
             // a dead letter must itself fit the topic: a 1 MB value plus the error headers would not
             assertThat(dead).allSatisfy(r -> assertThat(r.value().length + headerBytes(r)).isLessThan(1_000_000));
-            assertThat(dead.get(0).headers().lastHeader(DecodeProcessor.HEADER_TRUNCATED)).as("the 1 MB envelope was cut").isNotNull();
+            assertThat(dead.get(0).headers().lastHeader(PoisonRecords.HEADER_TRUNCATED)).as("the 1 MB envelope was cut").isNotNull();
             assertThat(messages).hasSize(poison.size() + 1);
             List<String> expected = new ArrayList<>(poison.keySet());
             for (int i = 0; i < expected.size(); i++) {

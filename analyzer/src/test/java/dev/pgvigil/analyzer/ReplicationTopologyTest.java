@@ -1,9 +1,12 @@
 package dev.pgvigil.analyzer;
 
 import static dev.pgvigil.analyzer.AnalyzerDriver.T0;
+import static dev.pgvigil.analyzer.Stats.databases;
+import static dev.pgvigil.analyzer.Stats.db;
 import static dev.pgvigil.analyzer.Stats.ref;
 import static dev.pgvigil.analyzer.Stats.whole;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.pgvigil.schema.ArchiverInfo;
 import dev.pgvigil.schema.CheckpointInfo;
@@ -42,6 +45,7 @@ class ReplicationTopologyTest {
                 rules:
                   thresholds:
                     standby_disconnected: { forIntervals: 1 }
+                diskSizeBytes: { slots-disk: 10737418240, no-slot-disk: 10737418240 }
                 """);
     }
 
@@ -110,7 +114,7 @@ class ReplicationTopologyTest {
         assertThat(of(a.violations(), "replication_lag")).singleElement().satisfies(v -> assertThat(v.getState()).isEqualTo(ViolationState.RESOLVED));
         assertThat(a.points().stream().filter(p -> p.instance().equals(i) && p.name().equals("wal.bytes_per_s")).toList())
                 .last().satisfies(p -> assertThat(p.value()).isEqualTo(MIB / 10.0));
-        assertThat(a.rollups1m.readValuesToList()).as("rolled up by default")
+        assertThat(AnalyzerDriver.rollupSeries(a.rollups1m)).as("rolled up by default")
                 .anySatisfy(r -> assertThat(r.getInstanceId() + " " + r.getName()).isEqualTo(i + " wal.bytes_per_s"))
                 .anySatisfy(r -> assertThat(r.getInstanceId() + " " + r.getName() + " " + r.getLabels()).isEqualTo(i + " replication.replay_lag_s {standby=s1}"));
     }
@@ -172,6 +176,27 @@ class ReplicationTopologyTest {
         });
         assertThat(a.points().stream().filter(p -> p.instance().equals(i) && p.name().equals("wal.retained_by_slots_bytes")).toList())
                 .first().satisfies(p -> assertThat(p.value()).isEqualTo(2048.0 * MIB));
+    }
+
+    @Test
+    void theDiskProjectionCountsTheWalAnInactiveSlotHoldsBack() {
+        SlotInfo.Builder slot = SlotInfo.newBuilder().setSlotName("gone").setSlotType("physical").setActive(false).setWalStatus("extended");
+        for (String i : List.of("slots-disk", "no-slot-disk")) {
+            boolean slots = i.equals("slots-disk");
+            for (int at : new int[] {0, 10}) {
+                long lsn = at * MIB; // 1 MiB of WAL a second
+                primary(i, at, lsn, b -> b.setSlots(slots ? List.of(slot.setRetainedBytes(1024 * MIB + lsn).build()) : List.of()));
+                a.send(databases(ref(i, "s" + at, t(at)), whole(), db("shop", 5).setSizeBytes(1024 * MIB).build()));
+            }
+        }
+        // 10 GiB disk, 1 GiB of tables that do not grow, 1 GiB + 10 MiB of WAL held and growing 1 MiB/s
+        List<AnalyzerDriver.Point> points = a.points();
+        assertThat(points.stream().filter(p -> p.instance().equals("slots-disk") && p.name().equals("instance.days_until_disk_full")).toList())
+                .last().satisfies(p -> assertThat(p.value()).isCloseTo((10240.0 - 1024 - 1034) / 86_400, within(1e-9)));
+        assertThat(points.stream().filter(p -> p.instance().equals("slots-disk") && p.name().equals("instance.disk_used_ratio")).toList())
+                .last().satisfies(p -> assertThat(p.value()).isCloseTo((1024.0 + 1034) / 10240, within(1e-9)));
+        assertThat(points).as("without a slot the same WAL rate fills nothing")
+                .noneMatch(p -> p.instance().equals("no-slot-disk") && p.name().equals("instance.days_until_disk_full"));
     }
 
     @Test

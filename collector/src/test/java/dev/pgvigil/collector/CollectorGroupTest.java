@@ -109,7 +109,8 @@ class CollectorGroupTest {
             long addedAt = System.nanoTime();
             topic.write(TargetsPlan.of(topic.read(), List.of(target("share-new")), false));
             out.await(i -> i.getRef().getInstanceId().equals("share-new"), WAIT, "of the added target");
-            assertThat(Duration.ofNanos(System.nanoTime() - addedAt)).isLessThan(Duration.ofSeconds(2 + 5));
+            // one 2 s interval, plus slack for a shared 2-core machine running other suites (8 s was seen there)
+            assertThat(Duration.ofNanos(System.nanoTime() - addedAt)).isLessThan(Duration.ofSeconds(2 + 13));
 
             // a removed one stops
             topic.write(TargetsPlan.removal("share-1"));

@@ -1,12 +1,14 @@
 package dev.pgvigil.analyzer.process;
 
 import dev.pgvigil.analyzer.AnalyzerConfig;
+import dev.pgvigil.analyzer.TopologyNames;
 import dev.pgvigil.analyzer.state.Bucket;
 import dev.pgvigil.analyzer.state.DailySizes;
 import dev.pgvigil.analyzer.state.DatabaseSample;
 import dev.pgvigil.analyzer.state.Entity;
 import dev.pgvigil.analyzer.state.InstanceState;
 import dev.pgvigil.analyzer.state.KindCursor;
+import dev.pgvigil.analyzer.state.ReplicationState;
 import dev.pgvigil.rules.CacheHitRule;
 import dev.pgvigil.rules.CounterDelta;
 import dev.pgvigil.rules.Decision;
@@ -32,13 +34,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsChunk> {
     public static final String KIND = "database";
+    private static final double SECONDS_PER_DAY = 86_400;
+
+    /** The replication kind's state of the instance: the WAL its slots keep on disk counts in the disk projection. */
+    private KeyValueStore<String, ReplicationState> replication;
 
     public DatabaseStatsProcessor(AnalyzerConfig config) {
         super(config, KIND, DatabaseStatsChunk::getRef, DatabaseStatsChunk::getChunk);
     }
 
-
-
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        super.init(context);
+        replication = store(TopologyNames.REPLICATION_STORE);
+    }
 
     /** Databases are few: one bucket per instance. */
     public static String bucketKey(String instanceId) {
@@ -144,8 +153,13 @@ public final class DatabaseStatsProcessor extends ChunkProcessor<DatabaseStatsCh
         }
         Long disk = config.diskSizeBytes().get(instanceId);
         if (disk != null && cursor.total("size_bytes") > 0) {
-            metrics.add("instance.disk_used_ratio", Map.of(), cursor.total("size_bytes") / disk);
-            DiskGrowth.daysUntilFull((long) cursor.total("size_bytes"), cursor.total("growth_bytes_per_day"), disk)
+            // the databases and the WAL that replication slots hold back share the disk: an inactive slot
+            // fills it at the WAL rate even when no table grows
+            ReplicationState slots = replication.get(instanceId);
+            long used = (long) cursor.total("size_bytes") + (slots == null ? 0 : slots.slotRetainedBytes);
+            double growthPerDay = cursor.total("growth_bytes_per_day") + (slots == null ? 0 : slots.slotRetainedGrowthPerS * SECONDS_PER_DAY);
+            metrics.add("instance.disk_used_ratio", Map.of(), (double) used / disk);
+            DiskGrowth.daysUntilFull(used, growthPerDay, disk)
                     .ifPresent(days -> metrics.add("instance.days_until_disk_full", Map.of(), days));
         }
         metrics.flush();

@@ -8,7 +8,6 @@ import dev.pgvigil.rules.baseline.BaselineNames;
 import dev.pgvigil.schema.BaselineSet;
 import dev.pgvigil.schema.Baselines;
 import dev.pgvigil.schema.InstanceIds;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,16 +51,16 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
         String instanceId = record.key();
         String name = record.value();
         if (!InstanceIds.isValid(instanceId)) {
-            reject(record, "the request's key (instance id) is not " + InstanceIds.RULE);
+            reject("the request's key (instance id) is not " + InstanceIds.RULE);
             return;
         }
         if (!BaselineNames.isValid(name)) {
-            reject(record, "the baseline name is not " + BaselineNames.RULE);
+            reject("the baseline name is not " + BaselineNames.RULE);
             return;
         }
         Baseline baseline = BaselineCapture.capture(state, instanceId, name, Instant.ofEpochMilli(record.timestamp())).orElse(null);
         if (baseline == null) {
-            reject(record, "the analyzer has no state of instance '" + instanceId + "' (not collected, or not yet)");
+            reject("the analyzer has no state of instance '" + instanceId + "' (not collected, or not yet)");
             return;
         }
         BaselineSet set = named.get(instanceId);
@@ -76,9 +75,8 @@ public final class NamedBaselineProcessor implements Processor<String, String, S
         context.forward(new Record<>(instanceId, (Object) updated, record.timestamp()), TopologyNames.BASELINES_SINK);
     }
 
-    private void reject(Record<String, String> record, String why) {
-        byte[] value = record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8);
-        DecodeProcessor.deadLetter(context, new Record<>(record.key(), value, record.timestamp(), record.headers()),
-                new IllegalArgumentException(why));
+    /** Refused: {@link PoisonRecords} sends the request to the dead letter topic, naming why. */
+    private static void reject(String why) {
+        throw new IllegalArgumentException(why);
     }
 }

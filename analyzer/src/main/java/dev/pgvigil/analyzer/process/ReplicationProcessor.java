@@ -79,16 +79,17 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
 
         Long lsn = r.getInRecovery() ? r.getReceiveLsn() : r.getCurrentLsn();
         Long walDelta = cursor.hasInterval() && state.walLsn != null && lsn != null && lsn >= state.walLsn ? lsn - state.walLsn : null;
+        double walRate = walDelta != null && j.intervalSeconds() > 0 ? CounterDelta.rate(walDelta, j.intervalSeconds()) : 0;
         if (walDelta != null && j.intervalSeconds() > 0) {
-            j.metrics().add(r.getInRecovery() ? "wal.received_bytes_per_s" : "wal.bytes_per_s", Map.of(),
-                    CounterDelta.rate(walDelta, j.intervalSeconds()));
+            j.metrics().add(r.getInRecovery() ? "wal.received_bytes_per_s" : "wal.bytes_per_s", Map.of(), walRate);
         }
         boolean walWritten = walDelta != null && walDelta > 0;
         state.walLsn = lsn;
 
         standbys(j, r, walWritten);
         receiver(j, r, walWritten);
-        slots(j, r);
+        boolean heldByInactiveSlot = slots(j, r);
+        state.slotRetainedGrowthPerS = heldByInactiveSlot ? walRate : 0;
         archiver(j, r.getArchiver());
         checkpoints(j, r);
         horizon(j, r);
@@ -181,9 +182,11 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
                 j.t().get(Rule.REPLICATION_LAG), j.t().get(Rule.REPLICATION_LAG_BYTES), "instance " + self));
     }
 
-    private void slots(Judging j, ReplicationSnapshot r) {
+    /** The slot metrics and rule; whether an inactive slot holds WAL back (so the WAL on disk grows). */
+    private boolean slots(Judging j, ReplicationSnapshot r) {
         Set<String> present = new HashSet<>();
         long retainedMax = 0;
+        boolean heldByInactive = false;
         for (SlotInfo s : r.getSlots()) {
             String object = "slot " + s.getSlotName();
             present.add(object);
@@ -191,18 +194,21 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
             if (s.getRetainedBytes() != null) {
                 j.metrics().add("replication.slot_retained_bytes", labels, s.getRetainedBytes());
                 retainedMax = Math.max(retainedMax, s.getRetainedBytes());
+                heldByInactive |= !s.getActive() && s.getRetainedBytes() > 0;
             }
             judge(j, Rule.REPLICATION_SLOT_RETENTION, object, labels, SlotRetentionRule.evaluate(s.getActive(), s.getWalStatus(), s.getRetainedBytes(),
                     j.t().get(Rule.REPLICATION_SLOT_RETENTION), object));
         }
         // slots overlap: the WAL kept on disk for them is the oldest slot's, not their sum
         j.metrics().add("wal.retained_by_slots_bytes", Map.of(), retainedMax);
+        j.state().slotRetainedBytes = retainedMax;
         for (String key : List.copyOf(j.state().conditions.keySet())) {
             String object = objectOf(key, Rule.REPLICATION_SLOT_RETENTION);
             if (object != null && !present.contains(object)) {
                 clear(j, Rule.REPLICATION_SLOT_RETENTION, object, "dropped");
             }
         }
+        return heldByInactive;
     }
 
     private void archiver(Judging j, ArchiverInfo a) {

@@ -27,6 +27,10 @@ public final class ReplicationState {
     public List<CheckpointSample> checkpoints = new ArrayList<>();
     /** Holder (kind:name) → the xmin it holds and since when, for holders the server gives no start time (slots, walsenders). */
     public Map<String, HeldSince> heldSince = new HashMap<>();
+    /** The WAL slots keep on disk now (the oldest slot's), counted in the disk projection. */
+    public long slotRetainedBytes;
+    /** How fast that grows: the WAL rate while an inactive slot holds WAL back, else 0 (active slots follow). */
+    public double slotRetainedGrowthPerS;
     /** The newest snapshot as the dashboard shows it (null until one arrived; older states have none). */
     public ReplicationStatus latest;
     /** (rule, object) → the condition that holds. */

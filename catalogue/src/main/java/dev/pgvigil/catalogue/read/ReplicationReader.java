@@ -144,15 +144,15 @@ public final class ReplicationReader {
         Rows.forEach(c, STATE_SQL, ps -> { }, rs -> b
                 .setInRecovery(rs.getBoolean("in_recovery"))
                 .setSystemIdentifier(Rows.longOrNull(rs, "system_identifier"))
-                .setTimelineId(intOrNull(rs, "timeline_id"))
+                .setTimelineId(Rows.intOrNull(rs, "timeline_id"))
                 .setCurrentLsn(Rows.longOrNull(rs, "current_lsn"))
                 .setReceiveLsn(Rows.longOrNull(rs, "receive_lsn"))
                 .setReplayLsn(Rows.longOrNull(rs, "replay_lsn"))
                 .setLastReplayAt(Rows.instant(rs, "last_replay_at"))
-                .setReplayPaused(booleanOrNull(rs, "replay_paused"))
+                .setReplayPaused(Rows.booleanOrNull(rs, "replay_paused"))
                 .setStreamingConfigured(rs.getBoolean("streaming_configured"))
                 .setMaxWalSizeBytes(Rows.longOrNull(rs, "max_wal_size"))
-                .setCheckpointTimeoutSeconds(intOrNull(rs, "checkpoint_timeout"))
+                .setCheckpointTimeoutSeconds(Rows.intOrNull(rs, "checkpoint_timeout"))
                 .setPreparedTransactions(rs.getInt("prepared")));
         b.setStandbys(Rows.list(c, STANDBYS_SQL, ReplicationReader::standby));
         List<SlotInfo> slots = Rows.list(c, SLOTS_SQL, ReplicationReader::slot);
@@ -215,7 +215,7 @@ public final class ReplicationReader {
                 .setPlugin(rs.getString("plugin"))
                 .setTemporary(rs.getBoolean("temporary"))
                 .setActive(rs.getBoolean("active"))
-                .setActivePid(intOrNull(rs, "active_pid"))
+                .setActivePid(Rows.intOrNull(rs, "active_pid"))
                 .setWalStatus(rs.getString("wal_status"))
                 .setSafeWalSizeBytes(Rows.longOrNull(rs, "safe_wal_size"))
                 .setRestartLsn(Rows.longOrNull(rs, "restart_lsn"))
@@ -231,9 +231,9 @@ public final class ReplicationReader {
         return WalReceiverInfo.newBuilder()
                 .setStatus(rs.getString("status"))
                 .setSenderHost(rs.getString("sender_host"))
-                .setSenderPort(intOrNull(rs, "sender_port"))
+                .setSenderPort(Rows.intOrNull(rs, "sender_port"))
                 .setSlotName(rs.getString("slot_name"))
-                .setReceivedTli(intOrNull(rs, "received_tli"))
+                .setReceivedTli(Rows.intOrNull(rs, "received_tli"))
                 .setWrittenLsn(Rows.longOrNull(rs, "written_lsn"))
                 .setFlushedLsn(Rows.longOrNull(rs, "flushed_lsn"))
                 .setLatestEndLsn(Rows.longOrNull(rs, "latest_end_lsn"))
@@ -317,15 +317,5 @@ public final class ReplicationReader {
                 .setDatabase(s.getDatabase())
                 .setState(useCatalog ? "catalog_xmin" : "xmin")
                 .build();
-    }
-
-    private static Integer intOrNull(ResultSet rs, String column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Boolean booleanOrNull(ResultSet rs, String column) throws SQLException {
-        boolean v = rs.getBoolean(column);
-        return rs.wasNull() ? null : v;
     }
 }
