@@ -51,7 +51,7 @@ public final class TargetConnection implements AutoCloseable {
             lastError = null;
             return connection;
         } catch (SQLException | RuntimeException e) {
-            String error = redact("cannot connect to " + url.redacted() + ": " + e.getMessage());
+            String error = redact("cannot connect to " + url.redacted() + ": " + describe(e));
             markFailed(error);
             throw new NotConnectedException(error);
         }
@@ -76,6 +76,24 @@ public final class TargetConnection implements AutoCloseable {
             password = null;
         }
         return url.redact(dev.pgvigil.catalogue.conninfo.Redaction.redact(text, password));
+    }
+
+    /**
+     * One line for a failed connect. A TLS failure reaches us as the driver's "SSL error: " plus the JDK's
+     * certificate path exception text, which tells an operator nothing to do: say what to check instead.
+     */
+    static String describe(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return "TLS handshake failed: the server's certificate is not trusted (check sslrootcert names the CA that "
+                        + "signed it) or not valid (expired, wrong host name)";
+            }
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("hostnameverifier")) {
+            return "TLS refused: the server's certificate does not name the host in the url (verify-full checks it)";
+        }
+        return message.lines().findFirst().orElse("");
     }
 
     private void markFailed(String error) {

@@ -51,10 +51,23 @@ public final class LocalPostgres implements AutoCloseable {
         this.shutdownHook = new Thread(this::stopQuietly, "pgvigil-postgres-stop");
     }
 
-    /** Settings beyond the defaults, written to postgresql.conf; e.g. {@code max_connections=200}. */
-    public record Options(List<String> extraSettings) {
+    /**
+     * Settings beyond the defaults, written to postgresql.conf; e.g. {@code max_connections=200}.
+     *
+     * @param tls when set, the server turns on {@code ssl} with this certificate and key (copied into the
+     *     data folder, 0600 and owned by the server's OS user, as PostgreSQL demands); null for none
+     */
+    public record Options(List<String> extraSettings, ThrowawayTls.Pem tls) {
+        public Options(List<String> extraSettings) {
+            this(extraSettings, null);
+        }
+
         public static Options defaults() {
             return new Options(List.of());
+        }
+
+        public Options withTls(ThrowawayTls.Pem pem) {
+            return new Options(extraSettings, pem);
         }
     }
 
@@ -174,10 +187,24 @@ public final class LocalPostgres implements AutoCloseable {
                 "log_min_messages = warning"));
         lines.addAll(options.extraSettings());
         try {
+            if (options.tls() != null) {
+                lines.addAll(List.of("ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'"));
+                copyPrivate(options.tls().serverCert(), dataDir.resolve("server.crt"));
+                copyPrivate(options.tls().serverKey(), dataDir.resolve("server.key"));
+            }
             Files.write(dataDir.resolve("postgresql.conf"), lines, StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write postgresql.conf", e);
+            throw new UncheckedIOException("cannot write postgresql.conf or the TLS files", e);
+        }
+    }
+
+    /** Copies a file the server must read and nobody else: 0600, owned by the server's OS user. */
+    private void copyPrivate(Path from, Path to) throws IOException {
+        Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
+        if (asPostgresUser) {
+            Files.setOwner(to, postgresUser(to));
         }
     }
 

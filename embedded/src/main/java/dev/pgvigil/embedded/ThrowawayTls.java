@@ -5,8 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +51,41 @@ public record ThrowawayTls(Path keystore, Path truststore, String password) {
         keytool("-importcert", "-alias", "ca", "-file", caCert.toString(), "-keystore", truststore.toString(), "-storetype", "PKCS12",
                 "-storepass", pw, "-noprompt");
         return new ThrowawayTls(keystore, truststore, pw);
+    }
+
+    /**
+     * The CA certificate, the server certificate and its unencrypted private key as PEM files next to the
+     * keystore, for servers that read PEM rather than PKCS12 (PostgreSQL's {@code ssl_cert_file},
+     * {@code ssl_key_file}, a client's {@code sslrootcert}).
+     */
+    public Pem pem() {
+        Path dir = keystore.getParent();
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keystore)) {
+                store.load(in, password.toCharArray());
+            }
+            Key key = store.getKey("broker", password.toCharArray());
+            Path keyFile = dir.resolve("server.key");
+            Files.writeString(keyFile, pemBlock("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII); // PKCS#8
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            Path certFile = dir.resolve("server.crt");
+            Files.writeString(certFile, pemBlock("CERTIFICATE", store.getCertificate("broker").getEncoded()), StandardCharsets.US_ASCII);
+            return new Pem(dir.resolve("ca.crt"), certFile, keyFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write PEM files to " + dir, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read " + keystore + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String pemBlock(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** PEM files of a {@link ThrowawayTls}: the CA's certificate, the server's certificate (SAN localhost, 127.0.0.1) and key. */
+    public record Pem(Path caCert, Path serverCert, Path serverKey) {
     }
 
     private static void keytool(String... args) {

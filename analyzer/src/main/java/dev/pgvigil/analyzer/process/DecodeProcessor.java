@@ -17,6 +17,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * key decides the partition and the state it updates, so a record re-sent under another key would feed one
  * instance's numbers into another's state (a hostile probe froze an instance and raised a false
  * instance_down that way).
+ *
+ * <p>And so is a record with values no PostgreSQL gives: NaN, a negative counter, a 1 MB name, an absurd
+ * number of entities (see {@link PayloadCheck}).
  */
 public final class DecodeProcessor<T> implements Processor<String, byte[], String, Object> {
     private final Deserializer<T> deserializer;
@@ -44,6 +47,7 @@ public final class DecodeProcessor<T> implements Processor<String, byte[], Strin
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
         T value = deserializer.deserialize(topic, record.headers(), record.value());
         checkKey(record.key(), value);
+        PayloadCheck.check(value);
         context.forward(record.withValue(value), next);
     }
 

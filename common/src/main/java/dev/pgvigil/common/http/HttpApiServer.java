@@ -2,6 +2,9 @@ package dev.pgvigil.common.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
@@ -17,11 +20,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pgvigil's HTTP server: the JDK's {@link HttpServer} with a {@link Router}, JSON errors, the bearer
+ * pgvigil's HTTP server: the JDK's {@link HttpServer} (an {@link HttpsServer} when {@code http.tls} is set) with a {@link Router}, JSON errors, the bearer
  * token on state-changing methods, gzip, a few safety headers, request timings in Micrometer
  * ({@code pgvigil.http.requests}, tagged method/route/status) and a bounded pool of request threads.
  *
@@ -43,6 +48,15 @@ import org.slf4j.LoggerFactory;
 public final class HttpApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
     private static final int GZIP_MIN_BYTES = 1024;
+
+    static {
+        // The JDK server waits forever for a slow client's request (headers and body) unless told otherwise, so a
+        // few slow connections would hold every request thread; a request taking longer than this is dropped.
+        // Read once by the JDK, when the first server starts; an operator's own -D wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
+    }
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -69,7 +83,7 @@ public final class HttpApiServer implements AutoCloseable {
      */
     public static HttpApiServer start(HttpSettings settings, Router router, BearerToken token, MeterRegistry meters) throws IOException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
-        HttpServer server = HttpServer.create(address, 0);
+        HttpServer server = settings.tls() == null ? HttpServer.create(address, 0) : httpsServer(address, settings.tls());
         AtomicInteger threadNumber = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.threads() * 64), runnable -> {
@@ -86,6 +100,21 @@ public final class HttpApiServer implements AutoCloseable {
         return api;
     }
 
+    /** An HTTPS server offering TLS 1.2 and 1.3 only; the keystore is read before the port is bound, so a bad one binds nothing. */
+    private static HttpsServer httpsServer(InetSocketAddress address, HttpTls tls) throws IOException {
+        SSLContext context = tls.serverContext();
+        HttpsServer server = HttpsServer.create(address, 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = context.getDefaultSSLParameters();
+                parameters.setProtocols(HttpTls.PROTOCOLS);
+                params.setSSLParameters(parameters);
+            }
+        });
+        return server;
+    }
+
     /** The port actually bound (the chosen one when the settings said 0). */
     public int port() {
         return server.getAddress().getPort();
@@ -95,14 +124,14 @@ public final class HttpApiServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    /** {@code http://host:port} of this server, for links and tests. */
+    /** {@code http://host:port} (or {@code https://}) of this server, for links and tests. */
     public URI baseUri() {
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + address.getPort());
+        return URI.create((server instanceof HttpsServer ? "https://" : "http://") + host + ":" + address.getPort());
     }
 
     /** Stops accepting, gives running requests a second to finish, and stops the threads. */
@@ -133,6 +162,7 @@ public final class HttpApiServer implements AutoCloseable {
             if (target.route() != null) {
                 routeTag = target.route().pattern();
                 checkToken(method, exchange.getRequestHeaders().getFirst("Authorization"));
+                checkAnnouncedLength(exchange.getRequestHeaders().getFirst("Content-Length"));
                 Request request = new Request(method, exchange.getRequestURI().getPath(), target.params(),
                         exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders()::getFirst, exchange.getRequestBody());
                 response = target.route().handler().handle(request);
@@ -165,6 +195,21 @@ public final class HttpApiServer implements AutoCloseable {
                         .tags("method", method, "route", routeTag, "status", String.valueOf(response.status()))
                         .register(meters)
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** A body announced over the limit is refused before any of it is read (reading stops at the limit otherwise, see {@link Request#body()}). */
+    private static void checkAnnouncedLength(String contentLength) {
+        if (contentLength != null) {
+            long length;
+            try {
+                length = Long.parseLong(contentLength.trim());
+            } catch (NumberFormatException e) {
+                throw HttpError.badRequest("Content-Length is not a number");
+            }
+            if (length > Request.MAX_BODY_BYTES) {
+                throw new HttpError(413, "request body is larger than " + Request.MAX_BODY_BYTES + " bytes");
             }
         }
     }

@@ -20,11 +20,15 @@ import java.util.function.UnaryOperator;
  *   tokenFile: /etc/pgvigil/token # or a file holding it (wins over tokenEnv)
  *   threads: 4                    # request threads (1..64)
  *   allowedHosts: [pgvigil.internal]  # names the Host header may carry (default: loopback names and bindAddress)
+ *   tls:                          # HTTPS (TLS 1.2+) instead of HTTP, see {@link HttpTls}; default: plain HTTP
+ *     keystore: /etc/pgvigil/http.p12
+ *     keystorePasswordFile: /run/secrets/http-keystore
  * </pre>
  *
  * The token itself is never part of the file, so the file can be shared and committed.
  */
-public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Path tokenFile, Integer threads, List<String> allowedHosts) {
+public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Path tokenFile, Integer threads, List<String> allowedHosts,
+                           HttpTls tls) {
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_TOKEN_ENV = "PGVIGIL_HTTP_TOKEN";
@@ -76,6 +80,11 @@ public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Pa
         return LOOPBACK_NAMES.contains(name) || name.equals(bind) || name.equals("[" + bind + "]");
     }
 
+    /** Without TLS: plain HTTP. */
+    public HttpSettings(String bindAddress, Integer port, String tokenEnv, Path tokenFile, Integer threads, List<String> allowedHosts) {
+        this(bindAddress, port, tokenEnv, tokenFile, threads, allowedHosts, null);
+    }
+
     /** Every default: 127.0.0.1:8080, token from {@value #DEFAULT_TOKEN_ENV}. */
     public static HttpSettings defaults() {
         return new HttpSettings(null, null, null, null, null, null);
@@ -87,11 +96,15 @@ public record HttpSettings(String bindAddress, Integer port, String tokenEnv, Pa
     }
 
     public HttpSettings withPort(int newPort) {
-        return new HttpSettings(bindAddress, newPort, tokenEnv, tokenFile, threads, allowedHosts);
+        return new HttpSettings(bindAddress, newPort, tokenEnv, tokenFile, threads, allowedHosts, tls);
     }
 
     public HttpSettings withTokenFile(Path file) {
-        return new HttpSettings(bindAddress, port, tokenEnv, file, threads, allowedHosts);
+        return new HttpSettings(bindAddress, port, tokenEnv, file, threads, allowedHosts, tls);
+    }
+
+    public HttpSettings withTls(HttpTls newTls) {
+        return new HttpSettings(bindAddress, port, tokenEnv, tokenFile, threads, allowedHosts, newTls);
     }
 
     /** The token from the process environment, see {@link #token(UnaryOperator)}. */

@@ -39,6 +39,20 @@ class HttpSettingsTest {
     }
 
     @Test
+    void tlsIsANestedSectionWithThePasswordNeverInline() {
+        HttpSettings settings = ConfigFile.parse("p.yaml", "http:\n  tls:\n    keystore: /etc/pgvigil/http.p12\n"
+                + "    keystorePasswordEnv: HTTP_KS\n").section("http", HttpSettings.class);
+        assertThat(settings.tls()).isEqualTo(new HttpTls(Path.of("/etc/pgvigil/http.p12"), null, "HTTP_KS", null));
+        assertThat(HttpSettings.defaults().tls()).isNull();
+        assertThatThrownBy(() -> ConfigFile.parse("p.yaml", "http:\n  tls:\n    keystore: /k.p12\n    keystorePassword: hunter2\n")
+                .section("http", HttpSettings.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.tls.keystorePassword")
+                .hasMessageContaining("never given inline")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void tokenFileWinsAndMustHoldAToken(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("token");
         Files.writeString(file, "from-file\n");
