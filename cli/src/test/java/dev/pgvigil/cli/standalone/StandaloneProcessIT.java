@@ -25,7 +25,10 @@ class StandaloneProcessIT {
         Path jar = Path.of(System.getProperty("pgvigil.jar", "target/pgvigil.jar"));
         java.util.Set<Path> runsBefore = StandaloneTest.runFolders(); // other runs' are not this run's
         assertThat(jar).exists();
-        Process process = new ProcessBuilder("java", "-jar", jar.toString(), "standalone", "--kafka-port", "0", "--http-port", "0")
+        // as from a terminal: a build started in the background (`mvn verify &`) passes SIGINT on ignored, and a JVM
+        // that starts with SIGINT ignored never sees Ctrl-C; coreutils' env gives the child the default disposition
+        Process process = new ProcessBuilder("env", "--default-signal=INT", "java", "-jar", jar.toString(), "standalone", "--kafka-port", "0",
+                "--http-port", "0")
                 .redirectErrorStream(true).start();
         // The output is drained all along: a child whose stdout pipe fills up blocks on its next log line and never exits.
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
