@@ -13,9 +13,12 @@ class StateStoreTagsTest {
                     Tags.of("rocksdb-state-id", "pgvigil-tables"), 2.0);
             meters.registry().gauge("kafka.stream.state.put.rate",
                     Tags.of("in-memory-window-state-id", "pgvigil-rollups"), 3.0);
+            meters.registry().gauge("kafka.stream.state.put.rate",
+                    Tags.of("rocksdb.window.state.id", "pgvigil-rollup-blocks-1h"), 4.0);
             String scrape = meters.registry().scrape();
             assertThat(scrape).contains("state_id=\"pgvigil-tables\"").contains("store_type=\"rocksdb\"")
                     .contains("state_id=\"pgvigil-rollups\"").contains("store_type=\"in-memory-window\"")
+                    .contains("state_id=\"pgvigil-rollup-blocks-1h\"").contains("store_type=\"rocksdb-window\"")
                     .doesNotContain("rocksdb_state_id");
         }
     }
