@@ -33,42 +33,90 @@ final class PayloadCheck {
 
     /** @throws IllegalArgumentException naming the first field at fault */
     static void check(Object value) {
-        check(value, "", null);
+        try {
+            check(value, null);
+        } catch (Poison p) {
+            throw new IllegalArgumentException(p.getMessage());
+        }
     }
 
-    private static void check(Object value, String path, String field) {
+    /**
+     * Every entity of every record passes here, so the path to a field is only spelled out when a value
+     * fails: each level adds its part as the exception goes up.
+     */
+    private static void check(Object value, String field) {
         if (value instanceof GenericRecord record) {
             for (Schema.Field f : record.getSchema().getFields()) {
-                check(record.get(f.pos()), path.isEmpty() ? f.name() : path + "." + f.name(), f.name());
+                try {
+                    check(record.get(f.pos()), f.name());
+                } catch (Poison p) {
+                    throw p.under(f.name());
+                }
             }
         } else if (value instanceof Collection<?> list) {
             if (list.size() > MAX_ELEMENTS) {
-                throw new IllegalArgumentException(path + " holds " + list.size() + " elements, more than " + MAX_ELEMENTS);
+                throw new Poison("holds " + list.size() + " elements, more than " + MAX_ELEMENTS);
             }
             int i = 0;
             for (Object element : list) {
-                check(element, path + "[" + i++ + "]", field);
+                try {
+                    check(element, field);
+                } catch (Poison p) {
+                    throw p.under("[" + i + "]");
+                }
+                i++;
             }
         } else if (value instanceof Map<?, ?> map) {
             if (map.size() > MAX_ELEMENTS) {
-                throw new IllegalArgumentException(path + " holds " + map.size() + " entries, more than " + MAX_ELEMENTS);
+                throw new Poison("holds " + map.size() + " entries, more than " + MAX_ELEMENTS);
             }
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                check(e.getKey(), path + " key", null);
-                check(e.getValue(), path + "[" + shortened(e.getKey()) + "]", field);
+                try {
+                    check(e.getKey(), null);
+                } catch (Poison p) {
+                    throw p.under(" key");
+                }
+                try {
+                    check(e.getValue(), field);
+                } catch (Poison p) {
+                    throw p.under("[" + shortened(e.getKey()) + "]");
+                }
             }
         } else if (value instanceof CharSequence text) {
             if (text.length() > MAX_STRING_CHARS) {
-                throw new IllegalArgumentException(path + " is " + text.length() + " characters long, more than " + MAX_STRING_CHARS);
+                throw new Poison("is " + text.length() + " characters long, more than " + MAX_STRING_CHARS);
             }
         } else if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException(path + " is " + d + ", not a finite number");
+                throw new Poison("is " + d + ", not a finite number");
             }
         } else if ((value instanceof Long || value instanceof Integer) && ((Number) value).longValue() < 0
                 && (field == null || !SIGNED.contains(field))) {
-            throw new IllegalArgumentException(path + " is " + value + "; a count, size or position is never negative");
+            throw new Poison("is " + value + "; a count, size or position is never negative");
+        }
+    }
+
+    /** A value at fault, and the path to it as far as the levels it passed through have added it. */
+    private static final class Poison extends IllegalArgumentException {
+        private final String problem;
+        private String path = "";
+
+        Poison(String problem) {
+            super(problem);
+            this.problem = problem;
+        }
+
+        /** Adds the part of the path one level up: a field name, "[i]" of a list, "[key]" or " key" of a map. */
+        Poison under(String part) {
+            boolean attached = path.isEmpty() || path.startsWith("[") || path.startsWith(" ");
+            path = part + (attached ? "" : ".") + path;
+            return this;
+        }
+
+        @Override
+        public String getMessage() {
+            return path.isEmpty() ? problem : path + " " + problem;
         }
     }
 
