@@ -21,8 +21,7 @@ public final class ArchiverRule {
         if (archiveMode == null || archiveMode.equals("off")) {
             return Decision.noEvidence(Rule.ARCHIVER_FAILING, t, 0, subject, "archive_mode is off");
         }
-        boolean failureIsLatest = lastFailedAt != null && (lastArchivedAt == null || lastFailedAt.isAfter(lastArchivedAt));
-        boolean failing = failureIsLatest && (failedInInterval > 0 || failingBefore);
+        boolean failing = failureIsLatest(lastFailedAt, lastArchivedAt) && (failedInInterval > 0 || failingBefore);
         if (!failing) {
             return Decision.judge(Rule.ARCHIVER_FAILING, t, 0, subject);
         }
@@ -32,5 +31,10 @@ public final class ArchiverRule {
                 + (failedInInterval == 0 ? "" : failedInInterval + " failed attempt" + (failedInInterval == 1 ? "" : "s") + " this interval; ") + "last failure "
                 + (lastFailedWal == null ? "" : lastFailedWal + " ") + "at " + lastFailedAt + ", last success "
                 + (lastArchivedAt == null ? "never" : "at " + lastArchivedAt) + ")");
+    }
+
+    /** The last archive_command failure is newer than the last success (or there never was one). */
+    public static boolean failureIsLatest(Instant lastFailedAt, Instant lastArchivedAt) {
+        return lastFailedAt != null && (lastArchivedAt == null || lastFailedAt.isAfter(lastArchivedAt));
     }
 }

@@ -1,6 +1,7 @@
 package dev.pgvigil.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pgvigil.rules.ArchiverRule;
 import dev.pgvigil.rules.Finding;
 import dev.pgvigil.rules.Severity;
 import java.time.Duration;
@@ -166,7 +167,7 @@ public interface DashboardData {
                     String lastFailedWal, Instant lastFailedAt) {
         @JsonProperty("failing")
         public boolean failing() {
-            return lastFailedAt != null && (lastArchivedAt == null || lastFailedAt.isAfter(lastArchivedAt));
+            return ArchiverRule.failureIsLatest(lastFailedAt, lastArchivedAt);
         }
     }
 

@@ -70,7 +70,7 @@ public record HttpTls(Path keystore, String keystorePassword, String keystorePas
         } catch (IOException | GeneralSecurityException e) {
             // a wrong password surfaces as an IOException whose cause is UnrecoverableKeyException: the message says what to check
             throw new IllegalArgumentException("http.tls.keystore " + keystore + " does not open with the password from " + secret.key()
-                    + "Env/File (wrong password, or not a PKCS12/JKS keystore)");
+                    + " (wrong password, or not a PKCS12/JKS keystore)");
         }
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -80,7 +80,7 @@ public record HttpTls(Path keystore, String keystorePassword, String keystorePas
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("http.tls.keystore " + keystore + ": its key does not open with the password from "
-                    + secret.key() + "Env/File: " + e.getMessage());
+                    + secret.key() + ": " + e.getMessage());
         }
     }
 
