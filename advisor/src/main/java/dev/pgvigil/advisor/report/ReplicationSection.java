@@ -23,6 +23,7 @@ import dev.pgvigil.rules.StandbyDisconnectedRule;
 import dev.pgvigil.rules.VacuumHorizonRule;
 import dev.pgvigil.schema.ArchiverInfo;
 import dev.pgvigil.schema.CheckpointInfo;
+import dev.pgvigil.schema.ReplicationPositions;
 import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SlotInfo;
 import dev.pgvigil.schema.StandbyInfo;
@@ -51,8 +52,8 @@ final class ReplicationSection {
         ReplicationSnapshot then = first == null ? null : first.replication();
         Instant now = last.ref().getCollectedAt();
         Duration interval = then == null ? null : Duration.between(then.getRef().getCollectedAt(), now);
-        Long lsn = r.getInRecovery() ? r.getReceiveLsn() : r.getCurrentLsn();
-        Long lsnThen = then == null ? null : then.getInRecovery() ? then.getReceiveLsn() : then.getCurrentLsn();
+        Long lsn = ReplicationPositions.walPosition(r);
+        Long lsnThen = then == null ? null : ReplicationPositions.walPosition(then);
         Long walDelta = lsn != null && lsnThen != null && lsn >= lsnThen ? lsn - lsnThen : null;
         Double walRate = walDelta != null && interval.toMillis() > 0 ? Double.valueOf(walDelta * 1000.0 / interval.toMillis())
                 : walRateSinceReset(r, now);
@@ -61,7 +62,7 @@ final class ReplicationSection {
 
         List<StandbyRow> standbys = new ArrayList<>();
         for (StandbyInfo s : r.getStandbys()) {
-            Long behind = lsn == null || s.getReplayLsn() == null ? null : Math.max(0, lsn - s.getReplayLsn());
+            Long behind = ReplicationPositions.behind(lsn, s.getReplayLsn());
             standbys.add(new StandbyRow(s.getName(), s.getState(), s.getSyncState(), s.getReplayLagSeconds(), behind));
             String object = "standby " + s.getName();
             add(findings, FindingKind.REPLICATION_LAG, instance, object, ReplicationLagRule.evaluate(s.getReplayLagSeconds(), behind, walWritten,
@@ -70,14 +71,14 @@ final class ReplicationSection {
         String receiver = null;
         if (r.getInRecovery()) {
             var w = r.getWalReceiver();
-            String upstream = w == null || w.getSenderHost() == null ? null : w.getSenderHost() + (w.getSenderPort() == null ? "" : ":" + w.getSenderPort());
+            String upstream = ReplicationPositions.upstream(w);
             receiver = w == null ? "not running" : w.getStatus() + (upstream == null ? "" : " from " + upstream)
                     + (w.getSlotName() == null ? "" : " over slot " + w.getSlotName());
             add(findings, FindingKind.STANDBY_DISCONNECTED, instance, instance, StandbyDisconnectedRule.onStandby(r.getStreamingConfigured(),
                     w == null ? null : w.getStatus(), upstream, Double.NaN, t.get(Rule.STANDBY_DISCONNECTED), self));
-            Long unreplayed = r.getReceiveLsn() == null || r.getReplayLsn() == null ? null : Math.max(0, r.getReceiveLsn() - r.getReplayLsn());
+            Long unreplayed = ReplicationPositions.unreplayed(r);
             boolean pending = unreplayed != null && unreplayed > 0;
-            Double delay = r.getLastReplayAt() == null ? null : pending ? Math.max(0, Duration.between(r.getLastReplayAt(), now).toMillis() / 1000.0) : 0.0;
+            Double delay = ReplicationPositions.replayDelaySeconds(r, now);
             add(findings, FindingKind.REPLICATION_LAG, instance, instance, ReplicationLagRule.evaluate(delay, unreplayed, walWritten || pending,
                     t.get(Rule.REPLICATION_LAG), t.get(Rule.REPLICATION_LAG_BYTES), self));
         }

@@ -21,6 +21,7 @@ import dev.pgvigil.rules.VacuumHorizonRule;
 import dev.pgvigil.schema.ArchiverInfo;
 import dev.pgvigil.schema.CheckpointInfo;
 import dev.pgvigil.schema.HorizonHolder;
+import dev.pgvigil.schema.ReplicationPositions;
 import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SlotInfo;
 import dev.pgvigil.schema.StandbyInfo;
@@ -77,7 +78,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         Judging j = new Judging(instanceId, r.getRef().getSnapshotId(), at, thresholds(instanceId), state,
                 batcher(instanceId, r.getRef().getSnapshotId(), cursor), cursor.intervalSeconds());
 
-        Long lsn = r.getInRecovery() ? r.getReceiveLsn() : r.getCurrentLsn();
+        Long lsn = ReplicationPositions.walPosition(r);
         Long walDelta = cursor.hasInterval() && state.walLsn != null && lsn != null && lsn >= state.walLsn ? lsn - state.walLsn : null;
         double walRate = walDelta != null && j.intervalSeconds() > 0 ? CounterDelta.rate(walDelta, j.intervalSeconds()) : 0;
         if (walDelta != null && j.intervalSeconds() > 0) {
@@ -102,11 +103,11 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
     /** The standbys streaming from this instance: their lag while present, standby_disconnected once gone. */
     private void standbys(Judging j, ReplicationSnapshot r, boolean walWritten) {
         long now = j.at().toEpochMilli();
-        Long reference = r.getInRecovery() ? r.getReceiveLsn() : r.getCurrentLsn();
+        Long reference = ReplicationPositions.walPosition(r);
         Set<String> present = new HashSet<>();
         int streaming = 0;
         for (StandbyInfo s : r.getStandbys()) {
-            if (ReplicationStatuses.isBaseBackup(s)) {
+            if (ReplicationPositions.isBaseBackup(s)) {
                 continue; // pg_basebackup's connections come and go by design
             }
             String name = s.getName();
@@ -114,7 +115,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
             j.state().standbysSeenMs.put(name, now);
             streaming += "streaming".equals(s.getState()) ? 1 : 0;
             Map<String, String> labels = Map.of("standby", name);
-            Long lagBytes = ReplicationStatuses.behind(reference, s.getReplayLsn());
+            Long lagBytes = ReplicationPositions.behind(reference, s.getReplayLsn());
             if (lagBytes != null) {
                 j.metrics().add("replication.replay_lag_bytes", labels, lagBytes);
             }
@@ -165,13 +166,13 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
             j.state().streamingSeenMs = now;
         }
         double since = j.state().streamingSeenMs >= 0 ? (now - j.state().streamingSeenMs) / 1000.0 : j.intervalSeconds();
-        String upstream = ReplicationStatuses.upstream(w);
+        String upstream = ReplicationPositions.upstream(w);
         judge(j, Rule.STANDBY_DISCONNECTED, self, Map.of(), StandbyDisconnectedRule.onStandby(r.getStreamingConfigured(), status, upstream, since,
                 j.t().get(Rule.STANDBY_DISCONNECTED), "instance " + self));
 
-        Long unreplayed = ReplicationStatuses.unreplayed(r);
+        Long unreplayed = ReplicationPositions.unreplayed(r);
         boolean pending = unreplayed != null && unreplayed > 0;
-        Double delaySeconds = ReplicationStatuses.replayDelaySeconds(r, j.at());
+        Double delaySeconds = ReplicationPositions.replayDelaySeconds(r, j.at());
         if (unreplayed != null) {
             j.metrics().add("replication.unreplayed_bytes", Map.of(), unreplayed);
         }

@@ -8,6 +8,7 @@ import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.DatabaseStatsChunk;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.IndexesChunk;
+import dev.pgvigil.schema.ReplicationPositions;
 import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.SessionInfo;
 import dev.pgvigil.schema.Setting;
@@ -144,10 +145,12 @@ final class SnapshotPrinter {
         }
         if (!r.getStandbys().isEmpty()) {
             TextTable standbys = new TextTable().left("STANDBY").left("STATE").left("SYNC").right("REPLAY LAG").right("NOT REPLAYED");
-            Long reference = r.getInRecovery() ? r.getReceiveLsn() : r.getCurrentLsn();
-            r.getStandbys().forEach(s -> standbys.row(s.getName(), s.getState(), s.getSyncState(),
-                    s.getReplayLagSeconds() == null ? "-" : Human.seconds(s.getReplayLagSeconds()),
-                    reference == null || s.getReplayLsn() == null ? "-" : Human.bytes(Math.max(0, reference - s.getReplayLsn()))));
+            Long reference = ReplicationPositions.walPosition(r);
+            r.getStandbys().forEach(s -> {
+                Long behind = ReplicationPositions.behind(reference, s.getReplayLsn());
+                standbys.row(s.getName(), s.getState(), s.getSyncState(),
+                        s.getReplayLagSeconds() == null ? "-" : Human.seconds(s.getReplayLagSeconds()), behind == null ? "-" : Human.bytes(behind));
+            });
             out.append(standbys.indent("  ").render());
         }
         if (!r.getSlots().isEmpty()) {
