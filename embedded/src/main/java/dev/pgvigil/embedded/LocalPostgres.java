@@ -151,7 +151,7 @@ public final class LocalPostgres implements AutoCloseable {
         try {
             Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
             if (asPostgresUser) {
-                Files.setOwner(pwfile, pwfile.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SUPERUSER));
+                Files.setOwner(pwfile, postgresUser(pwfile));
             }
             run(Duration.ofMinutes(2), binaries.bin().resolve("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
                     "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",

@@ -55,7 +55,7 @@ public record ThrowawayTls(Path keystore, Path truststore, String password) {
 
     /**
      * The CA certificate, the server certificate and its unencrypted private key as PEM files next to the
-     * keystore, for servers that read PEM rather than PKCS12 (PostgreSQL's {@code ssl_cert_file},
+     * keystore (the key written now), for servers that read PEM rather than PKCS12 (PostgreSQL's {@code ssl_cert_file},
      * {@code ssl_key_file}, a client's {@code sslrootcert}).
      */
     public Pem pem() {
@@ -69,9 +69,8 @@ public record ThrowawayTls(Path keystore, Path truststore, String password) {
             Path keyFile = dir.resolve("server.key");
             Files.writeString(keyFile, pemBlock("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII); // PKCS#8
             Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            Path certFile = dir.resolve("server.crt");
-            Files.writeString(certFile, pemBlock("CERTIFICATE", store.getCertificate("broker").getEncoded()), StandardCharsets.US_ASCII);
-            return new Pem(dir.resolve("ca.crt"), certFile, keyFile);
+            // create() left both certificates as PEM already (keytool -rfc); only the key must come out of the store
+            return new Pem(dir.resolve("ca.crt"), dir.resolve("broker.crt"), keyFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write PEM files to " + dir, e);
         } catch (GeneralSecurityException e) {

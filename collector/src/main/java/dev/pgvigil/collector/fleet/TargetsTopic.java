@@ -47,11 +47,13 @@ public final class TargetsTopic {
         this.kafka = kafka;
     }
 
-    /** Creates pgvigil.targets and pgvigil.targets.status (compacted, {@value TopicSetup#TARGETS_PARTITIONS} partitions) if missing. */
+    /**
+     * Creates pgvigil.targets (compacted, {@value TopicSetup#TARGETS_PARTITIONS} partitions) if missing; the
+     * status topic is the collector's publisher's to create, and reading it without it is an empty map.
+     */
     public void ensure() {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicSetup.ensure(admin, TopicSetup.all().stream()
-                            .filter(s -> s.name().equals(Topics.TARGETS) || s.name().equals(Topics.TARGETS_STATUS)).toList(),
+            TopicSetup.ensure(admin, TopicSetup.all().stream().filter(s -> s.name().equals(Topics.TARGETS)).toList(),
                     kafka.topicPartitions(), kafka.topicReplicationFactor(), kafka.topicMinInsyncReplicas());
         }
     }
