@@ -3,6 +3,7 @@ package dev.pgvigil.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.embedded.ServiceProcess;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
 import java.nio.charset.StandardCharsets;

@@ -1,46 +1,69 @@
-package dev.pgvigil.drill;
+package dev.pgvigil.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One pgvigil service ({@code pgvigil collector|analyzer|alerter --config FILE}) in a JVM of its own, so the drill can
- * do to it what happens to a real host: SIGKILL (no shutdown hook, no goodbye to its group), SIGSTOP and SIGCONT.
- * Its output goes to {@code <name>.log}; a restarted process appends to the same file.
+ * A JVM of its own on this JVM's class path, most often one pgvigil service
+ * ({@code pgvigil collector|analyzer|alerter --config FILE}), so a drill, a test or a benchmark can do to it what
+ * happens to a real host: SIGKILL (no shutdown hook, no goodbye to its group), SIGSTOP and SIGCONT, and count its
+ * CPU apart from its own. Its output goes to {@code <name>.log}; a restarted process appends to the same file.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     private final String name;
-    private final String service;
-    private final Path config;
+    private final List<String> command;
     private final Path log;
     private Process process;
 
-    private ServiceProcess(String name, String service, Path config, Path log) {
+    private ServiceProcess(String name, List<String> command, Path log) {
         this.name = name;
-        this.service = service;
-        this.config = config;
+        this.command = command;
         this.log = log;
     }
 
-    static ServiceProcess start(String name, String service, Path config, Path dir) {
-        ServiceProcess p = new ServiceProcess(name, service, config, dir.resolve(name + ".log"));
+    /**
+     * {@code pgvigil <service> --config <config>}, its log in {@code dir}, sized for a dozen of them on two cores:
+     * a 384 MiB heap, the serial collector and C1 only keep each one's start-up cost down.
+     */
+    public static ServiceProcess start(String name, String service, Path config, Path dir) {
+        return start(name, dir, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                "dev.pgvigil.cli.Main", service, "--config", config.toString());
+    }
+
+    /** {@code java <jvmOptions> -cp <this class path> <mainClass> <args>}, its log in {@code dir}. */
+    public static ServiceProcess start(String name, Path dir, List<String> jvmOptions, String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        ServiceProcess p = new ServiceProcess(name, List.copyOf(command), dir.resolve(name + ".log"));
         p.start();
         return p;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    /** Starts (again) with the same configuration, as an operator's restart of a crashed service would. */
-    void start() {
-        String java = ProcessHandle.current().info().command().orElse("java");
+    public Path log() {
+        return log;
+    }
+
+    /** The running JVM's process id (it changes on a restart). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Starts (again) with the same command, as an operator's restart of a crashed service would. */
+    public void start() {
         try {
-            process = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), "dev.pgvigil.cli.Main", service, "--config", config.toString())
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -50,7 +73,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL, and waits until it is gone. Returns when it was sent. */
-    Instant kill9() {
+    public Instant kill9() {
         Instant at = Instant.now();
         process.destroyForcibly();
         try {
@@ -65,11 +88,11 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGSTOP: the JVM is frozen as a host under a long GC pause or a hung VM would be. */
-    Instant pause() {
+    public Instant pause() {
         return signal("STOP");
     }
 
-    Instant resume() {
+    public Instant resume() {
         return signal("CONT");
     }
 
@@ -89,7 +112,7 @@ final class ServiceProcess implements AutoCloseable {
         return at;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
