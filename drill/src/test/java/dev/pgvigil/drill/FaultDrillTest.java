@@ -3,6 +3,7 @@ package dev.pgvigil.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.embedded.LocalFleet;
 import dev.pgvigil.embedded.ServiceProcess;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
@@ -49,7 +50,7 @@ class FaultDrillTest {
     private final List<Phase> phases = new ArrayList<>();
     private Path dir;
     private EmbeddedKafka kafka;
-    private Fleet fleet;
+    private LocalFleet fleet;
     private WebhookReceiver receiver;
     private TopicRecorder recorder;
 
@@ -61,7 +62,7 @@ class FaultDrillTest {
         deleteTree(dir); // a previous run's analyzer state belongs to a cluster that is gone (its offsets would not exist)
         Files.createDirectories(dir);
         try (EmbeddedKafka cluster = EmbeddedKafka.startTemporaryCluster(3);
-             Fleet targets = new Fleet(new LinkedHashMap<>(Map.of("a", 10, "b", 10, "c", 2)), dir);
+             LocalFleet targets = new LocalFleet(new LinkedHashMap<>(Map.of("a", 10, "b", 10, "c", 2)), dir);
              WebhookReceiver hook = new WebhookReceiver()) {
             kafka = cluster;
             fleet = targets;
@@ -73,12 +74,12 @@ class FaultDrillTest {
             startServices();
             recorder = new TopicRecorder(kafka.bootstrapServers());
             try {
-                Set<String> all = ids(fleet.targets().stream().map(Fleet.Target::id).toList());
+                Set<String> all = ids(fleet.targets().stream().map(LocalFleet.Target::id).toList());
                 awaitFlowing(all, began, Duration.ofSeconds(180), "every target's metrics");
                 Instant warm = Instant.now();
                 progress("all " + all.size() + " targets have metrics; faults begin");
                 awaitAlertersShareTheViolations();
-                Fleet.sleep(Duration.ofSeconds(2L * INTERVAL_SECONDS)); // a normal stretch, for the typical delay
+                LocalFleet.sleep(Duration.ofSeconds(2L * INTERVAL_SECONDS)); // a normal stretch, for the typical delay
 
                 // a fault the pipeline does not recover from in time is noted and the drill goes on: the table is the point
                 phase(() -> brokerCrash(all));
@@ -92,7 +93,7 @@ class FaultDrillTest {
 
                 // the collectors stop first, so every published snapshot has had time through the analyzers when counting
                 services.stream().filter(s -> s.name().startsWith("collector")).forEach(ServiceProcess::close);
-                Fleet.sleep(Duration.ofSeconds(15));
+                LocalFleet.sleep(Duration.ofSeconds(15));
                 Instant end = Instant.now();
                 report(warm, crashedAt[0], end, began);
             } finally {
@@ -191,7 +192,7 @@ class FaultDrillTest {
         leader = leaderships.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         Instant injected = Instant.now();
         kafka.stopBroker(leader);
-        Fleet.sleep(Duration.ofSeconds(30));
+        LocalFleet.sleep(Duration.ofSeconds(30));
         kafka.startBroker(leader);
         Instant undone = Instant.now();
         Duration insync = awaitAllInSync();
@@ -205,11 +206,11 @@ class FaultDrillTest {
         progress("analyzerCrash");
         ServiceProcess analyzer = named("analyzer-1");
         Instant injected = analyzer.kill9();
-        Fleet.sleep(Duration.ofSeconds(5));
+        LocalFleet.sleep(Duration.ofSeconds(5));
         analyzer.start();
         Instant undone = Instant.now();
         awaitFlowing(all, injected, WAIT, "metrics after the analyzer crash");
-        Fleet.sleep(Duration.ofSeconds(INTERVAL_SECONDS));
+        LocalFleet.sleep(Duration.ofSeconds(INTERVAL_SECONDS));
         phases.add(new Phase("2a. kill -9 analyzer-1, restarted after 5 s", injected, undone, all, injected, ""));
     }
 
@@ -236,7 +237,7 @@ class FaultDrillTest {
         ServiceProcess alerter = named("alerter-1");
         Instant injected = alerter.kill9();
         receiver.slow(Duration.ZERO);
-        Fleet.sleep(Duration.ofSeconds(3));
+        LocalFleet.sleep(Duration.ofSeconds(3));
         alerter.start();
         Instant undone = Instant.now();
         await(() -> receiver.deliveries().stream().filter(d -> d.succeeded() && d.messageKey().equals(held[0])).count() >= 2,
@@ -258,7 +259,7 @@ class FaultDrillTest {
         Instant injected = fleet.crashRestart("b");
         Instant undone = Instant.now();
         awaitFlowing(b, undone, WAIT, "metrics of cluster b after its crash restart");
-        Fleet.sleep(Duration.ofSeconds(3L * INTERVAL_SECONDS)); // a few intervals after the restart for the spike check
+        LocalFleet.sleep(Duration.ofSeconds(3L * INTERVAL_SECONDS)); // a few intervals after the restart for the spike check
         phases.add(new Phase("3a. crash-restart PostgreSQL cluster b (10 targets, counters reset)", injected, undone, b, injected, ""));
         return injected;
     }
@@ -268,7 +269,7 @@ class FaultDrillTest {
         progress("postgresStoppedForAMinute");
         Set<String> c = ids(fleet.targetsOf("c"));
         Instant injected = fleet.stop("c");
-        Fleet.sleep(Duration.ofSeconds(60));
+        LocalFleet.sleep(Duration.ofSeconds(60));
         Instant undone = fleet.start("c");
         awaitFlowing(c, undone, WAIT, "metrics of cluster c after its start");
         await(() -> c.stream().allMatch(id -> recorder.violations.stream().anyMatch(v -> v.rule().equals("instance_down")
@@ -287,16 +288,16 @@ class FaultDrillTest {
         receiver.failing(true);
         fleet.holdTransactions("a");
         await(() -> violationsSince("idle_in_transaction", "FIRING", injected) >= fleet.targetsOf("a").size(), WAIT, "alerts firing while failing");
-        Fleet.sleep(Duration.ofSeconds(20));
+        LocalFleet.sleep(Duration.ofSeconds(20));
         fleet.releaseTransactions();
         await(() -> violationsSince("idle_in_transaction", "RESOLVED", injected) >= fleet.targetsOf("a").size(), WAIT, "alerts resolved while failing");
         Duration left = Duration.ofMinutes(2).minus(Duration.between(injected, Instant.now()));
         if (!left.isNegative()) {
-            Fleet.sleep(left);
+            LocalFleet.sleep(left);
         }
         receiver.failing(false);
         Instant undone = Instant.now();
-        Fleet.sleep(Duration.ofSeconds(10));
+        LocalFleet.sleep(Duration.ofSeconds(10));
         long dead = recorder.deadLetters.stream().filter(d -> d.arrived().isAfter(injected)).count();
         phases.add(new Phase("4. webhook receiver answers 500 for 120 s", injected, undone, all, injected,
                 dead + " messages on pgvigil.notifications.dlq after 4 attempts each"));
@@ -307,10 +308,10 @@ class FaultDrillTest {
         progress("collectorPaused");
         ServiceProcess collector = named("collector-1");
         Instant injected = collector.pause();
-        Fleet.sleep(Duration.ofSeconds(25));
+        LocalFleet.sleep(Duration.ofSeconds(25));
         Instant undone = collector.resume();
         awaitFlowing(all, undone, WAIT, "metrics after the collector's SIGCONT");
-        Fleet.sleep(Duration.ofSeconds(2L * INTERVAL_SECONDS));
+        LocalFleet.sleep(Duration.ofSeconds(2L * INTERVAL_SECONDS));
         phases.add(new Phase("5. SIGSTOP collector-1 for 25 s (session timeout 15 s), then SIGCONT", injected, undone, all, injected, ""));
     }
 
@@ -421,7 +422,7 @@ class FaultDrillTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("drill: no " + what + " within " + timeout);
             }
-            Fleet.sleep(Duration.ofMillis(250));
+            LocalFleet.sleep(Duration.ofMillis(250));
         }
     }
 

@@ -1,6 +1,5 @@
-package dev.pgvigil.drill;
+package dev.pgvigil.embedded;
 
-import dev.pgvigil.embedded.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,26 +17,40 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The monitored fleet: a few local PostgreSQL clusters, each with several databases, one target per database
- * (collected as a {@code pg_monitor} role, filtered to its own database), a light workload so counters move, and
- * the faults the drill does to them: a crash restart (counters reset), a stop, a session left idle in a transaction.
+ * A monitored fleet for drills and benchmarks: a few local PostgreSQL clusters, each with several databases, one
+ * target per database (collected as a {@code pg_monitor} role, filtered to its own database), a light workload so
+ * counters move, and the faults done to them: a crash restart (counters reset), a stop, a session left idle in a
+ * transaction.
  */
-final class Fleet implements AutoCloseable {
-    static final String MONITOR = "monitor";
-    private static final String MONITOR_PASSWORD = "drill-monitor-pw";
+public final class LocalFleet implements AutoCloseable {
+    public static final String MONITOR = "monitor";
+    private static final String MONITOR_PASSWORD = "fleet-monitor-pw";
 
     /** One target: a database of a cluster. */
-    record Target(String id, String cluster, String database, LocalPostgres pg) {}
+    public record Target(String id, String cluster, String database, LocalPostgres pg) {}
+
+    private static final String TEMPLATE = "fleet_template";
 
     private final Map<String, LocalPostgres> clusters = new LinkedHashMap<>();
     private final List<Target> targets = new ArrayList<>();
+    private final int tables;
     private final Path passwordFile;
     private final List<Connection> holders = new ArrayList<>();
     private volatile boolean working = true;
     private Thread workload;
 
-    /** {@code sizes}: cluster name → number of databases (targets) on it. */
-    Fleet(Map<String, Integer> sizes, Path dir) {
+    /** {@code sizes}: cluster name → number of databases (targets) on it, each with one table. */
+    public LocalFleet(Map<String, Integer> sizes, Path dir) {
+        this(sizes, 1, LocalPostgres.Options.defaults(), dir);
+    }
+
+    /**
+     * {@code sizes}: cluster name → number of databases (targets) on it. Each database has {@code tables} tables
+     * {@code work, work_2 … work_N}, each with a primary key and an index on {@code v}; databases are copies of
+     * one template per cluster, so a thousand of them take seconds, not minutes.
+     */
+    public LocalFleet(Map<String, Integer> sizes, int tables, LocalPostgres.Options options, Path dir) {
+        this.tables = tables;
         passwordFile = dir.resolve("monitor.pw");
         try {
             Files.writeString(passwordFile, MONITOR_PASSWORD + "\n");
@@ -45,28 +58,39 @@ final class Fleet implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         sizes.forEach((name, databases) -> {
-            LocalPostgres pg = LocalPostgres.start();
+            LocalPostgres pg = LocalPostgres.start(options);
             clusters.put(name, pg);
             pg.execute("postgres", "CREATE ROLE " + MONITOR + " LOGIN PASSWORD '" + MONITOR_PASSWORD + "'", "GRANT pg_monitor TO " + MONITOR);
+            pg.createDatabase(TEMPLATE);
+            for (int t = 1; t <= tables; t++) {
+                String table = tableName(t);
+                pg.execute(TEMPLATE, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, v int NOT NULL)",
+                        "CREATE INDEX ON " + table + " (v)");
+            }
+            // the extension lives in each database (pg_stat_statements is read per database); copied with the template
+            pg.execute(TEMPLATE, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             for (int i = 1; i <= databases; i++) {
                 String db = "%s_db%02d".formatted(name, i);
-                pg.createDatabase(db);
-                pg.execute(db, "CREATE TABLE work (id bigserial PRIMARY KEY, v int NOT NULL)");
+                pg.execute("postgres", "CREATE DATABASE " + db + " TEMPLATE " + TEMPLATE);
                 targets.add(new Target("%s-%02d".formatted(name, i), name, db, pg));
             }
         });
     }
 
-    List<Target> targets() {
+    private static String tableName(int n) {
+        return n == 1 ? "work" : "work_" + n;
+    }
+
+    public List<Target> targets() {
         return List.copyOf(targets);
     }
 
-    List<String> targetsOf(String cluster) {
+    public List<String> targetsOf(String cluster) {
         return targets.stream().filter(t -> t.cluster().equals(cluster)).map(Target::id).toList();
     }
 
     /** The collector's {@code targets:} list in YAML. */
-    String targetsYaml() {
+    public String targetsYaml() {
         StringBuilder yaml = new StringBuilder();
         for (Target t : targets) {
             yaml.append("    - {id: ").append(t.id()).append(", url: \"").append(t.pg().jdbcUrl(t.database()))
@@ -77,10 +101,12 @@ final class Fleet implements AutoCloseable {
     }
 
     /** A few writes and reads per database per second, so every interval has deltas; errors (a cluster down) are skipped. */
-    void startWorkload() {
+    public void startWorkload() {
         workload = new Thread(() -> {
             Map<String, Connection> open = new LinkedHashMap<>();
+            long round = 0;
             while (working) {
+                round++;
                 for (Target t : targets) {
                     try {
                         Connection c = open.get(t.id());
@@ -94,6 +120,12 @@ final class Fleet implements AutoCloseable {
                             try (ResultSet rs = s.executeQuery("SELECT count(*), sum(v) FROM work")) {
                                 rs.next();
                             }
+                            // one more table per round, by index, so every table and its statement gets counters
+                            String other = tableName(1 + (int) (round % tables));
+                            s.execute("INSERT INTO " + other + " (v) VALUES (" + round % 1000 + ")");
+                            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + other + " WHERE v = " + round % 1000)) {
+                                rs.next();
+                            }
                         }
                     } catch (SQLException | RuntimeException e) {
                         closeQuietly(open.remove(t.id()));
@@ -101,8 +133,8 @@ final class Fleet implements AutoCloseable {
                 }
                 sleep(Duration.ofMillis(500));
             }
-            open.values().forEach(Fleet::closeQuietly);
-        }, "drill-workload");
+            open.values().forEach(LocalFleet::closeQuietly);
+        }, "fleet-workload");
         workload.setDaemon(true);
         workload.start();
     }
@@ -111,7 +143,7 @@ final class Fleet implements AutoCloseable {
      * Crashes a cluster (pg_ctl stop -m immediate: no shutdown checkpoint, so PostgreSQL runs crash recovery and
      * starts with every statistics counter at zero) and starts it again on the same port and data.
      */
-    Instant crashRestart(String cluster) {
+    public Instant crashRestart(String cluster) {
         LocalPostgres pg = clusters.get(cluster);
         String dataDir;
         String binDir;
@@ -141,19 +173,19 @@ final class Fleet implements AutoCloseable {
         return at;
     }
 
-    Instant stop(String cluster) {
+    public Instant stop(String cluster) {
         Instant at = Instant.now();
         clusters.get(cluster).stop();
         return at;
     }
 
-    Instant start(String cluster) {
+    public Instant start(String cluster) {
         clusters.get(cluster).restart();
         return Instant.now();
     }
 
     /** Leaves a session idle in a transaction in every database of the cluster, so each of its targets has one. */
-    void holdTransactions(String cluster) {
+    public void holdTransactions(String cluster) {
         for (Target t : targets) {
             if (!t.cluster().equals(cluster)) {
                 continue;
@@ -162,7 +194,7 @@ final class Fleet implements AutoCloseable {
                 Connection c = t.pg().connect(t.database());
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET application_name = 'drill-holder'");
+                    s.execute("SET application_name = 'fleet-holder'");
                     s.execute("SELECT txid_current()");
                 }
                 holders.add(c);
@@ -172,8 +204,8 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    void releaseTransactions() {
-        holders.forEach(Fleet::closeQuietly);
+    public void releaseTransactions() {
+        holders.forEach(LocalFleet::closeQuietly);
         holders.clear();
     }
 
@@ -194,7 +226,7 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    static void sleep(Duration d) {
+    public static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
