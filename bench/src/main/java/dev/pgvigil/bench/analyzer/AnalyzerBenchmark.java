@@ -145,14 +145,20 @@ public final class AnalyzerBenchmark {
     /** analyzer.rollupMetrics as a comma-separated list, or null for the default. */
     private static String rollupMetrics;
 
-    private static int option(List<String> a, String name, int dflt) {
+    static int option(List<String> a, String name, int dflt) {
         int i = a.indexOf(name);
         return i >= 0 ? Integer.parseInt(a.get(i + 1)) : dflt;
     }
 
-    private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+    /**
+     * The benchmark's own writer of input. Not idempotent, one request in flight (so still in order): on this
+     * broker an idempotent producer's first batch to a fresh partition was refused as out of sequence and retried
+     * for up to the delivery timeout, which made writing the backlog take minutes.
+     */
+    static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
         return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "compression.type", "lz4", "linger.ms", "10",
-                "batch.size", String.valueOf(512 * 1024), "max.request.size", String.valueOf(4 << 20)),
+                "batch.size", String.valueOf(512 * 1024), "max.request.size", String.valueOf(4 << 20), "enable.idempotence", "false",
+                "max.in.flight.requests.per.connection", "1", "acks", "all"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -258,6 +264,15 @@ public final class AnalyzerBenchmark {
 
     /** The analyzer's configuration for one pass: its own application id and state folder, the benchmark's options. */
     private static ConfigFile benchConfig(EmbeddedKafka kafka, Path work, String name) {
+        return analyzerConfig(kafka, work, name, entityMetrics, rollupMetrics, streamsOverrides());
+    }
+
+    /**
+     * An analyzer's configuration with its own application id and state folder under {@code work};
+     * {@code rollupMetrics} null for the default, {@code streams} as YAML {@code key: "value"} pairs.
+     */
+    static ConfigFile analyzerConfig(EmbeddedKafka kafka, Path work, String name, boolean entityMetrics, String rollupMetrics,
+                                     List<String> streams) {
         String appId = "bench-analyzer-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         return ConfigFile.parse("bench.yaml", """
                 kafka: { bootstrapServers: "%s" }
@@ -267,7 +282,7 @@ public final class AnalyzerBenchmark {
                   entityMetrics: %s
                   streams: { %s }
                 %s""".formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
-                String.join(", ", streamsOverrides()),
+                String.join(", ", streams),
                 rollupMetrics == null ? "" : "  rollupMetrics: [" + String.join(", ", Arrays.stream(rollupMetrics.split(","))
                         .map(m -> "\"" + m.trim() + "\"").toList()) + "]\n"));
     }
@@ -336,7 +351,7 @@ public final class AnalyzerBenchmark {
         }
     }
 
-    private static long processed(Analyzer analyzer) {
+    static long processed(Analyzer analyzer) {
         return processed(analyzer.streams());
     }
 

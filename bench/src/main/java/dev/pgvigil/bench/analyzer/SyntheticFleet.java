@@ -24,21 +24,42 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A fleet of {@code instances} made-up PostgreSQL instances with {@code entities} statements, tables and
- * indexes each, every entity moving every snapshot (the collector's heaviest case), in the collector's
- * record layout: size-capped chunks per kind, then the envelope. Table 0 of every instance alternates
- * between 50 % dead rows and none, so each snapshot fires or resolves one violation per instance: the
- * probe for the latency from collectedAt to a violation on the topic.
+ * indexes each, in the collector's record layout: size-capped chunks per kind, then the envelope.
+ * With a moving share of 1 every entity moves in every snapshot and every snapshot is full (the
+ * collector's heaviest case); with a smaller share only the first {@code share x entities} of each kind
+ * move, and snapshots are partial as the collector sends them (only what moved), except every
+ * {@value #FULL_EVERY}th. Table 0 of every instance moves and alternates between 50 % dead rows and none,
+ * so each snapshot fires or resolves one violation per instance: the probe for the latency from
+ * collectedAt to a violation on the topic.
  */
 final class SyntheticFleet {
     static final int ENTITIES_PER_CHUNK = 250;
+    /** The collector's default fullSnapshotEvery. */
+    static final int FULL_EVERY = 6;
     private static final Instant POSTMASTER_START = Instant.parse("2025-01-01T00:00:00Z");
 
     private final int instances;
     private final int entities;
+    private final int moving;
 
     SyntheticFleet(int instances, int entities) {
+        this(instances, entities, 1.0);
+    }
+
+    SyntheticFleet(int instances, int entities, double movingShare) {
         this.instances = instances;
         this.entities = entities;
+        this.moving = Math.max(1, (int) Math.round(entities * movingShare));
+    }
+
+    /** Whether snapshot number {@code n} holds every entity. */
+    boolean isFull(int n) {
+        return moving == entities || n % FULL_EVERY == 0;
+    }
+
+    /** Statements, tables and indexes (plus databases and activity) in snapshot number {@code n} of one instance. */
+    long entitiesIn(int n) {
+        return 3L * (isFull(n) ? entities : moving) + 3 + 1;
     }
 
     static String instanceId(int i) {
@@ -66,8 +87,10 @@ final class SyntheticFleet {
         List<StatementStat> statements = new ArrayList<>();
         List<TableStat> tables = new ArrayList<>();
         List<IndexStat> indexes = new ArrayList<>();
-        for (int e = 0; e < entities; e++) {
-            long calls = (n + 1L) * (10 + e % 7);
+        boolean full = isFull(n);
+        for (int e = 0; e < (full ? entities : moving); e++) {
+            long k = e < moving ? n + 1L : 1; // an entity that does not move keeps its first numbers
+            long calls = k * (10 + e % 7);
             double mean = 1 + e % 50;
             statements.add(StatementStat.newBuilder().setQueryId(1_000_000L + e).setUserId(10).setDbId(16384).setDatname("db0")
                     .setQuery("SELECT * FROM t_" + e + " WHERE customer_id = $1 AND created_at > $2").setCalls(calls)
@@ -77,23 +100,24 @@ final class SyntheticFleet {
                     .setBlkReadTimeMs(calls * 0.01).setBlkWriteTimeMs(0).setWalBytes(calls * 100).build());
             long dead = e == 0 ? (n % 2 == 0 ? 50_000 : 0) : 100;
             tables.add(TableStat.newBuilder().setDatname("db0").setRelid(20_000 + e).setSchemaName("public").setTableName("t_" + e)
-                    .setSeqScan(n + 1L).setSeqTupRead((n + 1L) * 1000).setIdxScan((n + 1L) * 500).setIdxTupFetch((n + 1L) * 600)
-                    .setNTupIns((n + 1L) * 30).setNTupUpd((n + 1L) * 20).setNTupDel(n + 1L).setNTupHotUpd((n + 1L) * 10).setNLiveTup(50_000)
+                    .setSeqScan(k).setSeqTupRead(k * 1000).setIdxScan(k * 500).setIdxTupFetch(k * 600)
+                    .setNTupIns(k * 30).setNTupUpd(k * 20).setNTupDel(k).setNTupHotUpd(k * 10).setNLiveTup(50_000)
                     .setNDeadTup(dead).setNModSinceAnalyze(100).setNInsSinceVacuum(100L).setVacuumCount(1).setAutovacuumCount(3)
-                    .setAnalyzeCount(1).setAutoanalyzeCount(3).setHeapBlksRead((n + 1L) * 10).setHeapBlksHit((n + 1L) * 900)
-                    .setIdxBlksRead(n + 1L).setIdxBlksHit((n + 1L) * 90).setHeapSizeBytes(50_000_000).setIndexesSizeBytes(10_000_000)
+                    .setAnalyzeCount(1).setAutoanalyzeCount(3).setHeapBlksRead(k * 10).setHeapBlksHit(k * 900)
+                    .setIdxBlksRead(k).setIdxBlksHit(k * 90).setHeapSizeBytes(50_000_000).setIndexesSizeBytes(10_000_000)
                     .setToastSizeBytes(0).build());
             indexes.add(IndexStat.newBuilder().setDatname("db0").setIndexRelid(40_000 + e).setRelid(20_000 + e).setSchemaName("public")
-                    .setTableName("t_" + e).setIndexName("t_" + e + "_customer_idx").setIdxScan((n + 1L) * 500).setIdxTupRead((n + 1L) * 600)
-                    .setIdxTupFetch((n + 1L) * 600).setIdxBlksRead(n + 1L).setIdxBlksHit((n + 1L) * 90).setSizeBytes(10_000_000)
+                    .setTableName("t_" + e).setIndexName("t_" + e + "_customer_idx").setIdxScan(k * 500).setIdxTupRead(k * 600)
+                    .setIdxTupFetch(k * 600).setIdxBlksRead(k).setIdxBlksHit(k * 90).setSizeBytes(10_000_000)
                     .setDefinition("CREATE INDEX t_" + e + "_customer_idx ON public.t_" + e + " USING btree (customer_id)")
                     .setColumns(List.of("customer_id")).setAccessMethod("btree").setPredicate(null).setIsUnique(false)
                     .setIsPrimary(false).setIsValid(true).setBacksConstraint(false).build());
         }
-        int chunks = Math.max(1, (entities + ENTITIES_PER_CHUNK - 1) / ENTITIES_PER_CHUNK);
+        int sent = statements.size();
+        int chunks = Math.max(1, (sent + ENTITIES_PER_CHUNK - 1) / ENTITIES_PER_CHUNK);
         for (int c = 0; c < chunks; c++) {
-            int from = c * ENTITIES_PER_CHUNK, to = Math.min(entities, from + ENTITIES_PER_CHUNK);
-            ChunkInfo info = new ChunkInfo(c, chunks, true);
+            int from = c * ENTITIES_PER_CHUNK, to = Math.min(sent, from + ENTITIES_PER_CHUNK);
+            ChunkInfo info = new ChunkInfo(c, chunks, full);
             out.add(record(Topics.STATS_STATEMENTS, id, ts, Serdes.statements().serialize(Topics.STATS_STATEMENTS,
                     new StatementsChunk(ref, info, statements.subList(from, to)))));
             out.add(record(Topics.STATS_TABLES, id, ts, Serdes.tables().serialize(Topics.STATS_TABLES,
