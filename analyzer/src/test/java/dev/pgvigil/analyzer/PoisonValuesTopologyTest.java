@@ -68,8 +68,10 @@ class PoisonValuesTopologyTest {
             poison.put("tables holds 100000", tablesAt(t, IntStream.range(0, 100_000).mapToObj(i -> table(i, "t").build()).toArray(TableStat[]::new)));
             poison.put("tableName", tablesAt(t, table(2, MB).build()));
             poison.put("idxScan", indexes(ref(I, "i1", t), whole(), index(3, "orders", "orders_pkey", "id").setIdxScan(-1).build()));
-            poison.put("xactAgeSeconds is NaN", activity(ref(I, "a1", t), 3)
+            poison.put("sessions[0].xactAgeSeconds is NaN, not a finite number", activity(ref(I, "a1", t), 3)
                     .setSessions(List.of(Stats.session(10, "active", Double.NaN, List.of()))).build());
+            poison.put("byState[active] is -1; a count, size or position is never negative", activity(ref(I, "a2", t), 3)
+                    .setByState(Map.of("active", -1)).build());
             poison.put("currentLsn", replication(t).setCurrentLsn(-5L).build());
 
             for (SpecificRecord record : poison.values()) {
@@ -101,7 +103,8 @@ class PoisonValuesTopologyTest {
             a.send(tablesAt(T0.plusSeconds(30), orders().setSeqScan(120).setNTupIns(1_200).build()));
             a.advanceWallClock(java.time.Duration.ofMinutes(2));
 
-            assertThat(a.dlq.readRecordsToList()).singleElement().satisfies(r -> assertThat(message(r)).contains("seqScan is -1000000"));
+            assertThat(a.dlq.readRecordsToList()).singleElement().satisfies(r -> assertThat(message(r))
+                    .contains("tables[0].seqScan is -1000000; a count, size or position is never negative"));
             List<AnalyzerDriver.Point> points = a.points();
             assertThat(points).isNotEmpty().allSatisfy(p -> assertThat(p.value()).as(p.name()).isFinite().isGreaterThanOrEqualTo(0));
             // the rates across the dropped record are the good records' own: 10 scans and 100 inserts in 20 s
