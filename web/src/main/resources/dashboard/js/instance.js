@@ -175,11 +175,9 @@ function standbysTable(standbys) {
       <th class="num">Replay lag</th><th class="num">In time</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-// the replication_slot_retention defaults: an inactive slot retaining 1 GiB warns, 10 GiB or WAL lost is critical
-const GIB = 1024 * 1024 * 1024;
+// the analyzer's verdict (replication_slot_retention with this instance's thresholds), not limits of the page's own
 function slotLevel(s) {
-  if (s.walStatus === 'lost' || s.walStatus === 'unreserved' || (!s.active && s.retainedBytes >= 10 * GIB)) return 'crit';
-  return !s.active && s.retainedBytes >= GIB ? 'warn' : '';
+  return s.severity === 'CRITICAL' ? 'crit' : s.severity === 'WARNING' ? 'warn' : '';
 }
 
 function slotsTable(slots) {

@@ -8,6 +8,7 @@ import static dev.pgvigil.analyzer.Stats.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.pgvigil.analyzer.state.ReplicationState;
 import dev.pgvigil.schema.ArchiverInfo;
 import dev.pgvigil.schema.CheckpointInfo;
 import dev.pgvigil.schema.Finding;
@@ -19,9 +20,11 @@ import dev.pgvigil.schema.StandbyInfo;
 import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.ViolationState;
 import dev.pgvigil.schema.WalReceiverInfo;
+import dev.pgvigil.web.DashboardData;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +48,9 @@ class ReplicationTopologyTest {
                 rules:
                   thresholds:
                     standby_disconnected: { forIntervals: 1 }
+                  instances:
+                    slot-strict:
+                      replication_slot_retention: { warning: 104857600, critical: 1073741824 }
                 diskSizeBytes: { slots-disk: 10737418240, no-slot-disk: 10737418240 }
                 """);
     }
@@ -176,6 +182,28 @@ class ReplicationTopologyTest {
         });
         assertThat(a.points().stream().filter(p -> p.instance().equals(i) && p.name().equals("wal.retained_by_slots_bytes")).toList())
                 .first().satisfies(p -> assertThat(p.value()).isEqualTo(2048.0 * MIB));
+    }
+
+    @Test
+    void theDashboardsSlotVerdictUsesTheInstancesOwnThresholds() {
+        SlotInfo inactive = SlotInfo.newBuilder().setSlotName("old").setSlotType("physical").setActive(false).setWalStatus("extended")
+                .setRetainedBytes(2048 * MIB).build();
+        SlotInfo active = SlotInfo.newBuilder().setSlotName("live").setSlotType("physical").setActive(true).setWalStatus("reserved")
+                .setRetainedBytes(2048 * MIB).build();
+        for (String i : List.of("slot-strict", "slot-default")) {
+            primary(i, 0, MIB, b -> b.setSlots(List.of(inactive, active)));
+        }
+        assertThat(latestSlots("slot-strict")).extracting(DashboardData.Slot::severity)
+                .as("critical above this instance's 1 GiB").containsExactly(dev.pgvigil.rules.Severity.CRITICAL, null);
+        assertThat(latestSlots("slot-default")).extracting(DashboardData.Slot::severity)
+                .as("a warning under the 10 GiB default").containsExactly(dev.pgvigil.rules.Severity.WARNING, null);
+        a.violations();
+        a.points();
+    }
+
+    private List<DashboardData.Slot> latestSlots(String instance) {
+        KeyValueStore<String, ReplicationState> store = a.driver.getKeyValueStore(TopologyNames.REPLICATION_STORE);
+        return store.get(instance).latest.slots();
     }
 
     @Test

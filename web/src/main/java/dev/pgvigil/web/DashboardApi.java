@@ -71,12 +71,13 @@ final class DashboardApi {
         return Response.json(new FleetView(clock.instant(), FleetGrouping.group(data.fleet())));
     }
 
+    /**
+     * The instance page's header. Its summary's {@code primaryId} stays null: finding the primary asks every
+     * analyzer copy for the whole fleet, which the header does not need; the replication panel has it.
+     */
     private Response instance(Request request) {
         request.allowOnly();
-        InstanceDetail detail = requireInstance(request);
-        InstanceSummary summary = detail.summary();
-        String primary = summary.role() == Role.STANDBY ? FleetGrouping.primaryOf(summary, data.fleet()) : null;
-        return Response.json(new InstanceDetail(summary.withPrimaryId(primary), detail.serverVersion(), detail.startedAt(), detail.databases()));
+        return Response.json(requireInstance(request));
     }
 
     /**

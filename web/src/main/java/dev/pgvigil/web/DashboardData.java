@@ -159,8 +159,12 @@ public interface DashboardData {
     record Standby(String name, String applicationName, String clientAddr, String state, String syncState, String slotName,
                    Long replayLagBytes, Double replayLagSeconds) {}
 
-    /** A row of pg_replication_slots: the WAL it retains, and {@code walStatus} reserved/extended/unreserved/lost. */
-    record Slot(String name, String type, boolean active, String walStatus, Long retainedBytes, Long safeWalSizeBytes) {}
+    /**
+     * A row of pg_replication_slots: the WAL it retains, and {@code walStatus} reserved/extended/unreserved/lost;
+     * {@code severity} the analyzer's verdict on it (replication_slot_retention with the instance's own
+     * thresholds, as of this record: null when its condition does not hold), so the page need not know them.
+     */
+    record Slot(String name, String type, boolean active, String walStatus, Long retainedBytes, Long safeWalSizeBytes, Severity severity) {}
 
     /** pg_stat_archiver; {@code failing} when the last failure is newer than the last success. */
     record Archiver(String archiveMode, long archivedCount, String lastArchivedWal, Instant lastArchivedAt, long failedCount,

@@ -142,8 +142,13 @@ class DashboardApiTest {
         JsonNode orphan = byId.get(FleetGenerator.id(2));
         assertThat(orphan.get("role").asText()).as("its primary is not monitored: listed on its own").isEqualTo("STANDBY");
         assertThat(orphan.get("primaryId").isNull()).isTrue();
-        // the instance page's header groups the same way
-        assertThat(getJson("/api/instances/" + FleetGenerator.id(1)).at("/summary/primaryId").asText()).isEqualTo(FleetGenerator.id(0));
+        // the instance page's header does not read the whole fleet for it: the replication panel has it
+        int fleetReads = data.fleetReads.get();
+        JsonNode header = getJson("/api/instances/" + FleetGenerator.id(1));
+        assertThat(data.fleetReads.get()).as("no fleet fan-out for one instance").isEqualTo(fleetReads);
+        assertThat(header.at("/summary/role").asText()).isEqualTo("STANDBY");
+        assertThat(header.at("/summary/primaryId").isNull()).isTrue();
+        assertThat(getJson("/api/instances/" + FleetGenerator.id(1) + "/replication").get("primaryId").asText()).isEqualTo(FleetGenerator.id(0));
     }
 
     @Test
@@ -161,6 +166,8 @@ class DashboardApiTest {
         assertThat(old.get("active").asBoolean()).isFalse();
         assertThat(old.get("walStatus").asText()).isEqualTo("extended");
         assertThat(old.get("retainedBytes").asLong()).isEqualTo(3 * FleetGenerator.GB + FleetGenerator.GB / 2);
+        assertThat(old.get("severity").asText()).isEqualTo("CRITICAL");
+        assertThat(latest.at("/slots/0/severity").isNull()).isTrue();
         assertThat(latest.at("/archiver/archivedCount").asLong()).isEqualTo(48_211);
         assertThat(latest.at("/archiver/failing").asBoolean()).isFalse();
         assertThat(latest.get("receiver").isNull()).isTrue();

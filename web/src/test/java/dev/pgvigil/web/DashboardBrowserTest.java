@@ -178,8 +178,10 @@ class DashboardBrowserTest {
         JsonNode slots = chromium.eval("[...document.querySelectorAll('#slots-table tbody tr')].map(r => r.textContent)");
         assertThat(slots).hasSize(2);
         assertThat(slots.get(1).asText()).contains("old_replica").contains("inactive").contains("extended").contains("3.5 GiB");
-        assertThat(chromium.eval("document.querySelector('#slots-table tbody tr:nth-child(2) .level-warn') !== null").asBoolean())
-                .as("an inactive slot retaining more than 1 GiB").isTrue();
+        assertThat(chromium.eval("document.querySelector('#slots-table tbody tr:nth-child(2) .level-crit') !== null").asBoolean())
+                .as("coloured by the analyzer's verdict with the instance's thresholds, not the 10 GiB default").isTrue();
+        assertThat(chromium.eval("document.querySelector('#slots-table tbody tr:nth-child(1) [class^=level-]').className").asText())
+                .as("no verdict, no colour").isEqualTo("level-");
         assertThat(chromium.eval("document.querySelector('#archiver').textContent").asText()).contains("archive_mode on")
                 .contains("000000010000000500000031").doesNotContain("failing");
         chromium.screenshot(SCREENSHOTS.resolve("instance-replication.png"));

@@ -209,12 +209,13 @@ final class FleetGenerator {
         data.metrics.add(new MetricSource(id, "replication.replay_lag_s", Map.of("standby", standbySlot), since,
                 t -> Math.max(0, 0.4 * (1 + Math.sin(daily(t) * 24 + i)) + 0.05 * noise(t, 43))));
         List<Slot> slots = new ArrayList<>();
-        slots.add(new Slot(standbySlot, "physical", true, "reserved", lagBytes, null));
+        slots.add(new Slot(standbySlot, "physical", true, "reserved", lagBytes, null, null));
         if (i == 0) {
             long retained = 3 * GB + GB / 2;
             data.metrics.add(new MetricSource(id, "replication.slot_retained_bytes", Map.of("slot", "old_replica"), since,
                     t -> retained - (now.getEpochSecond() - t) * 1024.0));
-            slots.add(new Slot("old_replica", "physical", false, "extended", retained, null));
+            // critical under this instance's own thresholds, though below the 10 GiB default
+            slots.add(new Slot("old_replica", "physical", false, "extended", retained, null, Severity.CRITICAL));
         }
         Archiver archiver = i == 3
                 ? new Archiver("on", 1_200, "00000001000000050000001F", now.minus(Duration.ofMinutes(42)), 37,

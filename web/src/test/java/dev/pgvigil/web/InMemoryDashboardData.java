@@ -34,6 +34,8 @@ final class InMemoryDashboardData implements DashboardData {
     final Map<String, ReplicationStatus> replication = new ConcurrentHashMap<>();
     /** What was asked, for tests that check the API passed the parameters on. */
     final List<SeriesQuery> seriesQueries = new CopyOnWriteArrayList<>();
+    /** How often the whole fleet was asked for: in the analyzer that asks every copy. */
+    final java.util.concurrent.atomic.AtomicInteger fleetReads = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> baselineRequests = new CopyOnWriteArrayList<>();
     final List<Instant[]> statementRanges = new CopyOnWriteArrayList<>();
 
@@ -47,6 +49,7 @@ final class InMemoryDashboardData implements DashboardData {
 
     @Override
     public List<InstanceSummary> fleet() {
+        fleetReads.incrementAndGet();
         return instances.values().stream().map(d -> d.summary().withReplication(replication.get(d.summary().id()))).toList();
     }
 

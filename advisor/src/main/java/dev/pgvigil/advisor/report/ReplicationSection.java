@@ -38,7 +38,8 @@ import java.util.Objects;
  * analyzer's replication rules. A one-off look has no history: the time lag of a standby is judged only
  * over {@code --interval} (when the primary wrote WAL in it), byte lag always; the archiver is failing when
  * its last failure is newer than its last success; a standby's missing WAL receiver is judged without
- * knowing since when; holders the server cannot date (slots) are listed, not judged.
+ * knowing since when; holders the server cannot date (slots) are listed, not judged. A running
+ * pg_basebackup is not a standby ({@link ReplicationPositions#isBaseBackup}).
  */
 final class ReplicationSection {
     private ReplicationSection() {}
@@ -62,6 +63,9 @@ final class ReplicationSection {
 
         List<StandbyRow> standbys = new ArrayList<>();
         for (StandbyInfo s : r.getStandbys()) {
+            if (ReplicationPositions.isBaseBackup(s)) {
+                continue; // a running pg_basebackup is not a standby, as in the analyzer and the dashboard
+            }
             Long behind = ReplicationPositions.behind(lsn, s.getReplayLsn());
             standbys.add(new StandbyRow(s.getName(), s.getState(), s.getSyncState(), s.getReplayLagSeconds(), behind));
             String object = "standby " + s.getName();

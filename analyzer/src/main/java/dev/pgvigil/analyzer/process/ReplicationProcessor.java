@@ -94,7 +94,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
         archiver(j, r.getArchiver());
         checkpoints(j, r);
         horizon(j, r);
-        state.latest = ReplicationStatuses.of(r, at);
+        state.latest = ReplicationStatuses.of(r, at, s -> slotVerdict(j, s).severity());
 
         j.metrics().flush();
         states.put(instanceId, state);
@@ -197,8 +197,7 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
                 retainedMax = Math.max(retainedMax, s.getRetainedBytes());
                 heldByInactive |= !s.getActive() && s.getRetainedBytes() > 0;
             }
-            judge(j, Rule.REPLICATION_SLOT_RETENTION, object, labels, SlotRetentionRule.evaluate(s.getActive(), s.getWalStatus(), s.getRetainedBytes(),
-                    j.t().get(Rule.REPLICATION_SLOT_RETENTION), object));
+            judge(j, Rule.REPLICATION_SLOT_RETENTION, object, labels, slotVerdict(j, s));
         }
         // slots overlap: the WAL kept on disk for them is the oldest slot's, not their sum
         j.metrics().add("wal.retained_by_slots_bytes", Map.of(), retainedMax);
@@ -210,6 +209,12 @@ public final class ReplicationProcessor extends ChunkProcessor<ReplicationSnapsh
             }
         }
         return heldByInactive;
+    }
+
+    /** replication_slot_retention on one slot with the instance's thresholds: for the rule and for the dashboard's colours. */
+    private static Decision slotVerdict(Judging j, SlotInfo s) {
+        return SlotRetentionRule.evaluate(s.getActive(), s.getWalStatus(), s.getRetainedBytes(), j.t().get(Rule.REPLICATION_SLOT_RETENTION),
+                "slot " + s.getSlotName());
     }
 
     private void archiver(Judging j, ArchiverInfo a) {

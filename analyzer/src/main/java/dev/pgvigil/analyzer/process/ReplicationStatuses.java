@@ -7,6 +7,7 @@ import static dev.pgvigil.schema.ReplicationPositions.unreplayed;
 import static dev.pgvigil.schema.ReplicationPositions.upstream;
 import static dev.pgvigil.schema.ReplicationPositions.walPosition;
 
+import dev.pgvigil.rules.Severity;
 import dev.pgvigil.schema.ArchiverInfo;
 import dev.pgvigil.schema.ReplicationPositions;
 import dev.pgvigil.schema.ReplicationSnapshot;
@@ -19,6 +20,7 @@ import dev.pgvigil.web.DashboardData.Role;
 import dev.pgvigil.web.DashboardData.Slot;
 import dev.pgvigil.web.DashboardData.Standby;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * A replication snapshot as the dashboard shows it (its replication panel, the fleet's roles and
@@ -28,7 +30,8 @@ import java.time.Instant;
 public final class ReplicationStatuses {
     private ReplicationStatuses() {}
 
-    static ReplicationStatus of(ReplicationSnapshot r, Instant at) {
+    /** {@code slotVerdict}: replication_slot_retention's severity for a slot, with the instance's thresholds (null: holds no condition). */
+    static ReplicationStatus of(ReplicationSnapshot r, Instant at, Function<SlotInfo, Severity> slotVerdict) {
         boolean standby = r.getInRecovery();
         Long reference = walPosition(r);
         WalReceiverInfo w = r.getWalReceiver();
@@ -42,11 +45,8 @@ public final class ReplicationStatuses {
                 r.getCurrentLsn(), r.getReceiveLsn(), r.getReplayLsn(), receiver,
                 r.getStandbys().stream().filter(s -> !isBaseBackup(s)).map(s -> new Standby(s.getName(), s.getApplicationName(), s.getClientAddr(),
                         s.getState(), s.getSyncState(), s.getSlotName(), behind(reference, s.getReplayLsn()), s.getReplayLagSeconds())).toList(),
-                r.getSlots().stream().map(ReplicationStatuses::slot).toList(),
+                r.getSlots().stream().map(s -> new Slot(s.getSlotName(), s.getSlotType(), s.getActive(), s.getWalStatus(), s.getRetainedBytes(),
+                        s.getSafeWalSizeBytes(), slotVerdict.apply(s))).toList(),
                 archiver);
-    }
-
-    private static Slot slot(SlotInfo s) {
-        return new Slot(s.getSlotName(), s.getSlotType(), s.getActive(), s.getWalStatus(), s.getRetainedBytes(), s.getSafeWalSizeBytes());
     }
 }

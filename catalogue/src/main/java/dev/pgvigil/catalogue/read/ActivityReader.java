@@ -17,8 +17,7 @@ import java.util.TreeMap;
 /**
  * pg_stat_activity summarised: counts, oldest ages, lock waits, and a capped list of the sessions worth a
  * look (blocked, blocking, or in a transaction or query older than the minimum age). pgvigil's own
- * sessions (its connection, and any with application_name pgvigil) are left out of everything but
- * totalConnections, since they use a slot too.
+ * reads ({@link OwnSession}) are left out of everything but totalConnections, since they use a slot too.
  */
 public final class ActivityReader {
     public static final String APPLICATION_NAME = "pgvigil";
@@ -36,9 +35,9 @@ public final class ActivityReader {
                    extract(epoch FROM clock_timestamp() - a.state_change)::float8 AS state_age,
                    CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END AS blocked_by,
                    left(a.query, ?) AS query,
-                   a.pid = pg_backend_pid() OR a.application_name = 'pgvigil' AS own
+                   %s AS own
             FROM pg_stat_activity a
-            WHERE a.backend_type = 'client backend'""";
+            WHERE a.backend_type = 'client backend'""".formatted(OwnSession.sql("a"));
 
     /** What to keep in the session list. */
     public record Options(int maxSessions, double sessionMinAgeSeconds, int queryTextMaxLength) {}
@@ -48,8 +47,8 @@ public final class ActivityReader {
     private ActivityReader() {}
 
     public static ActivitySnapshot read(Connection c, SnapshotRef ref, Options options) throws SQLException {
-        int[] limits = Rows.list(c, LIMITS_SQL, rs -> new int[] {rs.getInt("max_connections"), rs.getInt("superuser_reserved"),
-                rs.getInt("reserved")}).get(0);
+        int[] limits = Rows.first(c, LIMITS_SQL, rs -> new int[] {rs.getInt("max_connections"), rs.getInt("superuser_reserved"),
+                rs.getInt("reserved")});
         List<Row> rows = Rows.list(c, SQL, ps -> ps.setInt(1, options.queryTextMaxLength()), rs -> new Row(SessionInfo.newBuilder()
                 .setPid(rs.getInt("pid"))
                 .setDatname(rs.getString("datname"))

@@ -82,7 +82,8 @@ public final class ReplicationReader {
     /**
      * Sessions holding the horizon: a snapshot (backend_xmin) or a transaction id of their own (backend_xid:
      * a writing transaction idle in READ COMMITTED has no backend_xmin), whichever is older. A walsender
-     * holds the xmin its standby reports with hot_standby_feedback. pgvigil's own session is left out.
+     * holds the xmin its standby reports with hot_standby_feedback. pgvigil's own reads are left out
+     * ({@link OwnSession}): a pgvigil session holding the horizon for longer is a real holder.
      */
     static final String SESSIONS_SQL = """
             SELECT /* pgvigil */ a.pid, a.datname, a.usename, a.application_name,
@@ -92,9 +93,9 @@ public final class ReplicationReader {
             FROM pg_stat_activity a
             CROSS JOIN LATERAL (SELECT v.x FROM (VALUES (a.backend_xid), (a.backend_xmin)) v(x)
                                 WHERE v.x IS NOT NULL ORDER BY age(v.x) DESC LIMIT 1) h
-            WHERE a.pid <> pg_backend_pid()
+            WHERE NOT %s
             ORDER BY age(h.x) DESC
-            LIMIT 5""";
+            LIMIT 5""".formatted(OwnSession.sql("a"));
 
     static final String PREPARED_SQL = """
             SELECT /* pgvigil */ p.gid, p.transaction::text::bigint AS xmin, age(p.transaction) AS xmin_age,
@@ -157,12 +158,11 @@ public final class ReplicationReader {
         b.setStandbys(Rows.list(c, STANDBYS_SQL, ReplicationReader::standby));
         List<SlotInfo> slots = Rows.list(c, SLOTS_SQL, ReplicationReader::slot);
         b.setSlots(slots);
-        List<WalReceiverInfo> receiver = Rows.list(c, WAL_RECEIVER_SQL, ReplicationReader::walReceiver);
-        b.setWalReceiver(receiver.isEmpty() ? null : receiver.get(0));
-        b.setArchiver(Rows.list(c, ARCHIVER_SQL, ReplicationReader::archiver).stream().findFirst().orElse(null));
+        b.setWalReceiver(Rows.first(c, WAL_RECEIVER_SQL, ReplicationReader::walReceiver));
+        b.setArchiver(Rows.first(c, ARCHIVER_SQL, ReplicationReader::archiver));
         String wal = walSql(versionNum);
-        b.setWal(wal == null ? null : Rows.list(c, wal, ReplicationReader::wal).stream().findFirst().orElse(null));
-        b.setCheckpoints(Rows.list(c, checkpointsSql(versionNum), ReplicationReader::checkpoints).stream().findFirst().orElse(null));
+        b.setWal(wal == null ? null : Rows.first(c, wal, ReplicationReader::wal));
+        b.setCheckpoints(Rows.first(c, checkpointsSql(versionNum), ReplicationReader::checkpoints));
         List<HorizonHolder> holders = new ArrayList<>(Rows.list(c, SESSIONS_SQL, ReplicationReader::session));
         holders.addAll(Rows.list(c, PREPARED_SQL, ReplicationReader::prepared));
         slots.stream().map(ReplicationReader::slotHolder).filter(java.util.Objects::nonNull).forEach(holders::add);

@@ -52,6 +52,13 @@ public final class Rows {
         return list(c, sql, ps -> { }, mapper);
     }
 
+    /** The first row mapped, or null when there is none (a view of one row that may be empty, e.g. pg_stat_wal_receiver). */
+    public static <T> T first(Connection c, String sql, Mapper<T> mapper) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? mapper.map(rs) : null;
+        }
+    }
+
     public static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
