@@ -6,6 +6,8 @@ import dev.pgvigil.analyzer.query.AnalyzerService;
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.collector.Collector;
 import dev.pgvigil.collector.config.CollectorConfig;
+import dev.pgvigil.common.kafka.KafkaDenied;
+import java.util.concurrent.CompletableFuture;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.http.HttpSettings;
@@ -34,6 +36,7 @@ import java.util.Map;
  * {@link #close()} stops them in reverse, so Ctrl-C leaves no broker, server, thread or folder behind.
  */
 public final class Standalone implements AutoCloseable {
+    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     /**
      * @param configFile pgvigil YAML file, or null for the built-in demo
      * @param dataDir where the broker keeps its data across runs, or null for a temporary folder
@@ -145,6 +148,10 @@ public final class Standalone implements AutoCloseable {
 
         Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
         running.push(alerter);
+        // the first refusal of any of the three stops them all: each part alone would be of little use
+        collector.denied().thenAccept(denied::complete);
+        analyzer.analyzer().denied().thenAccept(denied::complete);
+        alerter.denied().thenAccept(denied::complete);
         alerter.httpAddress().ifPresent(a -> say("  alerter API: http://" + a.getHostString() + ":" + a.getPort() + "/api/alerts"));
     }
 
@@ -227,6 +234,11 @@ public final class Standalone implements AutoCloseable {
     /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/}. */
     public java.net.URI dashboardUri() {
         return analyzer.dashboardUri();
+    }
+
+    /** Completed when Kafka refused a login or an ACL to the collector, the analyzer or the alerter; close it then. */
+    public CompletableFuture<KafkaDenied> denied() {
+        return denied.copy();
     }
 
     /** The demo target, when running the built-in demo. */
