@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A missing ACL for what a service does after it started (publish a snapshot, join its consumer group) stops
- * {@code pgvigil collector}, {@code analyzer} and {@code alerter} with exit code 2 and one line naming what was
+ * {@code pgvigil collector}, {@code analyzer}, {@code alerter} and {@code standalone} with exit code 2 and one line naming what was
  * denied and who asked: no retry loop, no line per cycle, no stack trace. Each runs as its own user with
  * the ACLs of docs/kafka.md ({@link ServiceAclTest#acls()}) but one, on one secured cluster for the class.
  */
@@ -57,7 +58,7 @@ class ServiceDenialTest {
     @Test
     void collectorStopsWhenKafkaRefusesASnapshot() throws Exception {
         // a target that cannot be reached still publishes a FAILED snapshot each second: its envelope is refused
-        Path config = config("collector", "denied-collector", b -> isTopic(b, Topics.SNAPSHOTS) && b.entry().operation() == AclOperation.WRITE, """
+        Path config = config(Set.of("collector"), "denied-collector", ServiceDenialTest::isSnapshotsWrite, """
                 collector:
                   httpEnabled: false
                   intervalSeconds: 1
@@ -72,7 +73,7 @@ class ServiceDenialTest {
 
     @Test
     void analyzerStopsWhenKafkaRefusesItsGroup() throws Exception {
-        Path config = config("analyzer", "denied-analyzer", b -> b.pattern().resourceType() == ResourceType.GROUP, """
+        Path config = config(Set.of("analyzer"), "denied-analyzer", b -> b.pattern().resourceType() == ResourceType.GROUP, """
                 http: {port: 0}
                 analyzer: {stateDir: %s}
                 """.formatted(dir.resolve("analyzer-state")));
@@ -87,13 +88,34 @@ class ServiceDenialTest {
 
     @Test
     void alerterStopsWhenKafkaRefusesItsGroup() throws Exception {
-        Path config = config("alerter", "denied-alerter", b -> false, """
+        Path config = config(Set.of("alerter"), "denied-alerter", b -> false, """
                 alerter: {httpEnabled: false, groupId: not-granted}
                 """);
 
         PgvigilRun run = assertTimeoutPreemptively(STOPS_WITHIN, () -> PgvigilRun.of("alerter", "--config", config.toString()));
 
         assertDeniedInOneLine(run, "denied-alerter", "not-granted");
+    }
+
+    @Test
+    void standaloneStopsWhenKafkaRefusesOneOfItsServices() throws Exception {
+        Path config = config(Set.of("collector", "analyzer", "alerter"), "denied-standalone", ServiceDenialTest::isSnapshotsWrite, """
+                http: {port: 0}
+                analyzer: {stateDir: %s}
+                alerter: {httpEnabled: false}
+                collector:
+                  httpEnabled: false
+                  intervalSeconds: 1
+                  targets: [{id: s, url: "postgresql://pgvigil@127.0.0.1:1/db", passwordFile: %s}]
+                """.formatted(dir.resolve("standalone-state"), Files.writeString(dir.resolve("pg-password"), "pg")));
+
+        PgvigilRun run = assertTimeoutPreemptively(STOPS_WITHIN,
+                () -> PgvigilRun.of("standalone", "--brokers", "0", "--http-port", "0", "--config", config.toString()));
+
+        // its progress ("Starting the collector ...") comes first; then the one line
+        List<String> lines = run.err().strip().lines().filter(l -> l.startsWith("pgvigil: ")).toList();
+        assertDeniedInOneLine(new PgvigilRun(run.code(), run.out(), String.join("\n", lines)), "denied-standalone", Topics.SNAPSHOTS);
+        assertThat(run.err().strip()).as("the line is the last").endsWith(lines.get(0));
     }
 
     private static void assertDeniedInOneLine(PgvigilRun run, String user, String resource) {
@@ -105,19 +127,19 @@ class ServiceDenialTest {
     }
 
     /**
-     * A configuration file for {@code user}, granted the ACLs of docs/kafka.md for {@code service} except those
+     * A configuration file for {@code user}, granted the ACLs of docs/kafka.md for {@code services} except those
      * {@code withheld}, with {@code sections} after the kafka section.
      */
-    private static Path config(String service, String user, Predicate<AclBinding> withheld, String sections) throws Exception {
+    private static Path config(Set<String> services, String user, Predicate<AclBinding> withheld, String sections) throws Exception {
         String password = "pw-" + user + "-" + System.nanoTime();
         kafka.addScramUser(user, password);
         List<AclBinding> granted = ServiceAclTest.acls().stream()
-                .filter(b -> b.entry().principal().equals("User:pgvigil-" + service))
+                .filter(b -> services.contains(b.entry().principal().substring("User:pgvigil-".length())))
                 .filter(withheld.negate())
                 .map(b -> new AclBinding(b.pattern(), new AccessControlEntry("User:" + user, b.entry().host(), b.entry().operation(),
                         b.entry().permissionType())))
                 .toList();
-        assertThat(granted).as("the documented ACLs of " + service).isNotEmpty();
+        assertThat(granted).as("the documented ACLs of " + services).isNotEmpty();
         try (var admin = kafka.admin()) {
             admin.createAcls(granted).all().get(30, TimeUnit.SECONDS);
         }
@@ -125,7 +147,8 @@ class ServiceDenialTest {
         return Files.writeString(dir.resolve(user + ".yaml"), ServiceAclTest.kafkaSection(dir, kafka, tls, user, passwordFile) + sections);
     }
 
-    private static boolean isTopic(AclBinding b, String topic) {
-        return b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(topic);
+    private static boolean isSnapshotsWrite(AclBinding b) {
+        return b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(Topics.SNAPSHOTS)
+                && b.entry().operation() == AclOperation.WRITE;
     }
 }
