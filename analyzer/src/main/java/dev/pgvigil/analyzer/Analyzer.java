@@ -2,12 +2,12 @@ package dev.pgvigil.analyzer;
 
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.kafka.KafkaDenied;
-import java.util.concurrent.CompletableFuture;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,8 +30,8 @@ public final class Analyzer implements AutoCloseable {
     private final KafkaStreams streams;
     private final AnalyzerConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile Throwable failure;
     private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
+    private volatile Throwable failure;
 
     private Analyzer(KafkaStreams streams, AnalyzerConfig config) {
         this.streams = streams;

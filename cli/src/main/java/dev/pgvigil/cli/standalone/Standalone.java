@@ -6,11 +6,10 @@ import dev.pgvigil.analyzer.query.AnalyzerService;
 import dev.pgvigil.analyzer.AnalyzerConfig;
 import dev.pgvigil.collector.Collector;
 import dev.pgvigil.collector.config.CollectorConfig;
-import dev.pgvigil.common.kafka.KafkaDenied;
-import java.util.concurrent.CompletableFuture;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.http.HttpSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.Folders;
 import dev.pgvigil.embedded.LocalPostgres;
@@ -28,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything in one JVM: an embedded Kafka broker (or cluster, or an external one), the collector, the analyzer and the alerter, and —
@@ -36,7 +36,6 @@ import java.util.Map;
  * {@link #close()} stops them in reverse, so Ctrl-C leaves no broker, server, thread or folder behind.
  */
 public final class Standalone implements AutoCloseable {
-    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     /**
      * @param configFile pgvigil YAML file, or null for the built-in demo
      * @param dataDir where the broker keeps its data across runs, or null for a temporary folder
@@ -58,6 +57,7 @@ public final class Standalone implements AutoCloseable {
     private KafkaSettings kafkaSettings;
     private DemoDatabase.Target demoTarget;
     private AnalyzerService analyzer;
+    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
 
     private Standalone(PrintWriter progress) {
         this.progress = progress;
