@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",
                 "  pgvigil standalone --brokers 3                      # the demo on a replicated cluster",
                 "  pgvigil standalone --brokers 0 --config pgvigil.yaml  # on the config's (external, secured) cluster",
-                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or a part failed to start."})
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration, a part failed to start, or a login or ACL Kafka refused (at start or later)."})
 public final class StandaloneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
