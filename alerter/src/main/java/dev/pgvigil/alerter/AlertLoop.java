@@ -1,14 +1,16 @@
 package dev.pgvigil.alerter;
 
 import dev.pgvigil.alerter.notify.GroupStage;
+import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,16 +18,16 @@ import org.slf4j.LoggerFactory;
  * The one thread that owns the alerts. Each step: stamp what was delivered, poll violations and take
  * them in (state durable, then offsets committed), flush the groups that are due, do the housekeeping.
  * It polls no longer than until the next group is due. A failed step is tried again a second later
- * (the intake rewinds a batch it could not make durable); on stop it closes the Kafka clients.
+ * (the intake rewinds a batch it could not make durable), except a refused login or a missing ACL: only an
+ * operator can fix that, so the loop ends and {@link #denied()} says why. On stop it closes the Kafka clients.
  */
 final class AlertLoop {
     private static final Logger log = LoggerFactory.getLogger(AlertLoop.class);
     private static final Duration MAX_POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
 
     private final AlerterClients clients;
+    private final KafkaSettings kafka;
     private final String violationsTopic;
     private final Clock clock;
     private final PartitionOwnership ownership;
@@ -35,11 +37,13 @@ final class AlertLoop {
     private final Housekeeping housekeeping;
     private final Thread thread = new Thread(this::run, "pgvigil-alerter");
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     private volatile boolean running = true;
 
-    AlertLoop(AlerterClients clients, String violationsTopic, Clock clock, PartitionOwnership ownership, ViolationIntake intake,
+    AlertLoop(AlerterClients clients, KafkaSettings kafka, String violationsTopic, Clock clock, PartitionOwnership ownership, ViolationIntake intake,
             GroupStage groups, Dispatcher dispatcher, Housekeeping housekeeping) {
         this.clients = clients;
+        this.kafka = kafka;
         this.violationsTopic = violationsTopic;
         this.clock = clock;
         this.ownership = ownership;
@@ -61,6 +65,11 @@ final class AlertLoop {
         stopped.await();
     }
 
+    /** Completed when Kafka refused the login or an ACL, which ended the loop. */
+    CompletableFuture<KafkaDenied> denied() {
+        return denied;
+    }
+
     /** Asks the loop to stop after its current step. */
     void requestStop() {
         running = false;
@@ -78,22 +87,16 @@ final class AlertLoop {
     private void run() {
         try {
             clients.consumer().subscribe(List.of(violationsTopic), ownership);
-            Duration denied = FIRST_RETRY;
             while (running) {
                 try {
                     step();
-                    denied = FIRST_RETRY;
-                } catch (AuthorizationException e) {
+                } catch (RuntimeException e) {
                     if (!running) {
                         break;
                     }
-                    // an ACL is missing: only an operator can fix it (live), so one line, no stack, and a growing pause
-                    log.error("alerter: Kafka denies it: {}; grant the ACLs listed in docs/kafka.md; trying again in {} s",
-                            e.getMessage(), denied.toSeconds());
-                    sleep(denied);
-                    denied = denied.multipliedBy(2).compareTo(LONGEST_RETRY) < 0 ? denied.multipliedBy(2) : LONGEST_RETRY;
-                } catch (RuntimeException e) {
-                    if (!running) {
+                    var refusal = KafkaDenied.in(e, kafka);
+                    if (refusal.isPresent()) { // retrying cannot help: no line per attempt, the alerter stops with this one
+                        denied.complete(refusal.get());
                         break;
                     }
                     log.error("alerter: {}; trying again in 1 s", e.toString(), e);

@@ -23,6 +23,7 @@ import dev.pgvigil.common.http.HealthChecks;
 import dev.pgvigil.common.http.HttpApiServer;
 import dev.pgvigil.common.http.Router;
 import dev.pgvigil.common.http.ServiceEndpoints;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.common.metrics.ServiceMeters;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +98,7 @@ public final class Alerter implements AutoCloseable {
             this.views = new AlertViews(book, inhibit, silence, dedup);
             this.dispatcher = new Dispatcher(book, groups, pipeline, deliverer, states, alerterMeters);
             this.ownership = new PartitionOwnership(clients, topics.violations(), states, book, groups, dedup, views, clock);
-            this.loop = new AlertLoop(clients, topics.violations(), clock, ownership,
+            this.loop = new AlertLoop(clients, kafka, topics.violations(), clock, ownership,
                     new ViolationIntake(clients, topics, states, book, groups, alerterMeters), groups, dispatcher,
                     new Housekeeping(book, states, groups, silences, config.resolvedRetention(), dispatcher.inFlight(), views));
             this.api = new AlerterApi(views::current, silences, clock);
@@ -147,6 +149,11 @@ public final class Alerter implements AutoCloseable {
     /** Waits until the alerter stops (closed, or its loop failed). */
     public void awaitStopped() throws InterruptedException {
         loop.awaitStopped();
+    }
+
+    /** Completed when Kafka refused the login or an ACL, which stopped the alerter (close it then). */
+    public CompletableFuture<KafkaDenied> denied() {
+        return loop.denied().copy();
     }
 
     /** The alerts this alerter owns, as of its last look (at most a second old). */

@@ -1,11 +1,13 @@
 package dev.pgvigil.analyzer;
 
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,6 +30,7 @@ public final class Analyzer implements AutoCloseable {
     private final KafkaStreams streams;
     private final AnalyzerConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     private volatile Throwable failure;
 
     private Analyzer(KafkaStreams streams, AnalyzerConfig config) {
@@ -78,7 +81,9 @@ public final class Analyzer implements AutoCloseable {
         Analyzer analyzer = new Analyzer(streams, config);
         streams.setUncaughtExceptionHandler(e -> {
             analyzer.failure = e;
-            log.error("analyzer stopped by an error it cannot recover from: {}", e.toString(), e);
+            // a refused login or ACL: its one line is the command's to print (no stack trace, no repeats)
+            KafkaDenied.in(e, kafka).ifPresentOrElse(analyzer.denied::complete,
+                    () -> log.error("analyzer stopped by an error it cannot recover from: {}", e.toString(), e));
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
@@ -115,6 +120,11 @@ public final class Analyzer implements AutoCloseable {
 
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completed when Kafka refused a login or an ACL, which stopped the analyzer. */
+    public CompletableFuture<KafkaDenied> denied() {
+        return denied.copy();
     }
 
     public Optional<Throwable> failure() {

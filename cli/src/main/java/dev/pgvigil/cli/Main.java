@@ -2,6 +2,7 @@ package dev.pgvigil.cli;
 
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigException;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -64,13 +65,10 @@ public final class Main implements Runnable {
             cli.getErr().println("pgvigil: bad configuration: " + e.getMessage());
             return ExitCodes.USAGE_OR_CONNECTION;
         }
-        // a refused login or a missing ACL is final: one line saying so, never a retry loop
-        if (e instanceof org.apache.kafka.common.errors.AuthenticationException) {
-            cli.getErr().println("pgvigil: Kafka refused the login: " + e.getMessage() + " (check kafka.sasl and kafka.properties' ssl settings)");
-            return ExitCodes.USAGE_OR_CONNECTION;
-        }
-        if (e instanceof org.apache.kafka.common.errors.AuthorizationException) {
-            cli.getErr().println("pgvigil: Kafka denied access: " + e.getMessage() + " (see the ACLs in docs/kafka.md)");
+        // a refused login or a missing ACL is final, at start or later: one line saying so, never a retry loop
+        var denied = KafkaDenied.in(e);
+        if (denied.isPresent()) {
+            cli.getErr().println("pgvigil: " + denied.get().getMessage());
             return ExitCodes.USAGE_OR_CONNECTION;
         }
         // a wrong argument, or a broker or database that refuses us at start (login, ACL, unreachable): the message says it all

@@ -16,11 +16,8 @@ import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.ThrowawayTls;
 import dev.pgvigil.embedded.demo.DemoDatabase;
 import dev.pgvigil.schema.kafka.Topics;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,17 +64,17 @@ class SecureKafkaTest {
                 // collector -> snapshots -> analyzer -> metrics, every hop over the secure listener
                 awaitRecord(settings, Topics.METRICS, Duration.ofSeconds(150));
 
-                Run add = pgvigil("silence", "add", "--rule", "cache_hit_ratio", "--for", "1h", "--comment", "secure-test", "--config", config.toString());
-                outputs.append(add.out).append(add.err);
-                assertThat(add.code).as(add.err).isZero();
-                Run list = pgvigil("silence", "list", "--config", config.toString());
-                outputs.append(list.out).append(list.err);
-                assertThat(list.code).as(list.err).isZero();
-                assertThat(list.out).contains("secure-test");
-                Run tail = pgvigil("tail", Topics.METRICS, "--from-beginning", "--max", "1", "--timeout", "60", "--config", config.toString());
-                outputs.append(tail.out).append(tail.err);
-                assertThat(tail.code).as(tail.err).isZero();
-                assertThat(tail.out).contains("demo"); // the demo instance's metrics
+                PgvigilRun add = PgvigilRun.of("silence", "add", "--rule", "cache_hit_ratio", "--for", "1h", "--comment", "secure-test", "--config", config.toString());
+                outputs.append(add.out()).append(add.err());
+                assertThat(add.code()).as(add.err()).isZero();
+                PgvigilRun list = PgvigilRun.of("silence", "list", "--config", config.toString());
+                outputs.append(list.out()).append(list.err());
+                assertThat(list.code()).as(list.err()).isZero();
+                assertThat(list.out()).contains("secure-test");
+                PgvigilRun tail = PgvigilRun.of("tail", Topics.METRICS, "--from-beginning", "--max", "1", "--timeout", "60", "--config", config.toString());
+                outputs.append(tail.out()).append(tail.err());
+                assertThat(tail.code()).as(tail.err()).isZero();
+                assertThat(tail.out()).contains("demo"); // the demo instance's metrics
             }
 
             Path wrongPassword = Files.writeString(dir.resolve("wrong-password"), "not-" + password);
@@ -93,11 +90,11 @@ class SecureKafkaTest {
                     List.of("analyzer"), List.of("alerter"))) {
                 List<String> args = new java.util.ArrayList<>(command);
                 args.addAll(List.of("--config", wrong.toString()));
-                Run refused = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> pgvigil(args.toArray(String[]::new)), String.join(" ", command));
-                outputs.append(refused.out).append(refused.err);
-                assertThat(refused.code).as(command + ": " + refused.err).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
-                assertThat(refused.err.strip().lines()).as(command + ", one line: " + refused.err).hasSize(1);
-                assertThat(refused.err).as(command.toString()).startsWith("pgvigil: ").containsIgnoringCase("authentication failed")
+                PgvigilRun refused = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> PgvigilRun.of(args.toArray(String[]::new)), String.join(" ", command));
+                outputs.append(refused.out()).append(refused.err());
+                assertThat(refused.code()).as(command + ": " + refused.err()).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
+                assertThat(refused.err().strip().lines()).as(command + ", one line: " + refused.err()).hasSize(1);
+                assertThat(refused.err()).as(command.toString()).startsWith("pgvigil: ").containsIgnoringCase("authentication failed")
                         .doesNotContain("Exception:");
             }
         } finally {
@@ -149,24 +146,5 @@ class SecureKafkaTest {
             }
         }
         throw new AssertionError("no record on " + topic + " within " + timeout);
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    /** Runs a command as {@code pgvigil ...} would, capturing what it prints. */
-    private static synchronized Run pgvigil(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

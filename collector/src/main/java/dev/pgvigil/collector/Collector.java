@@ -5,6 +5,7 @@ import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.StatusRecords;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import java.time.Duration;
 import dev.pgvigil.collector.fleet.Fencing;
 import dev.pgvigil.collector.fleet.FleetMembership;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +62,8 @@ public final class Collector implements AutoCloseable {
     private final KafkaSettings kafka;
     private final CollectorStats stats = new CollectorStats();
     private final Map<String, Scheduled> running = new ConcurrentHashMap<>();
+    /** Kafka refused a login or an ACL: retrying cannot help, so whoever runs the collector closes it. */
+    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     private FleetMembership membership;
     private CollectorMeters targetMeters;
     private KafkaSnapshotPublisher publisher;
@@ -159,6 +163,14 @@ public final class Collector implements AutoCloseable {
         return membership.awaitAssignment(timeout);
     }
 
+    /**
+     * Completed (once, with the first refusal) when Kafka refused a login or an ACL after start: the collector
+     * can publish nothing any more, and logs nothing more about it; close it then.
+     */
+    public CompletableFuture<KafkaDenied> denied() {
+        return denied.copy();
+    }
+
     /** A target being collected: its runner and its ticks. */
     private record Scheduled(TargetRunner runner, ScheduledFuture<?> ticks) {}
 
@@ -193,6 +205,11 @@ public final class Collector implements AutoCloseable {
             stop(targetId, () -> forget(targetId));
         }
 
+        @Override
+        public void denied(KafkaDenied refusal) {
+            denied.complete(refusal);
+        }
+
         private void stop(String targetId, Runnable afterLastCycle) {
             Scheduled s = running.remove(targetId);
             if (s != null) {
@@ -211,6 +228,8 @@ public final class Collector implements AutoCloseable {
                     publisher.forget(targetId);
                 } catch (KafkaSnapshotPublisher.PublishException e) {
                     log.warn("{}: its status stays on {} until a collector removes it: {}", targetId, Topics.TARGETS_STATUS, e.getMessage());
+                } catch (KafkaDenied e) {
+                    denied.complete(e);
                 }
             });
         } catch (RuntimeException e) { // rejected while shutting down
@@ -229,6 +248,8 @@ public final class Collector implements AutoCloseable {
             workers.execute(() -> {
                 try {
                     runner.runCycle(publisher, stats);
+                } catch (KafkaDenied e) {
+                    denied.complete(e);
                 } catch (RuntimeException e) {
                     log.error("{}: cycle failed unexpectedly: {}", id, e.toString());
                 } finally {

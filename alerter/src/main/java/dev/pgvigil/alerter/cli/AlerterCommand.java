@@ -5,6 +5,7 @@ import dev.pgvigil.alerter.config.AlerterConfig;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
                         + "Serves the alerts and silences API on 127.0.0.1:8093 unless configured otherwise. See "
                         + "docs/alerter.md."},
         footer = {"", "Example: pgvigil alerter --config /etc/pgvigil/pgvigil.yaml",
-                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable."})
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration, Kafka unreachable, or a login or ACL Kafka refused (at start or later)."})
 public final class AlerterCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "pgvigil configuration file")
     Path config;
@@ -42,6 +43,12 @@ public final class AlerterCommand implements Callable<Integer> {
         Thread hook = new Thread(alerter::close, "pgvigil-alerter-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         alerter.awaitStopped();
+        KafkaDenied denied = alerter.denied().getNow(null);
+        if (denied != null) { // stopped by itself: the hook has nothing left to do
+            Runtime.getRuntime().removeShutdownHook(hook);
+            alerter.close();
+            throw denied;
+        }
         return ExitCodes.OK;
     }
 

@@ -6,6 +6,7 @@ import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.http.HttpSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
                         + "runs until stopped (Ctrl-C, SIGTERM). Serves the dashboard, its API, /health and /metrics on the "
                         + "'http' address (default http://127.0.0.1:8080/). Run more copies with the same applicationId to "
                         + "share the work."},
-        footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration, unreachable Kafka, or a failure that stopped it."})
+        footer = {"", "Exit codes: 0 stopped cleanly, 2 bad configuration, unreachable Kafka, a login or ACL Kafka refused (at start or later), or a failure that stopped it."})
 public final class AnalyzerCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "pgvigil YAML configuration file.")
     Path config;
@@ -39,6 +40,11 @@ public final class AnalyzerCommand implements Callable<Integer> {
             Thread hook = new Thread(running::close, "pgvigil-analyzer-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             boolean failed = running.analyzer().awaitStop();
+            KafkaDenied denied = running.analyzer().denied().getNow(null);
+            if (denied != null) { // stopped by itself: the hook has nothing left to do; the line is pgvigil's to print
+                Runtime.getRuntime().removeShutdownHook(hook);
+                throw denied;
+            }
             return failed ? ExitCodes.USAGE_OR_CONNECTION : ExitCodes.OK;
         }
     }

@@ -9,6 +9,7 @@ import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.http.HttpSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.Folders;
 import dev.pgvigil.embedded.LocalPostgres;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything in one JVM: an embedded Kafka broker (or cluster, or an external one), the collector, the analyzer and the alerter, and —
@@ -55,6 +57,7 @@ public final class Standalone implements AutoCloseable {
     private KafkaSettings kafkaSettings;
     private DemoDatabase.Target demoTarget;
     private AnalyzerService analyzer;
+    private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
 
     private Standalone(PrintWriter progress) {
         this.progress = progress;
@@ -145,6 +148,10 @@ public final class Standalone implements AutoCloseable {
 
         Alerter alerter = step("alerter", () -> Alerter.start(kafkaSettings, alerterConfig));
         running.push(alerter);
+        // the first refusal of any of the three stops them all: each part alone would be of little use
+        collector.denied().thenAccept(denied::complete);
+        analyzer.analyzer().denied().thenAccept(denied::complete);
+        alerter.denied().thenAccept(denied::complete);
         alerter.httpAddress().ifPresent(a -> say("  alerter API: http://" + a.getHostString() + ":" + a.getPort() + "/api/alerts"));
     }
 
@@ -227,6 +234,11 @@ public final class Standalone implements AutoCloseable {
     /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/}. */
     public java.net.URI dashboardUri() {
         return analyzer.dashboardUri();
+    }
+
+    /** Completed when Kafka refused a login or an ACL to the collector, the analyzer or the alerter; close it then. */
+    public CompletableFuture<KafkaDenied> denied() {
+        return denied.copy();
     }
 
     /** The demo target, when running the built-in demo. */

@@ -1,11 +1,12 @@
 package dev.pgvigil.cli.standalone;
 
 import dev.pgvigil.common.ExitCodes;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.embedded.demo.DemoDatabase;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",
                 "  pgvigil standalone --brokers 3                      # the demo on a replicated cluster",
                 "  pgvigil standalone --brokers 0 --config pgvigil.yaml  # on the config's (external, secured) cluster",
-                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or a part failed to start."})
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration, a part failed to start, or a login or ACL Kafka refused (at start or later)."})
 public final class StandaloneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,23 +61,30 @@ public final class StandaloneCommand implements Callable<Integer> {
         Standalone standalone;
         try {
             standalone = Standalone.start(new Standalone.Options(config, dataDir, kafkaPort, DemoDatabase.Scale.DEMO, httpPort, brokers), err);
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException | KafkaDenied e) {
             err.println();
-            err.println("pgvigil: cannot start: " + e.getMessage());
+            err.println("pgvigil: " + (e instanceof KafkaDenied ? "" : "cannot start: ") + e.getMessage());
             return ExitCodes.USAGE_OR_CONNECTION;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CompletableFuture<KafkaDenied> stopped = standalone.denied();
+        Thread hook = new Thread(() -> {
             err.println("Stopping ...");
             err.flush();
             standalone.close();
-            stopped.countDown();
-        }, "pgvigil-standalone-stop"));
+            stopped.complete(null);
+        }, "pgvigil-standalone-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         err.println("pgvigil is running. Watch the topics with: pgvigil tail pgvigil.violations "
                 + (brokers == 0 ? "--config " + config : "--bootstrap-servers " + standalone.bootstrapServers()));
         err.println("Press Ctrl-C to stop.");
         err.flush();
-        stopped.await();
-        return ExitCodes.OK;
+        KafkaDenied denied = stopped.join();
+        if (denied == null) {
+            return ExitCodes.OK;
+        }
+        Runtime.getRuntime().removeShutdownHook(hook); // stopped by itself: the hook has nothing left to do
+        standalone.close();
+        err.println("pgvigil: " + denied.getMessage());
+        return ExitCodes.USAGE_OR_CONNECTION;
     }
 }

@@ -5,9 +5,10 @@ import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.common.ExitCodes;
 import dev.pgvigil.common.config.ConfigFile;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
                         + "stops, the others take its targets over. The config's collector.targets are added to pgvigil.targets "
                         + "at start (see 'pgvigil targets'). Creates missing pgvigil topics at start."},
         footer = {"", "Example: pgvigil collector --config /etc/pgvigil/pgvigil.yaml",
-                "", "Exit codes: 0 stopped cleanly, 2 bad configuration or Kafka unreachable at start."})
+                "", "Exit codes: 0 stopped cleanly, 2 bad configuration, Kafka unreachable at start, or a login or ACL Kafka refused (at start or later)."})
 public final class CollectorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,15 +47,23 @@ public final class CollectorCommand implements Callable<Integer> {
             service.start();
         } catch (RuntimeException e) {
             service.close();
-            spec.commandLine().getErr().println("pgvigil: cannot start the collector: " + e.getMessage());
+            spec.commandLine().getErr().println("pgvigil: " + KafkaDenied.in(e, kafka).map(Throwable::getMessage)
+                    .orElse("cannot start the collector: " + e.getMessage()));
             return ExitCodes.USAGE_OR_CONNECTION;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CompletableFuture<KafkaDenied> stopped = service.denied();
+        Thread hook = new Thread(() -> {
             service.close();
-            stopped.countDown();
-        }, "pgvigil-collector-stop"));
-        stopped.await();
-        return ExitCodes.OK;
+            stopped.complete(null);
+        }, "pgvigil-collector-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        KafkaDenied denied = stopped.join();
+        if (denied == null) {
+            return ExitCodes.OK;
+        }
+        Runtime.getRuntime().removeShutdownHook(hook); // stopped by itself: the hook has nothing left to do
+        service.close();
+        spec.commandLine().getErr().println("pgvigil: " + denied.getMessage());
+        return ExitCodes.USAGE_OR_CONNECTION;
     }
 }

@@ -2,6 +2,7 @@ package dev.pgvigil.collector.fleet;
 
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.schema.Target;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
@@ -52,8 +53,12 @@ public final class FleetMembership implements Fencing, AutoCloseable {
 
         /** Stop collecting a target that left the fleet (removed from the topic, or disabled). */
         void removed(String targetId);
+
+        /** Kafka refused this member's login or an ACL (its group, pgvigil.targets): it left the group for good. */
+        void denied(KafkaDenied refusal);
     }
 
+    private final KafkaSettings kafka;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Listener listener;
     private final Thread thread;
@@ -67,6 +72,7 @@ public final class FleetMembership implements Fencing, AutoCloseable {
     private final String name;
 
     public FleetMembership(KafkaSettings kafka, String groupId, Listener listener) {
+        this.kafka = kafka;
         this.listener = listener;
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -112,7 +118,8 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            log.error("collector left the group on an error: {}", e.toString());
+            KafkaDenied.in(e, kafka).ifPresentOrElse(listener::denied,
+                    () -> log.error("collector left the group on an error: {}", e.toString()));
         } finally {
             owned.values().forEach(targets -> targets.keySet().forEach(listener::stop));
             owned.clear();

@@ -1,6 +1,7 @@
 package dev.pgvigil.collector.publish;
 
 import dev.pgvigil.common.config.KafkaSettings;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.schema.kafka.Topics;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import java.time.Duration;
@@ -116,7 +117,10 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         }
     }
 
-    /** Publishes one snapshot as one transaction; throws with the reason (fenced, Kafka down) when it did not commit. */
+    /**
+     * Publishes one snapshot as one transaction; throws with the reason (fenced, Kafka down) when it did not commit,
+     * or {@link KafkaDenied} when Kafka refused an ACL (only an operator can fix that: the collector stops).
+     */
     public void publish(Publication publication) throws PublishException {
         String target = publication.envelope().key();
         Fencing.Fence fence = fencing.fence(target);
@@ -154,15 +158,24 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
                  | InvalidProducerEpochException e) {
             usable = false; // this producer can do nothing more: a new one takes its place
+            throwIfDenied(e);
             throw new PublishException(what + " not committed, producer unusable: " + e.getMessage(), e);
         } catch (KafkaException e) {
             usable = abort(producer);
+            throwIfDenied(e); // a send refused on one topic (no WRITE): the commit fails with it as the cause
             throw new PublishException((e instanceof CommitFailedException || e.getCause() instanceof CommitFailedException
                     ? "fenced: this collector is no longer the target's owner in the group; " : "Kafka did not take the " + what + ": ")
                     + e.getMessage(), e);
         } finally {
             giveBack(producer, usable);
         }
+    }
+
+    /** A refused ACL is not a publish failure to log and retry next cycle: nothing but an operator can fix it. */
+    private void throwIfDenied(KafkaException e) {
+        KafkaDenied.in(e, kafka).ifPresent(denied -> {
+            throw denied;
+        });
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, OutRecord r) {
@@ -202,8 +215,9 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         try {
             idle.add(newProducer());
         } catch (KafkaException e) {
-            log.error("cannot replace a snapshot producer: {}", e.getMessage());
             idle.add(producer); // closed: its next use fails and tries again
+            throwIfDenied(e); // its transactional id is no longer granted
+            log.error("cannot replace a snapshot producer: {}", e.getMessage());
         }
     }
 

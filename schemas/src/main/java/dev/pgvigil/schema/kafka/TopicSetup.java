@@ -1,5 +1,6 @@
 package dev.pgvigil.schema.kafka;
 
+import dev.pgvigil.common.kafka.KafkaDenied;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -105,12 +104,9 @@ public final class TopicSetup {
             }
         } catch (ExecutionException e) {
             // the first call a service makes: a refused login or a missing ACL stops it here with one line, not later in a retry loop
-            if (e.getCause() instanceof AuthenticationException a) {
-                throw new IllegalStateException("Kafka refused the login: " + a.getMessage() + " (check kafka.sasl and kafka.properties' ssl settings)", a);
-            }
-            if (e.getCause() instanceof AuthorizationException a) {
-                throw new IllegalStateException("Kafka denied access: " + a.getMessage() + " (see the ACLs in docs/kafka.md)", a);
-            }
+            KafkaDenied.in(e.getCause()).ifPresent(denied -> {
+                throw denied;
+            });
             throw new IllegalStateException("cannot create pgvigil topics: " + e.getMessage(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("cannot create pgvigil topics: " + e.getMessage(), e);
