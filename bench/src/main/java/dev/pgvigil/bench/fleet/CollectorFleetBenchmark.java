@@ -81,9 +81,15 @@ public final class CollectorFleetBenchmark {
         LocalPostgres.Options pg = new LocalPostgres.Options(List.of("max_connections = " + (perCluster + 40)));
         try (LocalFleet fleet = new LocalFleet(sizes, o.tables(), pg, dir)) {
             progress("fleet ready in %.0f s", (System.nanoTime() - setup) / 1e9);
-            report.put("setup", Map.of("databases", o.databases(), "clusters", sizes.size(), "tablesPerDatabase", o.tables(),
-                    "intervalSeconds", o.interval(), "minutes", o.minutes(), "threadsPerCollector", o.threads(),
-                    "setupSeconds", Math.round((System.nanoTime() - setup) / 1e9)));
+            Map<String, Object> setupReport = new LinkedHashMap<>();
+            setupReport.put("databases", o.databases());
+            setupReport.put("clusters", sizes.size());
+            setupReport.put("tablesPerDatabase", o.tables());
+            setupReport.put("intervalSeconds", o.interval());
+            setupReport.put("minutes", o.minutes());
+            setupReport.put("threadsPerCollector", o.threads());
+            setupReport.put("setupSeconds", Math.round((System.nanoTime() - setup) / 1e9));
+            report.put("setup", setupReport);
             BrokerProcess.Running broker = BrokerProcess.start("broker", dir, 0, o.brokerHeap());
             try {
                 measure(fleet, broker, dir);
@@ -106,9 +112,10 @@ public final class CollectorFleetBenchmark {
         fleet.startWorkload(Duration.ofSeconds(o.workloadRound()));
         List<CollectorJvm> collectors = new ArrayList<>();
         try (EnvelopeLedger ledger = new EnvelopeLedger(bootstrap); ServerCpu servers = new ServerCpu(fleet)) {
-            for (int i = 1; i <= 2; i++) {
+            for (int i = 1; i <= 2; i++) { // both at once, so neither holds the whole fleet alone for long
                 collectors.add(CollectorJvm.start("collector-" + i, dir, bootstrap, o.interval(), o.threads(), o.collectorHeap()));
             }
+            collectors.forEach(c -> c.awaitServing(Duration.ofMinutes(3)));
             progress("collectors: pid %d and %d; waiting for every target's first snapshot", collectors.get(0).pid(), collectors.get(1).pid());
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (ledger.targetsSeen() < ids.size()) {
@@ -122,6 +129,8 @@ public final class CollectorFleetBenchmark {
 
             long runMs = Math.round(o.minutes() * 60_000);
             Sample start = sample(collectors, servers);
+            // overruns while the group settled (one collector alone with the whole fleet at first) are not the run's
+            List<Long> overrunsAtStart = collectors.stream().map(c -> c.last().overruns()).toList();
             long killAt = start.atMs() + runMs / 2;
             long endAt = start.atMs() + runMs;
             progress("run: %.1f min from now, collector-2 killed at %s", o.minutes(), Instant.ofEpochMilli(killAt));
@@ -145,8 +154,8 @@ public final class CollectorFleetBenchmark {
                 }
                 if (now - lastProgress >= 30_000) {
                     long envelopes = ledger.envelopes();
-                    Sample s = sample(collectors, servers);
-                    progress("%4.1f min: %d snapshots committed in the last %.0f s (%d targets / interval expected: %d), overruns %s",
+                    sample(collectors, servers); // refreshes each collector's last reading
+                    progress("%4.1f min: %d snapshots committed in the last %.0f s (%d targets / interval expected: %d), overruns since start %s",
                             (now - start.atMs()) / 60_000.0, envelopes - lastEnvelopes, (now - lastProgress) / 1e3, ids.size(),
                             Math.round(ids.size() * (now - lastProgress) / (double) intervalMs),
                             collectors.stream().map(c -> c.name() + "=" + c.last().overruns()).toList());
@@ -161,12 +170,17 @@ public final class CollectorFleetBenchmark {
             ledger.catchUp(Duration.ofMinutes(3));
             Coverage coverage = Coverage.count(ledger.byTarget(), ids, start.atMs(), end.atMs(), killAt, intervalMs);
             report.put("coverage", coverage);
-            report.put("overruns", Map.of("collector-1", collectors.get(0).last().overruns(), "collector-2", collectors.get(1).last().overruns()));
+            Map<String, Object> overruns = new LinkedHashMap<>();
+            for (int i = 0; i < collectors.size(); i++) {
+                overruns.put(collectors.get(i).name() + "InRun", collectors.get(i).last().overruns() - overrunsAtStart.get(i));
+                overruns.put(collectors.get(i).name() + "SinceStart", collectors.get(i).last().overruns());
+            }
+            report.put("overruns", overruns);
             if (afterKill == null) {
                 afterKill = beforeKill;
             }
-            report.put("costTwoCollectors", cost(start, beforeKill, ledger, ids.size()));
-            report.put("costOneCollector", cost(afterKill, end, ledger, ids.size()));
+            report.put("costTwoCollectors", cost(start, beforeKill, ledger, ids.size(), intervalMs));
+            report.put("costOneCollector", cost(afterKill, end, ledger, ids.size(), intervalMs));
             Map<String, Object> heap = new LinkedHashMap<>();
             heap.put("bothCollectorsAtKillMB", heapBothAtKill / 1048576.0);
             heap.put("perTargetAtKillKB", heapBothAtKill / 1024.0 / ids.size());
@@ -213,7 +227,7 @@ public final class CollectorFleetBenchmark {
     }
 
     /** CPU per target-cycle between two samples, cycles counted from the topic (committed envelopes begun in between). */
-    private static Map<String, Object> cost(Sample from, Sample to, EnvelopeLedger ledger, int targets) {
+    private static Map<String, Object> cost(Sample from, Sample to, EnvelopeLedger ledger, int targets, long intervalMs) {
         long cycles = ledger.byTarget().values().stream().flatMap(List::stream)
                 .filter(e -> e.collectedAt() >= from.atMs() && e.collectedAt() < to.atMs()).count();
         double seconds = (to.atMs() - from.atMs()) / 1e3;
@@ -225,7 +239,7 @@ public final class CollectorFleetBenchmark {
         m.put("collectorSessionsMsPerTargetCycle", ServerCpu.between(from.sessionsCpu(), to.sessionsCpu()) / 1e6 / cycles);
         m.put("serversMsPerTargetCycle", (to.serverCpu() - from.serverCpu()) / 1e6 / cycles);
         m.put("serversCoreShare", (to.serverCpu() - from.serverCpu()) / 1e9 / seconds);
-        m.put("cyclesPerTargetPerInterval", cycles / (double) targets / seconds);
+        m.put("cyclesPerTargetPerInterval", cycles / (double) targets / (seconds / (intervalMs / 1e3)));
         return m;
     }
 

@@ -53,16 +53,19 @@ final class CollectorJvm implements AutoCloseable {
                 """.formatted(bootstrapServers, intervalSeconds, threads, port));
         ServiceProcess p = ServiceProcess.start(name, dir, List.of("-Xmx" + heap, "-XX:+UseSerialGC"),
                 "dev.pgvigil.cli.Main", "collector", "--config", config.toString());
-        CollectorJvm jvm = new CollectorJvm(p, URI.create("http://127.0.0.1:" + port + "/metrics"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (jvm.read() == null) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.close();
-                throw new IllegalStateException(name + " did not start; see " + p.log());
+        return new CollectorJvm(p, URI.create("http://127.0.0.1:" + port + "/metrics"));
+    }
+
+    /** Waits until it serves /metrics (it has joined Kafka by then). */
+    void awaitServing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (read() == null) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.close();
+                throw new IllegalStateException(name() + " did not start; see " + process.log());
             }
             LocalFleet.sleep(Duration.ofMillis(500));
         }
-        return jvm;
     }
 
     String name() {

@@ -30,7 +30,8 @@ final class TransactionCost {
     /** Per mode: snapshots, wall ms per snapshot, CPU ms per snapshot of this JVM (the producer) and of the broker. */
     record Mode(String name, int snapshots, double wallMsPerSnapshot, double clientCpuMsPerSnapshot, double brokerCpuMsPerSnapshot) {}
 
-    record Result(Mode transactional, Mode plain, int recordsPerSnapshot) {}
+    /** {@code ratios}: transactional / plain, for wall time, this JVM's CPU and the broker's CPU. */
+    record Result(Mode transactional, Mode plain, int recordsPerSnapshot, Map<String, Double> ratios) {}
 
     private static final String PREFIX = "bench.txcost.";
     private static final int ROUNDS = 4;
@@ -60,7 +61,13 @@ final class TransactionCost {
         }
         int n = ROUNDS * snapshots.size();
         int records = (int) Math.round(snapshots.stream().mapToInt(List::size).average().orElse(0));
-        return new Result(mode("transactional", n, tx), mode("idempotent, no transaction", n, plain), records);
+        Mode t = mode("transactional", n, tx);
+        Mode p = mode("idempotent, no transaction", n, plain);
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        ratios.put("wall", t.wallMsPerSnapshot() / p.wallMsPerSnapshot());
+        ratios.put("clientCpu", t.clientCpuMsPerSnapshot() / p.clientCpuMsPerSnapshot());
+        ratios.put("brokerCpu", t.brokerCpuMsPerSnapshot() / p.brokerCpuMsPerSnapshot());
+        return new Result(t, p, records, ratios);
     }
 
     private static Mode mode(String name, int n, long[] totals) {
