@@ -124,21 +124,21 @@ public final class LocalFleet implements AutoCloseable {
         long pauseNanos = round.toNanos() / Math.max(1, targets.size());
         workload = new Thread(() -> {
             Map<String, Connection> open = new LinkedHashMap<>();
-            long visit = 0;
+            long pass = 0;
             long next = System.nanoTime();
             while (working) {
+                pass++;
                 for (Target t : targets) {
                     if (!working) {
                         break;
                     }
-                    visit++;
                     try {
                         Connection c = open.get(t.id());
                         if (c == null || c.isClosed()) {
                             c = t.pg().connect(t.database());
                             open.put(t.id(), c);
                         }
-                        touch(c, visit);
+                        touch(c, pass);
                     } catch (SQLException | RuntimeException e) {
                         closeQuietly(open.remove(t.id()));
                     }
@@ -160,17 +160,17 @@ public final class LocalFleet implements AutoCloseable {
         workload.start();
     }
 
-    private void touch(Connection c, long visit) throws SQLException {
+    private void touch(Connection c, long pass) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("INSERT INTO work (v) SELECT g FROM generate_series(1, 20) g");
             s.execute("UPDATE work SET v = v + 1 WHERE id % 50 = 0");
             try (ResultSet rs = s.executeQuery("SELECT count(*), sum(v) FROM work")) {
                 rs.next();
             }
-            // one more table per visit, by index, so every table and its statement gets counters
-            String other = tableName(1 + (int) (visit % tables));
-            s.execute("INSERT INTO " + other + " (v) VALUES (" + visit % 1000 + ")");
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + other + " WHERE v = " + visit % 1000)) {
+            // one more table per round, by index, so every table and its statement gets counters
+            String other = tableName(1 + (int) (pass % tables));
+            s.execute("INSERT INTO " + other + " (v) VALUES (" + pass % 1000 + ")");
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + other + " WHERE v = " + pass % 1000)) {
                 rs.next();
             }
         }

@@ -39,7 +39,7 @@ public final class CollectorFleetBenchmark {
             List<String> a = Arrays.asList(args);
             return new Options(integer(a, "--databases", 1000), integer(a, "--clusters", 4), integer(a, "--tables", 30),
                     integer(a, "--interval", 10), Double.parseDouble(value(a, "--minutes", "10")), integer(a, "--threads", 8),
-                    value(a, "--collector-heap", "512m"), value(a, "--broker-heap", "1g"), integer(a, "--workload-round", 60),
+                    value(a, "--collector-heap", "1g"), value(a, "--broker-heap", "1g"), integer(a, "--workload-round", 60),
                     a.contains("--json"));
         }
 
@@ -187,8 +187,11 @@ public final class CollectorFleetBenchmark {
             heap.put("collector1AtKillMB", heapSurvivorAtKill / 1048576.0);
             heap.put("collector1AtEndMB", heapSurvivorAtEnd / 1048576.0);
             heap.put("collector1AtEndPerTargetKB", heapSurvivorAtEnd / 1024.0 / ids.size());
-            // collector-1 held about half the fleet before the kill and all of it at the end
-            heap.put("marginalPerTargetKB", (heapSurvivorAtEnd - heapSurvivorAtKill) / 1024.0 / (ids.size() / 2.0));
+            // collector-1 held part of the fleet before the kill and all of it at the end: what the rest added
+            long heldAtKill = targetsHeldAtKill(ledger.byTarget(), killAt, end.atMs());
+            heap.put("collector1TargetsAtKill", heldAtKill);
+            heap.put("marginalPerTargetKB", heldAtKill >= ids.size() ? Double.NaN
+                    : (heapSurvivorAtEnd - heapSurvivorAtKill) / 1024.0 / (ids.size() - heldAtKill));
             report.put("heapAfterGc", heap);
         } finally {
             collectors.forEach(CollectorJvm::close);
@@ -197,11 +200,19 @@ public final class CollectorFleetBenchmark {
         progress("audit: reading every stats topic read_committed and read_uncommitted");
         Set<String> sample = new TreeSet<>(ids.subList(0, Math.min(10, ids.size())));
         List<TransactionAudit.Raw> kept = new ArrayList<>();
-        TransactionAudit.Result audit = TransactionAudit.run(bootstrap, Duration.ofMinutes(3), sample, kept::add);
+        TransactionAudit.Result audit = TransactionAudit.run(bootstrap, Duration.ofMinutes(10), sample, kept::add);
         report.put("audit", audit);
         List<List<TransactionAudit.Raw>> snapshots = TransactionCost.snapshots(kept);
         progress("transaction cost: %d snapshots of %d targets, transactional vs idempotent, alternating", snapshots.size(), sample.size());
         report.put("transactionCost", TransactionCost.measure(bootstrap, broker.process().pid(), snapshots));
+    }
+
+    /** How many targets the survivor (the publisher of the run's last envelope) had last published before the kill. */
+    private static long targetsHeldAtKill(Map<String, List<EnvelopeLedger.Envelope>> byTarget, long killAt, long endAt) {
+        String survivor = byTarget.values().stream().flatMap(List::stream).filter(e -> e.collectedAt() < endAt)
+                .max(java.util.Comparator.comparingLong(EnvelopeLedger.Envelope::collectedAt)).map(EnvelopeLedger.Envelope::collector).orElse("?");
+        return byTarget.values().stream().filter(list -> list.stream().filter(e -> e.collectedAt() < killAt)
+                .reduce((a, b) -> b).map(e -> e.collector().equals(survivor)).orElse(false)).count();
     }
 
     /** The fleet's targets as the collectors' YAML would have them: one code path from LocalFleet to TargetConfig. */
