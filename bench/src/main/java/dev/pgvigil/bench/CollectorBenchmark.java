@@ -1,24 +1,17 @@
 package dev.pgvigil.bench;
 
-import dev.pgvigil.collector.Collector;
-import dev.pgvigil.collector.CollectorStats;
 import dev.pgvigil.collector.TargetRunner;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.publish.OutRecord;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.catalogue.read.CatalogueQueries;
-import dev.pgvigil.common.config.KafkaSettings;
-import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.embedded.LocalPostgres;
 import dev.pgvigil.schema.IndexesChunk;
 import dev.pgvigil.schema.SnapshotStatus;
 import dev.pgvigil.schema.StatementsChunk;
 import dev.pgvigil.schema.TablesChunk;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.ThreadMXBean;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,15 +28,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The collector against its baselines, in one run on one machine:
- *
- * <ol>
- *   <li>one full snapshot (read + chunk + encode) of an instance with 2,000 tables, 4,000 indexes and
- *       5,000 distinct statements, against (a) the same catalogue queries run raw through psql and (b) a
- *       scrape of prometheus-postgres-exporter with its example queries.yaml;</li>
- *   <li>with {@code --fleet}: 100 targets (databases across 4 local clusters) at a 10 s interval for
- *       {@code --fleet-minutes} (default 5), publishing to an in-process broker: overruns, collector CPU, heap.</li>
- * </ol>
+ * The collector against its baselines, in one run on one machine: one full snapshot (read + chunk + encode)
+ * of an instance with 2,000 tables, 4,000 indexes and 5,000 distinct statements, against (a) the same catalogue
+ * queries run raw through psql and (b) a scrape of prometheus-postgres-exporter with its example queries.yaml.
+ * A fleet shared by collectors is {@link dev.pgvigil.bench.fleet.CollectorFleetBenchmark}'s.
  *
  * Each timing is the median of 7 runs, once after one warm-up and once more in steady state (see
  * {@link #medianMs}). Not a test: numbers vary with the machine.
@@ -57,16 +45,7 @@ public final class CollectorBenchmark {
     private static final Path EXPORTER_QUERIES = Path.of("/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml");
 
     public static void main(String[] args) throws Exception {
-        List<String> a = Arrays.asList(args);
-        boolean single = !a.contains("--fleet") || a.contains("--single");
-        boolean fleet = a.contains("--fleet");
-        int fleetMinutes = a.contains("--fleet-minutes") ? Integer.parseInt(a.get(a.indexOf("--fleet-minutes") + 1)) : 5;
-        if (single) {
-            singleInstance(a.contains("--profile"));
-        }
-        if (fleet) {
-            fleet(fleetMinutes);
-        }
+        singleInstance(Arrays.asList(args).contains("--profile"));
     }
 
     // ---------------------------------------------------------------- one big instance
@@ -301,73 +280,5 @@ public final class CollectorBenchmark {
         Arrays.sort(ms);
         System.out.printf(Locale.ROOT, "%-40s runs (ms): %s%n", what, Arrays.toString(Arrays.stream(ms).map(v -> Math.round(v * 10) / 10.0).toArray()));
         return ms[RUNS / 2];
-    }
-
-    // ---------------------------------------------------------------- a fleet
-
-    private static void fleet(int minutes) throws Exception {
-        int clusters = 4;
-        int perCluster = 25;
-        List<LocalPostgres> pgs = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
-            List<TargetConfig> targets = new ArrayList<>();
-            for (int c = 0; c < clusters; c++) {
-                LocalPostgres pg = LocalPostgres.start(new LocalPostgres.Options(List.of("max_connections = 60")));
-                pgs.add(pg);
-                for (int d = 0; d < perCluster; d++) {
-                    String db = "app" + d;
-                    pg.createDatabase(db);
-                    pg.execute(db, "CREATE EXTENSION pg_stat_statements",
-                            "CREATE TABLE orders (id int PRIMARY KEY, customer int, total numeric)",
-                            "CREATE INDEX ON orders (customer)",
-                            "INSERT INTO orders SELECT i, i % 50, i FROM generate_series(1, 1000) i",
-                            "SELECT count(*) FROM orders WHERE customer = 3");
-                    targets.add(new TargetConfig("c" + c + "-" + db, pg.jdbcUrl(db), LocalPostgres.SUPERUSER, pg.superuserPassword(),
-                            null, null, null, null, List.of(db), null));
-                }
-            }
-            CollectorConfig config = new CollectorConfig(10, null, null, null, null, null, null, null, null, null, null, targets, false, null);
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            System.gc();
-            long heapBefore = memory.getHeapMemoryUsage().getUsed();
-            try (Collector collector = new Collector(config, new KafkaSettings(kafka.bootstrapServers(), null, 1, null))) {
-                collector.start();
-                long cpuStart = collectorCpuNanos(threads);
-                long wallStart = System.nanoTime();
-                Thread.sleep(TimeUnit.MINUTES.toMillis(minutes));
-                long cpu = collectorCpuNanos(threads) - cpuStart;
-                double wall = (System.nanoTime() - wallStart) / 1e9;
-                System.gc();
-                long heapAfter = memory.getHeapMemoryUsage().getUsed();
-                CollectorStats stats = collector.stats();
-                long cycles = stats.all().values().stream().mapToLong(CollectorStats.TargetStats::cycles).sum();
-                long failures = stats.all().values().stream().mapToLong(CollectorStats.TargetStats::failures).sum();
-                double meanCycleMs = stats.all().values().stream().mapToLong(CollectorStats.TargetStats::lastCycleMs).average().orElse(0);
-                System.out.println();
-                System.out.printf(Locale.ROOT, "fleet: %d targets on %d clusters, interval 10 s, %d threads, %.0f s%n",
-                        targets.size(), clusters, config.threads(), wall);
-                System.out.printf(Locale.ROOT, "cycles %d (expected ~%d), failures %d, overruns %d (goal 0), mean last cycle %.0f ms%n",
-                        cycles, Math.round(targets.size() * wall / 10), failures, stats.totalOverruns(), meanCycleMs);
-                System.out.printf(Locale.ROOT, "collector CPU %.1f s over %.0f s = %.1f %% of one core; heap retained by the collector %.1f MB "
-                        + "(JVM heap used with the broker: %.1f MB)%n", cpu / 1e9, wall, 100.0 * cpu / 1e9 / wall,
-                        (heapAfter - heapBefore) / 1048576.0, heapAfter / 1048576.0);
-            }
-        } finally {
-            pgs.forEach(LocalPostgres::close);
-        }
-    }
-
-    /** CPU of the collector's threads (workers, ticker, producer I/O), not the in-process broker's. */
-    private static long collectorCpuNanos(ThreadMXBean threads) {
-        long total = 0;
-        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && (info.getThreadName().startsWith("pgvigil-collector")
-                    || info.getThreadName().contains("| pgvigil-collector"))) {
-                long t = threads.getThreadCpuTime(info.getThreadId());
-                total += Math.max(0, t);
-            }
-        }
-        return total;
     }
 }

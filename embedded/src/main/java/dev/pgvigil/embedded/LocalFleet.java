@@ -30,6 +30,8 @@ public final class LocalFleet implements AutoCloseable {
     public record Target(String id, String cluster, String database, LocalPostgres pg) {}
 
     private static final String TEMPLATE = "fleet_template";
+    /** Up to this many databases the workload keeps a connection to each. */
+    private static final int MAX_OPEN = 100;
 
     private final Map<String, LocalPostgres> clusters = new LinkedHashMap<>();
     private final List<Target> targets = new ArrayList<>();
@@ -85,6 +87,11 @@ public final class LocalFleet implements AutoCloseable {
         return List.copyOf(targets);
     }
 
+    /** The clusters by name, e.g. to find their server processes. */
+    public Map<String, LocalPostgres> clusters() {
+        return java.util.Collections.unmodifiableMap(clusters);
+    }
+
     public List<String> targetsOf(String cluster) {
         return targets.stream().filter(t -> t.cluster().equals(cluster)).map(Target::id).toList();
     }
@@ -100,43 +107,73 @@ public final class LocalFleet implements AutoCloseable {
         return yaml.toString();
     }
 
-    /** A few writes and reads per database per second, so every interval has deltas; errors (a cluster down) are skipped. */
+    /** A few writes and reads per database every half second, so every interval has deltas; errors (a cluster down) are skipped. */
     public void startWorkload() {
+        startWorkload(Duration.ofMillis(500));
+    }
+
+    /**
+     * The workload at one round per {@code round}: each database gets a few writes and reads once per round, spread
+     * evenly over it (one thread, one statement at a time, so it stays light however big the fleet). A fleet of up to
+     * {@value #MAX_OPEN} databases keeps one connection to each; a bigger one connects for each visit instead, since a
+     * thousand idle sessions would cost the servers more memory than the workload is worth. A round that cannot keep
+     * up simply takes longer. Errors (a cluster down) are skipped.
+     */
+    public void startWorkload(Duration round) {
+        boolean keepOpen = targets.size() <= MAX_OPEN;
+        long pauseNanos = round.toNanos() / Math.max(1, targets.size());
         workload = new Thread(() -> {
             Map<String, Connection> open = new LinkedHashMap<>();
-            long round = 0;
+            long pass = 0;
+            long next = System.nanoTime();
             while (working) {
-                round++;
+                pass++;
                 for (Target t : targets) {
+                    if (!working) {
+                        break;
+                    }
                     try {
                         Connection c = open.get(t.id());
                         if (c == null || c.isClosed()) {
                             c = t.pg().connect(t.database());
                             open.put(t.id(), c);
                         }
-                        try (Statement s = c.createStatement()) {
-                            s.execute("INSERT INTO work (v) SELECT g FROM generate_series(1, 20) g");
-                            s.execute("UPDATE work SET v = v + 1 WHERE id % 50 = 0");
-                            try (ResultSet rs = s.executeQuery("SELECT count(*), sum(v) FROM work")) {
-                                rs.next();
-                            }
-                            // one more table per round, by index, so every table and its statement gets counters
-                            String other = tableName(1 + (int) (round % tables));
-                            s.execute("INSERT INTO " + other + " (v) VALUES (" + round % 1000 + ")");
-                            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + other + " WHERE v = " + round % 1000)) {
-                                rs.next();
-                            }
-                        }
+                        touch(c, pass);
                     } catch (SQLException | RuntimeException e) {
                         closeQuietly(open.remove(t.id()));
                     }
+                    if (!keepOpen) {
+                        closeQuietly(open.remove(t.id()));
+                    }
+                    next += pauseNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        sleep(Duration.ofNanos(wait));
+                    } else {
+                        next = System.nanoTime(); // behind: no burst to catch up
+                    }
                 }
-                sleep(Duration.ofMillis(500));
             }
             open.values().forEach(LocalFleet::closeQuietly);
         }, "fleet-workload");
         workload.setDaemon(true);
         workload.start();
+    }
+
+    private void touch(Connection c, long pass) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("INSERT INTO work (v) SELECT g FROM generate_series(1, 20) g");
+            s.execute("UPDATE work SET v = v + 1 WHERE id % 50 = 0");
+            try (ResultSet rs = s.executeQuery("SELECT count(*), sum(v) FROM work")) {
+                rs.next();
+            }
+            // one more table per round, by index, so every table and its statement gets counters
+            String other = tableName(1 + (int) (pass % tables));
+            s.execute("INSERT INTO " + other + " (v) VALUES (" + pass % 1000 + ")");
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + other + " WHERE v = " + pass % 1000)) {
+                rs.next();
+            }
+        }
     }
 
     /**
