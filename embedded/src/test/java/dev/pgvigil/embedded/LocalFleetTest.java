@@ -17,7 +17,10 @@ class LocalFleetTest {
 
     @Test
     void everyDatabaseHasItsTablesAndTheWorkloadMovesEachOfThem() throws Exception {
-        try (LocalFleet fleet = new LocalFleet(new LinkedHashMap<>(Map.of("a", 2, "b", 1)), 4, LocalPostgres.Options.defaults(), dir)) {
+        Map<String, Integer> sizes = new LinkedHashMap<>(); // clusters in this order (Map.of has none)
+        sizes.put("a", 2);
+        sizes.put("b", 1);
+        try (LocalFleet fleet = new LocalFleet(sizes, 4, LocalPostgres.Options.defaults(), dir)) {
             assertThat(fleet.targets()).extracting(LocalFleet.Target::id).containsExactly("a-01", "a-02", "b-01");
             assertThat(fleet.targetsOf("a")).containsExactly("a-01", "a-02");
             fleet.startWorkload();
