@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the run ({@code instanceDownCheckSeconds}): it judges wall time, which differs between runs by design.
  */
 class AnalyzerCrashComparisonTest {
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the copies' logs
     Path work;
     /** Three minutes before an hour, so both minutes and an hour close within the 6 minutes of input. */
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(3));
@@ -64,6 +65,8 @@ class AnalyzerCrashComparisonTest {
         assertReferenceIsWhole(a);
         Published b = killedCopy();
         Published c = wipedRestart();
+        System.out.printf("A published %d metric points, %d rollup records, %d violation events%n", a.metrics().size(), a.rollups().size(),
+                a.violations().size());
 
         SoftAssertions soft = new SoftAssertions();
         compare(soft, "A (reference)", a, a); // A itself has no duplicate
@@ -91,7 +94,7 @@ class AnalyzerCrashComparisonTest {
             CrashInput input = new CrashInput(kafka.bootstrapServers(), t0);
             Path dir = Files.createDirectories(work.resolve("b"));
             try (ServiceProcess one = process(kafka, dir, "b1"); ServiceProcess two = process(kafka, dir, "b2")) {
-                awaitReady(dir.resolve("b1.ready"), dir.resolve("b2.ready"));
+                awaitWorking(dir.resolve("b1.tasks"), dir.resolve("b2.tasks"));
                 input.send(0, 12);
                 awaitProcessed(kafka, 11);
                 CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
@@ -101,7 +104,12 @@ class AnalyzerCrashComparisonTest {
                     }
                 });
                 pause(Duration.ofMillis(600));
-                one.kill9();
+                ServiceProcess victim = Files.readString(dir.resolve("b1.tasks")).isBlank() ? two : one;
+                String itsTasks = Files.readString(dir.resolve(victim.name() + ".tasks"));
+                assertThat(itsTasks).as("the copy killed has work").isNotBlank();
+                victim.kill9();
+                System.out.printf("B: killed %s running tasks %s; the other ran %s%n", victim.name(), itsTasks,
+                        Files.readString(dir.resolve((victim == one ? two : one).name() + ".tasks")));
                 rest.get();
                 return awaitAll(kafka);
             } finally {
@@ -163,15 +171,16 @@ class AnalyzerCrashComparisonTest {
     private ServiceProcess process(EmbeddedKafka kafka, Path dir, String name) throws Exception {
         Path config = Files.writeString(dir.resolve(name + ".yaml"), config(kafka, name));
         return ServiceProcess.start(name, dir, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                AnalyzerProcess.class.getName(), config.toString(), dir.resolve(name + ".ready").toString());
+                AnalyzerProcess.class.getName(), config.toString(), dir.resolve(name + ".tasks").toString());
     }
 
-    private static void awaitReady(Path... files) {
+    /** Until every copy runs tasks of its own (each writes its active tasks to a file). */
+    private static void awaitWorking(Path... files) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         for (Path f : files) {
-            while (!Files.exists(f)) {
+            while (!Files.exists(f) || Files.readString(f).isBlank()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("analyzer copy not running: " + f);
+                    throw new AssertionError("analyzer copy not running tasks: " + f);
                 }
                 pause(Duration.ofMillis(200));
             }
