@@ -31,6 +31,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -111,7 +115,10 @@ class AnalyzerCrashComparisonTest {
                 System.out.printf("B: killed %s running tasks %s; the other ran %s%n", victim.name(), itsTasks,
                         Files.readString(dir.resolve((victim == one ? two : one).name() + ".tasks")));
                 rest.get();
-                return awaitAll(kafka);
+                Published b = awaitAll(kafka);
+                System.out.printf("B: %d records on %s were in transactions aborted by the kill (their work was redone)%n",
+                        records(kafka, Topics.METRICS, "read_uncommitted") - records(kafka, Topics.METRICS, "read_committed"), Topics.METRICS);
+                return b;
             } finally {
                 input.close();
             }
@@ -321,6 +328,22 @@ class AnalyzerCrashComparisonTest {
 
     private static List<String> firstOf(List<String> lines) {
         return lines.stream().limit(25).toList();
+    }
+
+    /** How many data records a consumer of this isolation level reads from the topic, start to end. */
+    private static long records(EmbeddedKafka kafka, String topic, String isolation) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long n = 0;
+            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                n += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return n;
+        }
     }
 
     private static void pause(Duration d) {
