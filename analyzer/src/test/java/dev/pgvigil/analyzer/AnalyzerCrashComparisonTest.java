@@ -16,6 +16,7 @@ import dev.pgvigil.schema.Violation;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -45,8 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * instances, a dozen moving statements, tables and indexes each, partial snapshots, 6 minutes) is analyzed
  * <ul>
  *   <li>A: by one analyzer, uninterrupted (the reference);</li>
- *   <li>B: by two copies in JVMs of their own, one of them SIGKILLed while input is still being written;</li>
- *   <li>C: by one analyzer stopped mid-stream and started again on its deleted (empty) state folder.</li>
+ *   <li>B: by two copies in JVMs of their own; the one running instance 0 is SIGKILLed while its planted condition is
+ *   pending and input is still being written;</li>
+ *   <li>C: by one analyzer stopped mid-stream (the same condition pending) and started again on its deleted (empty)
+ *   state folder.</li>
  * </ul>
  * B and C must publish what A publishes: every (instance, interval, point) on {@code pgvigil.metrics} exactly once
  * with the same value (no gap, no duplicate, no spike), the same rollup records (1 minute and 1 hour), and the same
@@ -55,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the run ({@code instanceDownCheckSeconds}): it judges wall time, which differs between runs by design.
  */
 class AnalyzerCrashComparisonTest {
+    private static final int PARTITIONS = 4;
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the copies' logs
     Path work;
     /** Three minutes before an hour, so both minutes and an hour close within the 6 minutes of input. */
@@ -92,25 +97,31 @@ class AnalyzerCrashComparisonTest {
         }
     }
 
-    /** B: two copies share the work; one is SIGKILLed while later snapshots are still being written; the other takes over. */
+    /**
+     * B: two copies share the work. Once instance 0's first low cache interval is analyzed (its condition pending, 1
+     * of 2), the copy running instance 0's task is SIGKILLed while later snapshots are still being written; the other
+     * takes over from what the dead one committed.
+     */
     private Published killedCopy() throws Exception {
         try (EmbeddedKafka kafka = broker()) {
             CrashInput input = new CrashInput(kafka.bootstrapServers(), t0);
             Path dir = Files.createDirectories(work.resolve("b"));
             try (ServiceProcess one = process(kafka, dir, "b1"); ServiceProcess two = process(kafka, dir, "b2")) {
                 awaitWorking(dir.resolve("b1.tasks"), dir.resolve("b2.tasks"));
-                input.send(0, 12);
-                awaitProcessed(kafka, 11);
+                int pending = CrashInput.LOW_CACHE_FROM;
+                input.send(0, pending + 1);
+                awaitProcessed(kafka, pending);
                 CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
-                    for (int n = 12; n < SNAPSHOTS; n++) {
+                    for (int n = pending + 1; n < SNAPSHOTS; n++) {
                         input.send(n, n + 1);
                         pause(Duration.ofMillis(150)); // the kill lands while input is still being written
                     }
                 });
-                pause(Duration.ofMillis(600));
-                ServiceProcess victim = Files.readString(dir.resolve("b1.tasks")).isBlank() ? two : one;
+                pause(Duration.ofMillis(300));
+                String task = "0_" + partitionOf(CrashInput.instance(0)); // instance 0's task of the main sub-topology
+                ServiceProcess victim = List.of(Files.readString(dir.resolve("b1.tasks")).split(" ")).contains(task) ? one : two;
                 String itsTasks = Files.readString(dir.resolve(victim.name() + ".tasks"));
-                assertThat(itsTasks).as("the copy killed has work").isNotBlank();
+                assertThat(itsTasks.split(" ")).as("the copy killed runs instance 0's task").contains(task);
                 victim.kill9();
                 System.out.printf("B: killed %s running tasks %s; the other ran %s%n", victim.name(), itsTasks,
                         Files.readString(dir.resolve((victim == one ? two : one).name() + ".tasks")));
@@ -148,7 +159,7 @@ class AnalyzerCrashComparisonTest {
     private static EmbeddedKafka broker() {
         EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
         try (Admin admin = kafka.admin()) {
-            TopicSetup.ensureAll(admin, 4, (short) 1);
+            TopicSetup.ensureAll(admin, PARTITIONS, (short) 1);
         }
         return kafka;
     }
@@ -328,6 +339,11 @@ class AnalyzerCrashComparisonTest {
 
     private static List<String> firstOf(List<String> lines) {
         return lines.stream().limit(25).toList();
+    }
+
+    /** The partition the producer's default partitioner gives this key. */
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
     /** How many data records a consumer of this isolation level reads from the topic, start to end. */
