@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * instances, a dozen moving statements, tables and indexes each, partial snapshots, 6 minutes) is analyzed
  * <ul>
  *   <li>A: by one analyzer, uninterrupted (the reference);</li>
- *   <li>B: by two copies in JVMs of their own; the one running instance 0 is SIGKILLed while its planted condition is
- *   pending and input is still being written;</li>
+ *   <li>B: by two copies in JVMs of their own; the one running instance 0 is SIGKILLed as soon as it has published
+ *   (not yet committed) the interval that fires instance 0's planted condition, while input is still being written;</li>
  *   <li>C: by one analyzer stopped mid-stream (the same condition pending) and started again on its deleted (empty)
  *   state folder.</li>
  * </ul>
@@ -99,8 +100,9 @@ class AnalyzerCrashComparisonTest {
 
     /**
      * B: two copies share the work. Once instance 0's first low cache interval is analyzed (its condition pending, 1
-     * of 2), the copy running instance 0's task is SIGKILLed while later snapshots are still being written; the other
-     * takes over from what the dead one committed.
+     * of 2), the next is written, and as soon as the copy running instance 0's task has published its metrics (in a
+     * transaction, most likely still open) that copy is SIGKILLed while later snapshots are still being written; the
+     * other takes over from what the dead one committed.
      */
     private Published killedCopy() throws Exception {
         try (EmbeddedKafka kafka = broker()) {
@@ -117,7 +119,7 @@ class AnalyzerCrashComparisonTest {
                         pause(Duration.ofMillis(150)); // the kill lands while input is still being written
                     }
                 });
-                pause(Duration.ofMillis(300));
+                awaitUncommitted(kafka, CrashInput.instance(0), CrashInput.snapshotId(pending + 1)); // done, likely not committed yet
                 String task = "0_" + partitionOf(CrashInput.instance(0)); // instance 0's task of the main sub-topology
                 ServiceProcess victim = List.of(Files.readString(dir.resolve("b1.tasks")).split(" ")).contains(task) ? one : two;
                 String itsTasks = Files.readString(dir.resolve(victim.name() + ".tasks"));
@@ -339,6 +341,29 @@ class AnalyzerCrashComparisonTest {
 
     private static List<String> firstOf(List<String> lines) {
         return lines.stream().limit(25).toList();
+    }
+
+    /**
+     * Until the metrics of {@code snapshotId} of the instance are on the topic, committed or not: the analyzer has
+     * processed it, and its commit (once a second) has likely not happened yet. A kill now loses work in flight.
+     */
+    private static void awaitUncommitted(EmbeddedKafka kafka, String instance, String snapshotId) {
+        try (KafkaConsumer<String, MetricBatch> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new StringDeserializer(),
+                Serdes.metrics().deserializer())) {
+            TopicPartition partition = new TopicPartition(Topics.METRICS, partitionOf(instance));
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(20))) {
+                    if (r.key().equals(instance) && r.value().getSnapshotId().equals(snapshotId)) {
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("no metrics of " + instance + " " + snapshotId);
+        }
     }
 
     /** The partition the producer's default partitioner gives this key. */
