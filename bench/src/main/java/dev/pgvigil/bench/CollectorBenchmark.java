@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #medianMs}). Not a test: numbers vary with the machine.
  */
 public final class CollectorBenchmark {
-    private static final int TABLES = 2_000;
-    private static final int STATEMENTS = 5_000;
+    private static final int TABLES = LargeDatabase.TABLES;
+    private static final int STATEMENTS = LargeDatabase.STATEMENTS;
     private static final int RUNS = 7;
     private static final int STEADY_WARMUPS = 8;
     private static final Path EXPORTER = Path.of("/usr/bin/prometheus-postgres-exporter");
@@ -53,7 +53,7 @@ public final class CollectorBenchmark {
     private static void singleInstance(boolean profile) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(new LocalPostgres.Options(List.of("pg_stat_statements.max = 10000")))) {
             long setupStart = System.nanoTime();
-            populate(pg);
+            LargeDatabase.populate(pg, "postgres");
             System.out.printf(Locale.ROOT, "setup: %d tables, %d indexes, %d statements in %.1f s%n", TABLES, 2 * TABLES, STATEMENTS,
                     (System.nanoTime() - setupStart) / 1e9);
 
@@ -90,34 +90,6 @@ public final class CollectorBenchmark {
             System.out.printf(Locale.ROOT, "(b) / collector = %5.2f     %5.2f  (goal >= 3)%n",
                     exporterMs.firstMs() / collectorMs.firstMs(), exporterMs.steadyMs() / collectorMs.steadyMs());
         }
-    }
-
-    private static void populate(LocalPostgres pg) {
-        pg.execute("postgres", "CREATE EXTENSION pg_stat_statements");
-        // batches keep one transaction's locks well under max_locks_per_transaction
-        for (int from = 1; from <= TABLES; from += 100) {
-            pg.execute("postgres", """
-                    DO $$
-                    BEGIN
-                      FOR t IN %d..%d LOOP
-                        EXECUTE format('CREATE TABLE t%%s (id int PRIMARY KEY, a int, b text)', t);
-                        EXECUTE format('CREATE INDEX t%%s_a ON t%%s (a)', t, t);
-                        EXECUTE format('INSERT INTO t%%s SELECT i, i %%%% 7, md5(i::text) FROM generate_series(1, 20) i', t);
-                      END LOOP;
-                    END $$""".formatted(from, Math.min(TABLES, from + 99)));
-        }
-        int shapes = STATEMENTS / (TABLES / 2);
-        pg.execute("postgres", "SELECT pg_stat_statements_reset()"); // the setup's DDL is not the workload
-        pg.execute("postgres", """
-                DO $$
-                BEGIN
-                  FOR t IN 1..%d LOOP
-                    FOR k IN 1..%d LOOP
-                      EXECUTE format('SELECT id %%s FROM t%%s WHERE a = 3 ORDER BY id', repeat(', a + 1', k - 1), t);
-                    END LOOP;
-                  END LOOP;
-                END $$""".formatted(TABLES / 2, shapes));
-        pg.execute("postgres", "ANALYZE");
     }
 
     private static void describe(Publication p) {
