@@ -51,9 +51,12 @@ final class PrometheusStack implements Stack {
 
     PrometheusStack(List<Cluster> clusters, String user, String password, String webhook, Path dir) throws IOException {
         Files.createDirectories(dir);
-        // the example file names pg_stat_statements' pre-13 columns (total_time, ...): renamed to the 13+ ones
+        // the example file names pg_stat_statements' pre-13 columns (total_time, ...): renamed to the 13+ ones; and
+        // pg_process_idle (a cluster-wide view) runs on the first database only, as its other cluster-wide queries do:
+        // with --auto-discover-databases every database would report the same series and fail the scrape
         Path queries = Files.writeString(dir.resolve("queries.yaml"), Files.readString(EXAMPLE_QUERIES)
-                .replaceAll("\\b(total|min|max|mean|stddev)_time\\b", "$1_exec_time"));
+                .replaceAll("\\b(total|min|max|mean|stddev)_time\\b", "$1_exec_time")
+                .replace("pg_process_idle:\n", "pg_process_idle:\n  master: true\n"));
         StringBuilder scrape = new StringBuilder();
         for (Cluster c : clusters) {
             int port = freePort();

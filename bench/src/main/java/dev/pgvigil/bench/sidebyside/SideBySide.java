@@ -98,12 +98,16 @@ public final class SideBySide {
                     Stack stack = id.equals("A")
                             ? new PrometheusStack(clustersOf(fleet), LocalFleet.MONITOR, password, receiver.url("alertmanager"), stackDir)
                             : new PgvigilStack(fleet.targetsYaml(), receiver.url("pgvigil"), stackDir);
+                    Thread stopOnExit = new Thread(stack::close, "stop-stack-" + id); // its processes are not this JVM's threads
+                    Runtime.getRuntime().addShutdownHook(stopOnExit);
                     try (stack) {
                         Result r = measure(stack, fleet, events, receiver, o);
                         if (id.equals("B")) {
                             r.perCycle().putAll(knowledge);
                         }
                         results.add(r);
+                    } finally {
+                        Runtime.getRuntime().removeShutdownHook(stopOnExit);
                     }
                 }
             }
