@@ -19,12 +19,12 @@ final class AlertRules {
 
     private AlertRules() {}
 
-    /** The analyzer's {@code rules:} section. */
+    /** The analyzer's {@code rules:} section, indented to sit under {@code analyzer:}. */
     static String analyzerYaml() {
         return """
-                    rules:
-                      thresholds:
-                        idle_in_transaction: {warning: %d, critical: 100000}
+                  rules:
+                    thresholds:
+                      idle_in_transaction: {warning: %d, critical: 100000}
                 """.formatted(IDLE_SECONDS);
     }
 

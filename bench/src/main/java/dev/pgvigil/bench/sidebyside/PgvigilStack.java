@@ -45,8 +45,7 @@ final class PgvigilStack implements Stack {
                 analyzer:
                   stateDir: %s
                   assumedIntervalSeconds: %d
-                %s
-                http: {port: 0}
+                %shttp: {port: 0}
                 """.formatted(dir.resolve("analyzer-state"), AlertRules.INTERVAL_SECONDS, AlertRules.analyzerYaml()));
         service("alerter", dir, kafka + """
                 alerter:

@@ -119,6 +119,11 @@ public final class SideBySide {
         int dbs = fleet.targets().size();
         progress("stack " + stack.id() + ": started " + stack.processes().keySet() + ", warming up " + o.warmupSeconds() + " s");
         sleep(Duration.ofSeconds(o.warmupSeconds()));
+        stats(stack).forEach((name, s) -> {
+            if (Double.isNaN(s.cpuSeconds())) {
+                throw new IllegalStateException("stack " + stack.id() + ": " + name + " exited during the warm-up; see " + name + ".log in the stack's directory");
+            }
+        });
         MonitorCost.reset(fleet);
         Map<String, ProcStat> before = stats(stack);
         long storedBefore = stack.storedBytes();
