@@ -50,8 +50,20 @@ final class PlantedEvents {
                 "VACUUM ANALYZE bench_cold", "VACUUM ANALYZE bench_churn");
     }
 
-    String cluster() {
-        return target.cluster();
+    /**
+     * Whether a notice names this event: its rule, and where it was planted. Sessions, connections and a stop
+     * concern the cluster, so any of its targets (or the cluster, as stack A names it) will do; the cache hit
+     * drop is the first target's, the dead rows its table's (the workload's own tables gather dead rows too).
+     */
+    boolean names(Kind kind, Receiver.Notice n) {
+        if (!n.rule().equals(kind.rule)) {
+            return false;
+        }
+        return switch (kind) {
+            case CACHE_HIT_DROP -> n.instance().equals(target.id());
+            case DEAD_ROWS_SURGE -> n.instance().equals(target.id()) && n.object().endsWith("bench_churn");
+            default -> n.instance().equals(target.cluster()) || fleet.targetsOf(target.cluster()).contains(n.instance());
+        };
     }
 
     Instant start(Kind kind) {

@@ -24,9 +24,10 @@ final class Receiver implements AutoCloseable {
 
     /**
      * One alert of one notification. {@code instance}: the target it names (the pgvigil instance id; for
-     * Alertmanager the target of its {@code datname}, else its {@code cluster} label).
+     * Alertmanager the target of its {@code datname}, else its {@code cluster} label); {@code object}: pgvigil's
+     * object, for Alertmanager the {@code relname} label if any (a table's name ends pgvigil's object too).
      */
-    record Notice(Instant at, String stack, String rule, String instance, boolean firing) {}
+    record Notice(Instant at, String stack, String rule, String instance, String object, boolean firing) {}
 
     private final HttpServer server;
     private final List<Notice> notices = new CopyOnWriteArrayList<>();
@@ -64,10 +65,12 @@ final class Receiver implements AutoCloseable {
                     JsonNode labels = a.path("labels");
                     String db = labels.path("datname").asText("");
                     String instance = targetOfDatabase.getOrDefault(db, labels.path("cluster").asText(""));
-                    notices.add(new Notice(at, stack, labels.path("alertname").asText(), instance, "firing".equals(a.path("status").asText())));
+                    notices.add(new Notice(at, stack, labels.path("alertname").asText(), instance, labels.path("relname").asText(db),
+                            "firing".equals(a.path("status").asText())));
                 } else {
                     String instance = a.path("instance").asText(body.path("instance").asText());
-                    notices.add(new Notice(at, stack, a.path("rule").asText(), instance, "firing".equalsIgnoreCase(a.path("status").asText())));
+                    notices.add(new Notice(at, stack, a.path("rule").asText(), instance, a.path("object").asText(),
+                            "firing".equalsIgnoreCase(a.path("status").asText())));
                 }
             }
             exchange.sendResponseHeaders(200, -1);

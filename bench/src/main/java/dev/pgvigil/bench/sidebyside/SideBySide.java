@@ -148,7 +148,7 @@ public final class SideBySide {
         Map<String, List<Double>> latencies = new LinkedHashMap<>();
         for (int r = 1; r <= o.repeats(); r++) {
             for (PlantedEvents.Kind kind : o.events()) {
-                latencies.computeIfAbsent(kind.rule, k -> new ArrayList<>()).add(plant(kind, stack.id(), fleet, receiver, events, r));
+                latencies.computeIfAbsent(kind.rule, k -> new ArrayList<>()).add(plant(kind, stack.id(), receiver, events, r));
             }
         }
         Map<String, ProcStat> end = stats(stack);
@@ -159,18 +159,15 @@ public final class SideBySide {
                 stored / (double) dbs / (seconds / 86_400), stack.retentionDays(), perCycle, latencies);
     }
 
-    /** One event: its start to the first firing notification naming its rule and a target of its cluster, in s. */
-    private static double plant(PlantedEvents.Kind kind, String stack, LocalFleet fleet, Receiver receiver, PlantedEvents events, int repeat) {
-        List<String> names = new ArrayList<>(fleet.targetsOf(events.cluster()));
-        names.add(events.cluster());
+    /** One event: its start to the first firing notification naming it ({@link PlantedEvents#names}), in s. */
+    private static double plant(PlantedEvents.Kind kind, String stack, Receiver receiver, PlantedEvents events, int repeat) {
         Instant start = events.start(kind);
-        Receiver.Notice seen = await(() -> receiver.first(start, n -> n.stack().equals(stack) && n.firing() && n.rule().equals(kind.rule)
-                && names.contains(n.instance())), DETECT_TIMEOUT);
+        Receiver.Notice seen = await(() -> receiver.first(start, n -> n.stack().equals(stack) && n.firing() && events.names(kind, n)), DETECT_TIMEOUT);
         double latency = seen == null ? Double.NaN : Duration.between(start, seen.at()).toMillis() / 1000.0;
         Instant undone = Instant.now();
         events.undo(kind);
-        Receiver.Notice resolved = await(() -> receiver.first(undone, n -> n.stack().equals(stack) && !n.firing() && n.rule().equals(kind.rule)
-                && names.contains(n.instance())), seen == null ? Duration.ofSeconds(30) : RESOLVE_TIMEOUT);
+        Receiver.Notice resolved = await(() -> receiver.first(undone, n -> n.stack().equals(stack) && !n.firing() && events.names(kind, n)),
+                seen == null ? Duration.ofSeconds(30) : RESOLVE_TIMEOUT);
         progress(String.format(Locale.ROOT, "stack %s: %s #%d: %s, %s", stack, kind.rule, repeat,
                 seen == null ? "NOT notified within " + DETECT_TIMEOUT.toSeconds() + " s" : "notified after " + latency + " s",
                 resolved == null ? "no resolved notification" : "resolved"));
