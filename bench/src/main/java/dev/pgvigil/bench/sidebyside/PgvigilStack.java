@@ -87,18 +87,20 @@ final class PgvigilStack implements Stack {
                 .mapToDouble(v -> Long.parseLong(v) / 86_400_000.0).max().orElse(7);
     }
 
-    /** Records per topic so far, from the size of each partition's log would be guesswork: bytes per topic instead. */
+    /** Bytes per topic so far (pgvigil's topics, the analyzer's changelogs and Kafka's own, partitions summed). */
     @Override
     public Map<String, Long> perCycle() {
         Map<String, Long> bytes = new LinkedHashMap<>();
         if (!Files.isDirectory(brokerData)) {
             return bytes;
         }
-        try (Stream<Path> partitions = Files.list(brokerData)) {
-            partitions.filter(Files::isDirectory).filter(p -> p.getFileName().toString().startsWith("pgvigil."))
+        // <data>/kraft/<topic>-<partition>/
+        try (Stream<Path> dirs = Files.walk(brokerData, 2)) {
+            dirs.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches(".+-\\d+"))
+                    .filter(p -> !p.getFileName().toString().startsWith("__cluster_metadata"))
                     .forEach(p -> bytes.merge("bytes " + p.getFileName().toString().replaceAll("-\\d+$", ""), SideBySide.bytesUnder(p), Long::sum));
-        } catch (IOException e) {
-            return bytes;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return bytes; // a segment deleted while walking: this reading is skipped
         }
         return bytes;
     }
