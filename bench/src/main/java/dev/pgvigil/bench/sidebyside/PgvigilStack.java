@@ -74,10 +74,13 @@ final class PgvigilStack implements Stack {
         return pids;
     }
 
-    /** The broker's log segments (and indexes), every topic. */
+    /**
+     * The broker's log segments ({@code .log}), every topic. Not the offset and time indexes: Kafka preallocates
+     * them at 10 MiB per partition, so a new topic would count 20 MiB it has not written.
+     */
     @Override
     public long storedBytes() {
-        return SideBySide.bytesUnder(brokerData);
+        return SideBySide.bytesUnder(brokerData, ".log");
     }
 
     /** The longest retention of pgvigil's topics (the 1 h rollups and violations: 30 days). */
@@ -98,7 +101,7 @@ final class PgvigilStack implements Stack {
         try (Stream<Path> dirs = Files.walk(brokerData, 2)) {
             dirs.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches(".+-\\d+"))
                     .filter(p -> !p.getFileName().toString().startsWith("__cluster_metadata"))
-                    .forEach(p -> bytes.merge("bytes " + p.getFileName().toString().replaceAll("-\\d+$", ""), SideBySide.bytesUnder(p), Long::sum));
+                    .forEach(p -> bytes.merge("bytes " + p.getFileName().toString().replaceAll("-\\d+$", ""), SideBySide.bytesUnder(p, ".log"), Long::sum));
         } catch (IOException | java.io.UncheckedIOException e) {
             return bytes; // a segment deleted while walking: this reading is skipped
         }

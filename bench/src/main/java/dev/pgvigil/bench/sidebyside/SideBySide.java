@@ -264,11 +264,16 @@ public final class SideBySide {
     }
 
     static long bytesUnder(Path dir) {
+        return bytesUnder(dir, "");
+    }
+
+    /** Bytes of the files under {@code dir} whose names end with {@code suffix}. */
+    static long bytesUnder(Path dir, String suffix) {
         if (!Files.exists(dir)) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.mapToLong(f -> {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).mapToLong(f -> {
                 try {
                     return Files.isRegularFile(f) ? Files.size(f) : 0;
                 } catch (IOException e) {
