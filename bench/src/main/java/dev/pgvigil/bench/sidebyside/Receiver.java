@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
@@ -30,6 +31,7 @@ final class Receiver implements AutoCloseable {
     record Notice(Instant at, String stack, String rule, String instance, String object, boolean firing) {}
 
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newFixedThreadPool(4);
     private final List<Notice> notices = new CopyOnWriteArrayList<>();
     private final Map<String, String> targetOfDatabase;
 
@@ -43,7 +45,7 @@ final class Receiver implements AutoCloseable {
         }
         server.createContext("/alertmanager", e -> handle(e, "A"));
         server.createContext("/pgvigil", e -> handle(e, "B"));
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -82,5 +84,6 @@ final class Receiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow(); // its threads are not daemons: the benchmark's JVM would never exit
     }
 }
