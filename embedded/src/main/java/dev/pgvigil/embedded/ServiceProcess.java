@@ -18,12 +18,19 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Path log;
-    private Process process;
+    private volatile Process process;
 
     private ServiceProcess(String name, List<String> command, Path log) {
         this.name = name;
         this.command = command;
         this.log = log;
+        // a drill or benchmark stopped with Ctrl-C or SIGTERM must not leave its services running
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = process;
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }, name + "-reaper"));
     }
 
     /**

@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * pg_stat_activity summarised: counts, oldest ages, lock waits, and a capped list of the sessions worth a
  * look (blocked, blocking, or in a transaction or query older than the minimum age). pgvigil's own
  * reads ({@link OwnSession}) are left out of everything but totalConnections, since they use a slot too.
+ * So are the sessions of databases the target leaves out (includeDatabases / excludeDatabases): where a
+ * cluster's databases are watched as targets of their own, a session idle in a transaction in one of them
+ * is that target's finding, not every target's; connections are the cluster's, so each target counts them all.
  */
 public final class ActivityReader {
     public static final String APPLICATION_NAME = "pgvigil";
@@ -42,11 +46,17 @@ public final class ActivityReader {
     /** What to keep in the session list. */
     public record Options(int maxSessions, double sessionMinAgeSeconds, int queryTextMaxLength) {}
 
-    private record Row(SessionInfo session, boolean own) {}
+    /** A session, and whether it is left out of all but totalConnections (pgvigil's own, or another target's). */
+    private record Row(SessionInfo session, boolean leftOut) {}
 
     private ActivityReader() {}
 
     public static ActivitySnapshot read(Connection c, SnapshotRef ref, Options options) throws SQLException {
+        return read(c, ref, options, datname -> true);
+    }
+
+    /** Sessions of a database {@code includeDatabase} refuses count only in totalConnections. */
+    public static ActivitySnapshot read(Connection c, SnapshotRef ref, Options options, Predicate<String> includeDatabase) throws SQLException {
         int[] limits = Rows.first(c, LIMITS_SQL, rs -> new int[] {rs.getInt("max_connections"), rs.getInt("superuser_reserved"),
                 rs.getInt("reserved")});
         List<Row> rows = Rows.list(c, SQL, ps -> ps.setInt(1, options.queryTextMaxLength()), rs -> new Row(SessionInfo.newBuilder()
@@ -62,7 +72,7 @@ public final class ActivityReader {
                 .setStateAgeSeconds(Rows.doubleOrNull(rs, "state_age"))
                 .setBlockedBy(Rows.ints(rs, "blocked_by"))
                 .setQuery(QueryText.scrub(rs.getString("query")))
-                .build(), rs.getBoolean("own")));
+                .build(), rs.getBoolean("own") || !includeDatabase.test(rs.getString("datname"))));
         return summarise(ref, limits, rows, options);
     }
 
@@ -79,7 +89,7 @@ public final class ActivityReader {
         Set<Integer> blocking = new HashSet<>();
         List<SessionInfo> others = new ArrayList<>();
         for (Row row : rows) {
-            if (row.own()) {
+            if (row.leftOut()) {
                 continue;
             }
             SessionInfo s = row.session();

@@ -130,7 +130,7 @@ public final class SnapshotReader {
         if (databases != null) {
             listener.databases(databases);
         }
-        var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity()));
+        var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity(), includeDatabase));
         if (activity != null) {
             listener.activity(activity);
         }
