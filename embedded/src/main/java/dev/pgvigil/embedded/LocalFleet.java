@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A monitored fleet for drills and benchmarks: a few local PostgreSQL clusters, each with several databases, one
@@ -181,32 +180,8 @@ public final class LocalFleet implements AutoCloseable {
      * starts with every statistics counter at zero) and starts it again on the same port and data.
      */
     public Instant crashRestart(String cluster) {
-        LocalPostgres pg = clusters.get(cluster);
-        String dataDir;
-        String binDir;
-        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-            dataDir = single(s, "SHOW data_directory");
-            binDir = single(s, "SELECT setting FROM pg_config WHERE name = 'BINDIR'");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
         Instant at = Instant.now();
-        List<String> cmd = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            cmd.addAll(List.of("runuser", "-u", LocalPostgres.SUPERUSER, "--"));
-        }
-        cmd.addAll(List.of(binDir + "/pg_ctl", "-D", dataDir, "-w", "-t", "60", "-m", "immediate", "-l", dataDir + "/server.log", "restart"));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("pg_ctl restart -m immediate of " + cluster + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        clusters.get(cluster).crashRestart();
         return at;
     }
 
@@ -244,13 +219,6 @@ public final class LocalFleet implements AutoCloseable {
     public void releaseTransactions() {
         holders.forEach(LocalFleet::closeQuietly);
         holders.clear();
-    }
-
-    private static String single(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 
     private static void closeQuietly(Connection c) {

@@ -225,6 +225,15 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Crashes the server (pg_ctl restart -m immediate: no shutdown checkpoint, so PostgreSQL runs crash recovery
+     * and starts with every statistics counter at zero) and starts it again on the same port and data.
+     */
+    public void crashRestart() {
+        run(Duration.ofMinutes(2), binaries.bin().resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
+                "-m", "immediate", "-l", dataDir.resolve("server.log").toString(), "restart");
+    }
+
     /** Starts a stopped server again on the same port and data. */
     public void restart() {
         if (!running) {

@@ -28,8 +28,15 @@ class LocalPostgresTest {
             pg.stop();
             assertThatThrownBy(() -> pg.connect("postgres")).isInstanceOf(SQLException.class);
             pg.restart();
-            try (Connection c = pg.connect("postgres")) {
-                assertThat(c.isValid(5)).isTrue();
+            java.sql.Timestamp started;
+            try (Connection c = pg.connect("postgres"); ResultSet rs = c.createStatement().executeQuery("SELECT pg_postmaster_start_time()")) {
+                rs.next();
+                started = rs.getTimestamp(1);
+            }
+            pg.crashRestart();
+            try (Connection c = pg.connect("postgres"); ResultSet rs = c.createStatement().executeQuery("SELECT pg_postmaster_start_time()")) {
+                rs.next();
+                assertThat(rs.getTimestamp(1)).as("a new postmaster after the crash").isAfter(started);
             }
         }
     }
