@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private volatile Process process;
 
-    private ServiceProcess(String name, List<String> command, Path log) {
+    private ServiceProcess(String name, List<String> command, Map<String, String> environment, Path log) {
         this.name = name;
         this.command = command;
+        this.environment = environment;
         this.log = log;
         // a drill or benchmark stopped with Ctrl-C or SIGTERM must not leave its services running
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -49,7 +52,15 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
-        ServiceProcess p = new ServiceProcess(name, List.copyOf(command), dir.resolve(name + ".log"));
+        return command(name, dir, Map.of(), command);
+    }
+
+    /**
+     * Any program, {@code environment} added to this JVM's (where a secret goes, never on the command line),
+     * its log in {@code dir}.
+     */
+    public static ServiceProcess command(String name, Path dir, Map<String, String> environment, List<String> command) {
+        ServiceProcess p = new ServiceProcess(name, List.copyOf(command), Map.copyOf(environment), dir.resolve(name + ".log"));
         p.start();
         return p;
     }
@@ -62,7 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    /** The running JVM's process id (it changes on a restart). */
+    /** The running process's id (it changes on a restart). */
     public long pid() {
         return process.pid();
     }
@@ -70,7 +81,9 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts (again) with the same command, as an operator's restart of a crashed service would. */
     public void start() {
         try {
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

@@ -1,5 +1,6 @@
 package dev.pgvigil.bench.sidebyside;
 
+import dev.pgvigil.embedded.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Stack A as users run it today, from Debian's packages, each binary a child process with its own config, data
@@ -33,7 +32,7 @@ final class PrometheusStack implements Stack {
     /** A cluster to export: its name (the {@code cluster} label), address, and a database to connect to first. */
     record Cluster(String name, String host, int port, String database) {}
 
-    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
     private final Path tsdb;
     private final int prometheusPort;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -60,13 +59,11 @@ final class PrometheusStack implements Stack {
         StringBuilder scrape = new StringBuilder();
         for (Cluster c : clusters) {
             int port = freePort();
-            ProcessBuilder pb = new ProcessBuilder(EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port,
-                    "--extend.query-path=" + queries, "--auto-discover-databases",
-                    "--exclude-databases=fleet_template,template0,template1", "--log.level=error");
             // the password stays in the child's environment, never on a command line or in a file
-            pb.environment().put("DATA_SOURCE_NAME", "postgresql://%s:%s@%s:%d/%s?sslmode=disable"
-                    .formatted(user, password, c.host(), c.port(), c.database()));
-            start("exporter-" + c.name(), pb, dir);
+            start("exporter-" + c.name(), dir, Map.of("DATA_SOURCE_NAME", "postgresql://%s:%s@%s:%d/%s?sslmode=disable"
+                    .formatted(user, password, c.host(), c.port(), c.database())), EXPORTER.toString(),
+                    "--web.listen-address=127.0.0.1:" + port, "--extend.query-path=" + queries, "--auto-discover-databases",
+                    "--exclude-databases=fleet_template,template0,template1", "--log.level=error");
             scrape.append("      - targets: ['127.0.0.1:%d']\n        labels: {cluster: %s}\n".formatted(port, c.name()));
         }
         int alertmanagerPort = freePort();
@@ -81,9 +78,9 @@ final class PrometheusStack implements Stack {
                   - name: bench
                     webhook_configs: [{url: '%s', send_resolved: true}]
                 """.formatted(SideBySide.GROUP_WAIT, SideBySide.GROUP_INTERVAL, webhook));
-        start("alertmanager", new ProcessBuilder(ALERTMANAGER.toString(), "--config.file=" + amConfig,
+        start("alertmanager", dir, Map.of(), ALERTMANAGER.toString(), "--config.file=" + amConfig,
                 "--storage.path=" + dir.resolve("alertmanager-data"), "--web.listen-address=127.0.0.1:" + alertmanagerPort,
-                "--cluster.listen-address=", "--log.level=warn"), dir);
+                "--cluster.listen-address=", "--log.level=warn");
         Path rules = Files.writeString(dir.resolve("rules.yml"), AlertRules.promql());
         Path promConfig = Files.writeString(dir.resolve("prometheus.yml"), """
                 global: {scrape_interval: 10s, scrape_timeout: 10s, evaluation_interval: 10s}
@@ -96,14 +93,14 @@ final class PrometheusStack implements Stack {
                 %s""".formatted(rules, alertmanagerPort, scrape));
         tsdb = dir.resolve("prometheus-data");
         prometheusPort = freePort();
-        start("prometheus", new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + promConfig,
+        start("prometheus", dir, Map.of(), PROMETHEUS.toString(), "--config.file=" + promConfig,
                 "--storage.tsdb.path=" + tsdb, "--storage.tsdb.retention.time=" + (int) RETENTION_DAYS + "d",
-                "--web.listen-address=127.0.0.1:" + prometheusPort, "--log.level=warn"), dir);
+                "--web.listen-address=127.0.0.1:" + prometheusPort, "--log.level=warn");
         awaitReady();
     }
 
-    private void start(String name, ProcessBuilder pb, Path dir) throws IOException {
-        processes.put(name, pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start());
+    private void start(String name, Path dir, Map<String, String> environment, String... command) {
+        processes.put(name, ServiceProcess.command(name, dir, environment, List.of(command)));
     }
 
     private void awaitReady() {
@@ -186,17 +183,6 @@ final class PrometheusStack implements Stack {
 
     @Override
     public void close() {
-        List<Process> all = new ArrayList<>(processes.values());
-        all.forEach(Process::destroy);
-        for (Process p : all) {
-            try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
+        processes.values().forEach(ServiceProcess::close);
     }
 }
