@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
     private static final int GZIP_MIN_BYTES = 1024;
+    /** How much of an unwanted request body is read and dropped before an error answer (see discardUnreadBody). */
+    private static final long DISCARD_LIMIT_BYTES = 16L * Request.MAX_BODY_BYTES;
 
     static {
         // The JDK server waits forever for a slow client's request (headers and body) unless told otherwise, so a
@@ -184,6 +187,12 @@ public final class HttpApiServer implements AutoCloseable {
             response = Response.error(new HttpError(500, "internal error; the server log has the details"));
         }
         try {
+            if (response.status() >= 400 && carriesBody(exchange)) {
+                discardUnreadBody(exchange.getRequestBody());
+                // the server closes a connection whose request was not read to its end; a client that reused it
+                // would lose its next request, so it is told
+                response = response.withHeader("Connection", "close");
+            }
             write(exchange, method, response);
         } catch (IOException e) {
             log.debug("{} {}: client went away: {}", method, exchange.getRequestURI().getPath(), e.toString());
@@ -197,6 +206,29 @@ public final class HttpApiServer implements AutoCloseable {
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         }
+    }
+
+    /**
+     * Reads and drops what the client is still sending before an early answer (a 413, a 401). Closing a socket
+     * with unread bytes makes TCP reset it, and the reset can destroy the answer before the client reads it: a
+     * client would see "connection reset" instead of "too large". Bounded, so a huge upload still gets cut off.
+     */
+    private static void discardUnreadBody(InputStream body) {
+        byte[] buffer = new byte[8192];
+        long discarded = 0;
+        int n;
+        try {
+            while (discarded < DISCARD_LIMIT_BYTES && (n = body.read(buffer)) > 0) {
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // read to its end and closed already (the handler read it), or the client went away: nothing to drop
+        }
+    }
+
+    private static boolean carriesBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return exchange.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.trim().equals("0"));
     }
 
     /** A body announced over the limit is refused before any of it is read (reading stops at the limit otherwise, see {@link Request#body()}). */
