@@ -1,5 +1,6 @@
 package dev.pgvigil.advisor;
 
+import dev.pgvigil.catalogue.read.DatabaseScope;
 import dev.pgvigil.catalogue.read.ActivityReader;
 import dev.pgvigil.catalogue.read.Snapshot;
 import dev.pgvigil.catalogue.read.ReadListener;
@@ -21,7 +22,7 @@ public final class Snapshots {
 
     public static Snapshot take(Connection c, String instance) throws SQLException {
         SnapshotRef ref = new SnapshotRef(instance, UUID.randomUUID().toString(), Instant.now());
-        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(QUERY_TEXT_MAX, ACTIVITY), db -> true);
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(QUERY_TEXT_MAX, ACTIVITY), DatabaseScope.ALL);
         return reader.read(c, ref, reader.server(c), ReadListener.NONE);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgvigil.collector;
 
+import dev.pgvigil.catalogue.read.DatabaseScope;
 import dev.pgvigil.catalogue.TargetConnection;
 import dev.pgvigil.collector.config.CollectorConfig;
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
@@ -77,7 +78,7 @@ public final class TargetRunner implements AutoCloseable {
         // index definitions read afresh as often as full snapshots are sent: a safety net under their signatures
         this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
                 new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength()),
-                config.fullSnapshotEvery()), target::includesDatabase);
+                config.fullSnapshotEvery()), target.databaseScope());
         this.records = new SnapshotRecords(config.chunkMaxBytes());
     }
 

@@ -1,5 +1,6 @@
 package dev.pgvigil.advisor.indexes;
 
+import dev.pgvigil.catalogue.read.DatabaseScope;
 import dev.pgvigil.advisor.AdvisorCommand.UsageException;
 import dev.pgvigil.catalogue.read.ServerInfoReader;
 import dev.pgvigil.catalogue.read.StatementsReader;
@@ -9,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The statements of the connected database, read by the collector's {@link StatementsReader} (its own
@@ -27,7 +27,7 @@ public final class WorkloadStatements {
                         + " (the library must also be in shared_preload_libraries)"));
         String database = ServerInfoReader.read(c).database();
         try {
-            return StatementsReader.read(c, view, QUERY_TEXT_MAX, db -> Objects.equals(db, database)).stream()
+            return StatementsReader.read(c, view, QUERY_TEXT_MAX, DatabaseScope.only(database)).stream()
                     .filter(s -> s.getQuery() != null)
                     .sorted(Comparator.comparingDouble(StatementStat::getTotalExecTimeMs).reversed())
                     .limit(limit)

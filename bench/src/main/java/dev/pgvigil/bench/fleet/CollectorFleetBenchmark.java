@@ -78,7 +78,11 @@ public final class CollectorFleetBenchmark {
                 freeDisk(dir));
         long setup = System.nanoTime();
         // a session per target for the collectors, plus the workload's, the bench's and autovacuum's
-        LocalPostgres.Options pg = new LocalPostgres.Options(List.of("max_connections = " + (perCluster + 40)));
+        // and room in pg_stat_statements for every database's statements and pgvigil's own reads of it (about 30
+        // per database): a full store evicts, every eviction moves pg_stat_statements_info.dealloc, and every
+        // target of the cluster then reads the texts file again (docs/collector.md)
+        LocalPostgres.Options pg = new LocalPostgres.Options(List.of("max_connections = " + (perCluster + 40),
+                "pg_stat_statements.max = " + Math.max(5000, perCluster * 100)));
         try (LocalFleet fleet = new LocalFleet(sizes, o.tables(), pg, dir)) {
             progress("fleet ready in %.0f s", (System.nanoTime() - setup) / 1e9);
             Map<String, Object> setupReport = new LinkedHashMap<>();

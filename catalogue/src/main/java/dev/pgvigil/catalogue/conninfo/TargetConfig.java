@@ -1,5 +1,6 @@
 package dev.pgvigil.catalogue.conninfo;
 
+import dev.pgvigil.catalogue.read.DatabaseScope;
 import dev.pgvigil.schema.InstanceIds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,12 +94,9 @@ public record TargetConfig(
         return password != null ? password : parsedUrl().password();
     }
 
-    /** Whether pg_stat_database rows (and statements) of {@code datname} are kept. */
-    public boolean includesDatabase(String datname) {
-        if (datname == null) {
-            return includeDatabases.isEmpty();
-        }
-        return (includeDatabases.isEmpty() || includeDatabases.contains(datname)) && !excludeDatabases.contains(datname);
+    /** Which databases' pg_stat_database rows, statements and sessions are kept. */
+    public DatabaseScope databaseScope() {
+        return new DatabaseScope(includeDatabases, excludeDatabases);
     }
 
     /** Never prints the password or the raw URL. */

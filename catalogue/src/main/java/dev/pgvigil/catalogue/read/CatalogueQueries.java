@@ -25,7 +25,7 @@ public final class CatalogueQueries {
             if (v.hasInfo()) {
                 sql.add(StatementsReader.infoSql(v));
             }
-            sql.add(StatementsReader.sql(v)); // texts are read only for statements not seen before: not in a steady read
+            sql.add(inline(StatementsReader.sql(v), "'{}'", "'{}'", "'{}'")); // every database; texts are read only for statements not seen before: not in a steady read
             if (v.hasInfo()) {
                 sql.add(StatementsReader.statsResetSql(v));
             }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Runs every reader against one connection and gathers a {@link Snapshot}. Each reader runs in its own
@@ -45,7 +44,7 @@ public final class SnapshotReader {
     }
 
     private final Options options;
-    private final Predicate<String> includeDatabase;
+    private final DatabaseScope scope;
     /** Definitions of the last snapshot's indexes, for those whose table is locked when the next is read. */
     private Map<Long, IndexStat> previousIndexes = Map.of();
     private final IndexDefinitionCache definitions = new IndexDefinitionCache();
@@ -54,9 +53,9 @@ public final class SnapshotReader {
     private Connection definitionsConnection;
     private int definitionsReads;
 
-    public SnapshotReader(Options options, Predicate<String> includeDatabase) {
+    public SnapshotReader(Options options, DatabaseScope scope) {
         this.options = options;
-        this.includeDatabase = includeDatabase;
+        this.scope = scope;
     }
 
     /** The index definitions this reader holds: for tests. */
@@ -101,7 +100,7 @@ public final class SnapshotReader {
 
         Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
         var statements = view.isEmpty() ? null : attempt("statements", warnings,
-                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), includeDatabase, texts));
+                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), scope, texts));
         if (statements == null) {
             texts.clear();
         }
@@ -126,11 +125,11 @@ public final class SnapshotReader {
         if (tables != null) {
             listener.tables(tables);
         }
-        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, includeDatabase));
+        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, scope));
         if (databases != null) {
             listener.databases(databases);
         }
-        var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity(), includeDatabase));
+        var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity(), scope));
         if (activity != null) {
             listener.activity(activity);
         }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * pg_stat_statements, one row per (queryid, userid, dbid). From 1.9 (PostgreSQL 14) a statement run
@@ -48,7 +47,7 @@ public final class StatementsReader {
                    %9$s AS wal_bytes
             FROM %1$s.pg_stat_statements(false) s
             LEFT JOIN pg_database d ON d.oid = s.dbid
-            WHERE s.queryid IS NOT NULL""";
+            WHERE s.queryid IS NOT NULL AND %11$s""";
 
     /** The texts of the statements whose ids are given (bigint[]), cut to a length (the first parameter). */
     private static final String TEXTS_SQL = """
@@ -81,13 +80,14 @@ public final class StatementsReader {
     static String sql(StatementsView view) {
         return READ_SQL.formatted(view.schema(), view.timeColumn("total"), view.timeColumn("min"), view.timeColumn("max"),
                 view.timeColumn("mean"), view.timeColumn("stddev"), view.blockTimeColumn("read"), view.blockTimeColumn("write"),
-                view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint", view.toplevelColumn());
+                view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint", view.toplevelColumn(),
+                DatabaseScope.SQL.replace("datname", "d.datname"));
     }
 
     /** One read with no texts known before: for one-off reads. */
-    public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, Predicate<String> includeDatabase)
+    public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases)
             throws SQLException {
-        return read(c, view, queryTextMaxLength, includeDatabase, new StatementTexts());
+        return read(c, view, queryTextMaxLength, databases, new StatementTexts());
     }
 
     /**
@@ -96,18 +96,13 @@ public final class StatementsReader {
      *
      * @param texts the texts read before on this connection; left holding this read's
      */
-    public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, Predicate<String> includeDatabase,
+    public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases,
                                            StatementTexts texts) throws SQLException {
         if (view.hasInfo()) {
             texts.checkInfo(Rows.list(c, infoSql(view), rs -> rs.getString("mark")).get(0));
         }
         List<Entry> rows = new ArrayList<>();
-        Rows.forEach(c, sql(view), ps -> {}, rs -> {
-            String datname = rs.getString("datname");
-            if (includeDatabase.test(datname)) {
-                rows.add(new Entry(rs, datname));
-            }
-        });
+        Rows.forEach(c, sql(view), ps -> databases.bind(c, ps, 1), rs -> rows.add(new Entry(rs, rs.getString("datname"))));
         Set<StatementTexts.Key> present = new HashSet<>();
         rows.forEach(r -> present.add(r.key()));
         texts.keep(present, fetchMissingTexts(c, view, queryTextMaxLength, present, texts.texts()));

@@ -84,7 +84,7 @@ class IndexDefinitionCacheTest {
 
     @Test
     void aReaderDropsItsDefinitionsOnANewConnectionAndRefreshesThemEveryNReads() throws SQLException {
-        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 3), d -> true);
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 3), DatabaseScope.ALL);
         try (Connection c = pg.connect("postgres")) {
             ServerInfo server = reader.server(c);
             List<Integer> reused = new ArrayList<>();

@@ -109,7 +109,7 @@ class ReadersMatchViewsTest {
             // 14 and later keep a statement's top-level and nested runs apart
             assertThat(sawTwoEntries).as("a statement run both at top level and nested").isEqualTo(major >= 14);
 
-            List<StatementStat> read = StatementsReader.read(c, view, 2000, d -> true);
+            List<StatementStat> read = StatementsReader.read(c, view, 2000, DatabaseScope.ALL);
             assertThat(read).hasSize(expected.size());
             for (StatementStat s : read) {
                 Map<String, Object> e = expected.get(List.of(s.getQueryId(), s.getUserId(), s.getDbId()));
@@ -221,7 +221,7 @@ class ReadersMatchViewsTest {
         try (Connection c = clusters.cluster(major).connect("postgres")) {
             // every reader once, so that its statements are in pg_stat_statements
             StatementsView view = StatementsReader.find(c).orElseThrow();
-            StatementsReader.read(c, view, 2000, d -> true);
+            StatementsReader.read(c, view, 2000, DatabaseScope.ALL);
             TablesReader.read(c, ServerInfoReader.read(c).versionNum(), IndexesReader.read(c, Map.of()));
             long own;
             try (Statement s = c.createStatement();
@@ -230,7 +230,7 @@ class ReadersMatchViewsTest {
                 own = rs.getLong(1);
             }
             assertThat(own).as("pgvigil's statements are there to be left out").isPositive();
-            assertThat(StatementsReader.read(c, view, 2000, d -> true)).extracting(StatementStat::getQuery)
+            assertThat(StatementsReader.read(c, view, 2000, DatabaseScope.ALL)).extracting(StatementStat::getQuery)
                     .isNotEmpty()
                     .noneMatch(q -> q.contains("/* pgvigil */"));
         }

@@ -45,15 +45,15 @@ class StatementTextsTest {
             StatementTexts texts = new StatementTexts();
             // the reader's own queries are new statements in the first reads; after them, nothing is new
             for (int i = 0; i < 3; i++) {
-                assertEqualsAFreshRead(c, view, StatementsReader.read(c, view, 2000, d -> true, texts));
+                assertEqualsAFreshRead(c, view, StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts));
             }
             int settled = texts.textReads();
-            List<StatementStat> steady = StatementsReader.read(c, view, 2000, d -> true, texts);
+            List<StatementStat> steady = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts);
             assertThat(texts.textReads()).as("a read with no new statement reads no text").isEqualTo(settled);
             assertEqualsAFreshRead(c, view, steady);
 
             pg.execute("postgres", "SELECT max(id) FROM orders WHERE customer > 4");
-            List<StatementStat> afterNew = StatementsReader.read(c, view, 2000, d -> true, texts);
+            List<StatementStat> afterNew = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts);
             assertThat(texts.textReads()).isEqualTo(settled + 1);
             assertThat(afterNew).extracting(StatementStat::getQuery).contains("SELECT max(id) FROM orders WHERE customer > $1");
             assertEqualsAFreshRead(c, view, afterNew);
@@ -61,7 +61,7 @@ class StatementTextsTest {
             int beforeReset = texts.textReads();
             pg.execute("postgres", "SELECT pg_stat_statements_reset()");
             pg.execute("postgres", "SELECT count(*) FROM orders WHERE customer = 5");
-            List<StatementStat> afterReset = StatementsReader.read(c, view, 2000, d -> true, texts);
+            List<StatementStat> afterReset = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts);
             assertThat(texts.textReads()).as("a reset drops every text known").isEqualTo(beforeReset + 1);
             assertThat(texts.texts().keySet()).as("only the keys present now are kept")
                     .hasSizeLessThanOrEqualTo(afterReset.size() + 4);
@@ -77,7 +77,7 @@ class StatementTextsTest {
             s.execute("PREPARE /* pgvigil */ probe AS SELECT id FROM orders WHERE customer = $1 ORDER BY id LIMIT $2");
             s.execute("EXECUTE /* pgvigil */ probe(6, 3)");
             StatementsView view = StatementsReader.find(c).orElseThrow();
-            List<StatementStat> read = StatementsReader.read(c, view, 2000, d -> true);
+            List<StatementStat> read = StatementsReader.read(c, view, 2000, DatabaseScope.ALL);
             assertThat(read).filteredOn(st -> st.getQuery().startsWith("SELECT id FROM orders WHERE customer = $1"))
                     .singleElement().satisfies(st -> assertThat(st.getCalls()).as("the user's run only").isEqualTo(1));
         }
@@ -95,7 +95,7 @@ class StatementTextsTest {
 
     /** The same statements, counters and texts as a read that starts with no texts known. */
     private static void assertEqualsAFreshRead(Connection c, StatementsView view, List<StatementStat> cached) throws SQLException {
-        Map<List<Long>, StatementStat> fresh = StatementsReader.read(c, view, 2000, d -> true).stream()
+        Map<List<Long>, StatementStat> fresh = StatementsReader.read(c, view, 2000, DatabaseScope.ALL).stream()
                 .collect(Collectors.toMap(StatementTextsTest::key, s -> s));
         assertThat(cached).isNotEmpty();
         assertThat(cached).noneMatch(s -> StatementsReader.isOwn(s.getQuery()));

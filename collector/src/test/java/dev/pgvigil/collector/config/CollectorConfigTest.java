@@ -140,8 +140,8 @@ class CollectorConfigTest {
     void databaseFilters() {
         TargetConfig t = new TargetConfig("x", "jdbc:postgresql://h/db", "u", null, null, null, null, null,
                 java.util.List.of("app", "shop"), java.util.List.of("shop"));
-        assertThat(t.includesDatabase("app")).isTrue();
-        assertThat(t.includesDatabase("shop")).isFalse();
-        assertThat(t.includesDatabase("postgres")).isFalse();
+        assertThat(t.databaseScope().test("app")).isTrue();
+        assertThat(t.databaseScope().test("shop")).isFalse();
+        assertThat(t.databaseScope().test("postgres")).isFalse();
     }
 }
