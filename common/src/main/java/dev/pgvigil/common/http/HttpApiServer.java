@@ -188,7 +188,9 @@ public final class HttpApiServer implements AutoCloseable {
         }
         try {
             if (response.status() >= 400 && carriesBody(exchange)) {
-                discardUnreadBody(exchange.getRequestBody());
+                if (announcedLengthWithinDiscardLimit(exchange)) {
+                    discardUnreadBody(exchange.getRequestBody());
+                }
                 // the server closes a connection whose request was not read to its end; a client that reused it
                 // would lose its next request, so it is told
                 response = response.withHeader("Connection", "close");
@@ -223,6 +225,23 @@ public final class HttpApiServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // read to its end and closed already (the handler read it), or the client went away: nothing to drop
+        }
+    }
+
+    /**
+     * Only a body of known, modest length is drained: a client announcing more (or streaming chunks) may never send
+     * it all, and waiting for it would hold a worker until the request timeout; such a client gets its answer at
+     * once and takes the risk of the reset.
+     */
+    private static boolean announcedLengthWithinDiscardLimit(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length == null || exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+            return false;
+        }
+        try {
+            return Long.parseLong(length.trim()) <= DISCARD_LIMIT_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
