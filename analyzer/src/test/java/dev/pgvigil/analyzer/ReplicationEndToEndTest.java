@@ -187,12 +187,23 @@ class ReplicationEndToEndTest {
                 .stream().filter(p).reduce((a, b) -> b).orElseThrow();
     }
 
-    /** The events of one (instance, rule, object) so far: fired, then resolved exactly once, and nothing since. */
-    private static void assertFiredThenResolvedOnce(String instance, String rule, String object) {
-        List<ViolationState> events = violations.drainFor(Duration.ofSeconds(5)).stream()
-                .filter(v -> v.getInstanceId().equals(instance) && v.getRule().equals(rule) && v.getObject().equals(object))
-                .map(Violation::getState).toList();
-        assertThat(events).as(rule + " of " + object + " on " + instance).containsExactly(ViolationState.FIRING, ViolationState.RESOLVED);
+    /** One violation's identity: the instance, the rule and the object it is about. */
+    private record Subject(String instance, String rule, String object) {}
+
+    /**
+     * For each subject, its events so far: fired, then resolved exactly once, and nothing since. One wait covers
+     * every subject of a step, since the reader keeps all it has seen.
+     */
+    private static void assertFiredThenResolvedOnce(Subject... subjects) {
+        List<Violation> seen = violations.drainFor(Duration.ofSeconds(5));
+        for (Subject subject : subjects) {
+            List<ViolationState> events = seen.stream()
+                    .filter(v -> v.getInstanceId().equals(subject.instance()) && v.getRule().equals(subject.rule())
+                            && v.getObject().equals(subject.object()))
+                    .map(Violation::getState).toList();
+            assertThat(events).as(subject.rule() + " of " + subject.object() + " on " + subject.instance())
+                    .containsExactly(ViolationState.FIRING, ViolationState.RESOLVED);
+        }
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}")
@@ -221,8 +232,7 @@ class ReplicationEndToEndTest {
             r.standby().execute("postgres", "SELECT pg_wal_replay_resume()");
             await(p, "replication_lag", standby, ViolationState.RESOLVED);
             await(s, "replication_lag", s, ViolationState.RESOLVED);
-            assertFiredThenResolvedOnce(p, "replication_lag", standby);
-            assertFiredThenResolvedOnce(s, "replication_lag", s);
+            assertFiredThenResolvedOnce(new Subject(p, "replication_lag", standby), new Subject(s, "replication_lag", s));
 
             // the standby stopped: gone from pg_stat_replication, and its slot retains the WAL written meanwhile
             r.standby().stop();
@@ -233,8 +243,8 @@ class ReplicationEndToEndTest {
             r.standby().restart();
             await(p, "standby_disconnected", standby, ViolationState.RESOLVED);
             await(p, "replication_slot_retention", "slot " + SLOT, ViolationState.RESOLVED);
-            assertFiredThenResolvedOnce(p, "standby_disconnected", standby);
-            assertFiredThenResolvedOnce(p, "replication_slot_retention", "slot " + SLOT);
+            assertFiredThenResolvedOnce(new Subject(p, "standby_disconnected", standby),
+                    new Subject(p, "replication_slot_retention", "slot " + SLOT));
 
             // archive_command failing, then fixed and reloaded
             r.primary().execute("postgres", "ALTER SYSTEM SET archive_command = 'false'", "SELECT pg_reload_conf()", "SELECT pg_switch_wal()");
@@ -242,7 +252,7 @@ class ReplicationEndToEndTest {
             assertThat(archiving.getMessage()).contains("archive_command fails");
             r.primary().execute("postgres", "ALTER SYSTEM RESET archive_command", "SELECT pg_reload_conf()", "SELECT pg_switch_wal()");
             await(p, "archiver_failing", p, ViolationState.RESOLVED);
-            assertFiredThenResolvedOnce(p, "archiver_failing", p);
+            assertFiredThenResolvedOnce(new Subject(p, "archiver_failing", p));
         } finally {
             r.writing().set(false);
         }
@@ -260,6 +270,6 @@ class ReplicationEndToEndTest {
             st.execute("ROLLBACK");
         }
         await(p, "vacuum_horizon_held", p, ViolationState.RESOLVED);
-        assertFiredThenResolvedOnce(p, "vacuum_horizon_held", p);
+        assertFiredThenResolvedOnce(new Subject(p, "vacuum_horizon_held", p));
     }
 }
