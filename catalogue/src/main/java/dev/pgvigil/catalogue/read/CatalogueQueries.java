@@ -32,7 +32,7 @@ public final class CatalogueQueries {
         });
         sql.add(inline(IndexesReader.SQL, "'{}'", "'{}'")); // no definitions known: the query of a first or refreshing read
         sql.add(TablesReader.sql(server.versionNum(), true));
-        sql.add(DatabaseReader.SQL);
+        sql.add(inline(DatabaseReader.SQL, "'{}'", "'{}'", "'{}'")); // every database
         sql.add(ActivityReader.LIMITS_SQL);
         sql.add(inline(ActivityReader.SQL, String.valueOf(queryTextMaxLength)));
         sql.add(inline(SettingsReader.SQL, SettingsReader.NAMES.stream().map(n -> "'" + n + "'")

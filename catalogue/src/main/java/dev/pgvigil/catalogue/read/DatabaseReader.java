@@ -4,11 +4,14 @@ import dev.pgvigil.schema.DatabaseStat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.function.Predicate;
 
-/** pg_stat_database of every database in the cluster, with its size and freeze age. */
+/** pg_stat_database of the target's databases, with their size and freeze age. */
 public final class DatabaseReader {
-    /** The shared-objects row (datname null) is not a database. Same columns from PostgreSQL 13 to 17. */
+    /**
+     * The shared-objects row (datname null) is not a database. Same columns from PostgreSQL 13 to 17. The
+     * scope is applied in SQL because pg_database_size walks a database's directory: a cluster of 250
+     * databases watched one target each would otherwise stat every file of all 250 on every target's cycle.
+     */
     static final String SQL = """
             SELECT /* pgvigil */ s.datid, s.datname, s.numbackends, s.xact_commit, s.xact_rollback,
                    s.blks_read, s.blks_hit, s.tup_returned, s.tup_fetched, s.tup_inserted, s.tup_updated, s.tup_deleted,
@@ -17,12 +20,13 @@ public final class DatabaseReader {
                    age(d.datfrozenxid) AS frozen_xid_age
             FROM pg_stat_database s
             JOIN pg_database d ON d.oid = s.datid
-            ORDER BY s.datname""";
+            WHERE %s
+            ORDER BY s.datname""".formatted(DatabaseScope.sql("d.datname"));
 
     private DatabaseReader() {}
 
-    public static List<DatabaseStat> read(Connection c, Predicate<String> includeDatabase) throws SQLException {
-        return Rows.list(c, SQL, rs -> DatabaseStat.newBuilder()
+    public static List<DatabaseStat> read(Connection c, DatabaseScope scope) throws SQLException {
+        return Rows.list(c, SQL, ps -> scope.bind(c, ps, 1), rs -> DatabaseStat.newBuilder()
                         .setDatid(rs.getLong("datid"))
                         .setDatname(rs.getString("datname"))
                         .setNumbackends(rs.getInt("numbackends"))
@@ -44,7 +48,6 @@ public final class DatabaseReader {
                         .setStatsReset(Rows.instant(rs, "stats_reset"))
                         .setSizeBytes(rs.getLong("size_bytes"))
                         .setFrozenXidAge(rs.getLong("frozen_xid_age"))
-                        .build())
-                .stream().filter(d -> includeDatabase.test(d.getDatname())).toList();
+                        .build());
     }
 }

@@ -81,7 +81,7 @@ public final class StatementsReader {
         return READ_SQL.formatted(view.schema(), view.timeColumn("total"), view.timeColumn("min"), view.timeColumn("max"),
                 view.timeColumn("mean"), view.timeColumn("stddev"), view.blockTimeColumn("read"), view.blockTimeColumn("write"),
                 view.hasWalBytes() ? "s.wal_bytes::bigint" : "NULL::bigint", view.toplevelColumn(),
-                DatabaseScope.SQL.replace("datname", "d.datname"));
+                DatabaseScope.sql("d.datname"));
     }
 
     /** One read with no texts known before: for one-off reads. */

@@ -1,14 +1,20 @@
 package dev.pgvigil.catalogue.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvigil.embedded.LocalPostgres;
 import dev.pgvigil.schema.ActivitySnapshot;
+import dev.pgvigil.schema.DatabaseStat;
 import dev.pgvigil.schema.SessionInfo;
 import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.StatementStat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One cluster, its databases watched as targets of their own: a session idle in a transaction in one database
  * is that target's, not its neighbour's, while both count it among the cluster's connections; each target's
- * statements are its database's, and the server sends no others.
+ * statements are its database's, and the server sends no others; and a target sizes its own database's
+ * files, not its neighbours'.
  */
 class DatabaseScopeTest {
 
@@ -83,6 +90,41 @@ class DatabaseScopeTest {
                         .isEqualTo(shop.getTotalConnections()).isGreaterThanOrEqualTo(2);
                 s.execute("ROLLBACK");
             }
+        }
+    }
+
+    /**
+     * billing's directory is made unsearchable, so sizing it fails on the server: shop's target still reads
+     * its row, which it could not if pg_database_size ran for every database and the scope were applied after.
+     */
+    @Test
+    void databaseSizesAreReadForTheScopedDatabasesOnly() throws Exception {
+        try (LocalPostgres pg = LocalPostgres.start()) {
+            pg.createDatabase("shop");
+            pg.createDatabase("billing");
+            pg.execute("postgres", "CHECKPOINT"); // billing's files written, so nothing else needs its directory meanwhile
+            try (Connection c = pg.connect("postgres")) {
+                Path billing = Path.of(single(c, "SHOW data_directory"), "base", single(c, "SELECT oid FROM pg_database WHERE datname = 'billing'"));
+                var mode = Files.getPosixFilePermissions(billing);
+                Files.setPosixFilePermissions(billing, PosixFilePermissions.fromString("r--r--r--"));
+                try {
+                    assertThatThrownBy(() -> DatabaseReader.read(c, DatabaseScope.ALL)).as("the probe: sizing billing fails")
+                            .isInstanceOf(SQLException.class).hasMessageContaining("could not stat");
+                    assertThat(DatabaseReader.read(c, DatabaseScope.only("shop"))).extracting(DatabaseStat::getDatname).containsExactly("shop");
+                    assertThat(DatabaseReader.read(c, new DatabaseScope(List.of(), List.of("billing")))).extracting(DatabaseStat::getDatname)
+                            .contains("shop", "postgres").doesNotContain("billing");
+                } finally {
+                    Files.setPosixFilePermissions(billing, mode);
+                }
+                assertThat(DatabaseReader.read(c, DatabaseScope.ALL)).extracting(DatabaseStat::getDatname).contains("shop", "billing");
+            }
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }
