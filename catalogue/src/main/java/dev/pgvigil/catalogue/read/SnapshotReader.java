@@ -21,9 +21,10 @@ public final class SnapshotReader {
     /**
      * Limits the readers apply.
      *
-     * @param indexDefinitionsRefreshEvery index definitions and statement texts are read afresh on every this
-     *     many reads (1: on every read); in between, only those of indexes whose catalogue rows changed (see
-     *     {@link IndexDefinitionCache}) and of statements not seen before (see {@link StatementTexts})
+     * @param indexDefinitionsRefreshEvery index definitions (and statement texts, where evictions cannot be
+     *     seen) are read afresh on every this many reads (1: on every read); in between, only those of indexes
+     *     whose catalogue rows changed (see {@link IndexDefinitionCache}) and of statements not seen before
+     *     (see {@link StatementTexts})
      */
     public record Options(int queryTextMaxLength, ActivityReader.Options activity, int indexDefinitionsRefreshEvery) {
         public Options {
@@ -79,10 +80,14 @@ public final class SnapshotReader {
      * can be built while it runs.
      */
     public Snapshot read(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
-        if (c != definitionsConnection || definitionsReads >= options.indexDefinitionsRefreshEvery()) {
+        if (c != definitionsConnection) {
             definitions.clear();
             texts.clear();
             definitionsConnection = c;
+            definitionsReads = 0;
+        } else if (definitionsReads >= options.indexDefinitionsRefreshEvery()) {
+            definitions.clear();
+            texts.refresh();
             definitionsReads = 0;
         }
         try {

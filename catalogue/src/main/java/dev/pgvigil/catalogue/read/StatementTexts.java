@@ -12,8 +12,11 @@ import java.util.Set;
  *
  * <p>The texts are dropped when {@code pg_stat_statements_info.dealloc} moves (entries were evicted, and
  * a key that comes back may be another statement's text, as the queryid is a hash) or its
- * {@code stats_reset} changes, on a new connection, after a failed read, and every so many reads as a
- * safety net. Without pg_stat_statements_info (before PostgreSQL 14) only the last two apply.
+ * {@code stats_reset} changes, on a new connection and after a failed read. Without pg_stat_statements_info
+ * (before PostgreSQL 14) evictions cannot be seen, so they are also dropped every so many reads as a safety
+ * net ({@link #refresh}). With it, they are not: a text fetch reads the server's whole text file, which in a
+ * cluster of many databases holds every database's texts, pgvigil's own included, and costs more than the
+ * rest of the target's read.
  */
 public final class StatementTexts {
     /** A pg_stat_statements row: its statement's key, and whether it counts top-level runs (always before 1.9). */
@@ -51,6 +54,13 @@ public final class StatementTexts {
         texts = next;
         if (!fetched.isEmpty()) {
             textReads++;
+        }
+    }
+
+    /** The periodic safety net: drops the texts only where evictions cannot be seen. */
+    void refresh() {
+        if (infoMark == null) {
+            clear();
         }
     }
 

@@ -3,9 +3,11 @@ package dev.pgvigil.catalogue.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.embedded.LocalPostgres;
+import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.StatementStat;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -66,6 +68,26 @@ class StatementTextsTest {
             assertThat(texts.texts().keySet()).as("only the keys present now are kept")
                     .hasSizeLessThanOrEqualTo(afterReset.size() + 4);
             assertEqualsAFreshRead(c, view, afterReset);
+        }
+    }
+
+    /** Evictions are seen through pg_stat_statements_info (14+), so the periodic refresh keeps the texts. */
+    @Test
+    void aReaderKeepsItsTextsAcrossTheRefreshOfIndexDefinitions() throws SQLException {
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 2), DatabaseScope.ALL);
+        try (Connection c = pg.connect("postgres")) {
+            ServerInfo server = reader.server(c);
+            SnapshotRef ref = new SnapshotRef("i", "s", Instant.now());
+            for (int i = 0; i < 3; i++) {
+                reader.read(c, ref, server, ReadListener.NONE); // the reader's own statements are new in the first reads
+            }
+            int settled = reader.statementTexts().textReads();
+            for (int i = 0; i < 4; i++) {
+                Snapshot read = reader.read(c, ref, server, ReadListener.NONE);
+                assertThat(read.statements()).isNotEmpty();
+            }
+            assertThat(reader.indexDefinitions().reused()).as("index definitions were refreshed meanwhile").isZero();
+            assertThat(reader.statementTexts().textReads()).as("two refreshes later, no text read again").isEqualTo(settled);
         }
     }
 
