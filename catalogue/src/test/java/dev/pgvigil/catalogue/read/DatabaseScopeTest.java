@@ -104,7 +104,8 @@ class DatabaseScopeTest {
             pg.createDatabase("billing");
             pg.execute("postgres", "CHECKPOINT"); // billing's files written, so nothing else needs its directory meanwhile
             try (Connection c = pg.connect("postgres")) {
-                Path billing = Path.of(single(c, "SHOW data_directory"), "base", single(c, "SELECT oid FROM pg_database WHERE datname = 'billing'"));
+                Path billing = Path.of(Rows.first(c, "SHOW data_directory", rs -> rs.getString(1)), "base",
+                        Rows.first(c, "SELECT oid FROM pg_database WHERE datname = 'billing'", rs -> rs.getString(1)));
                 var mode = Files.getPosixFilePermissions(billing);
                 Files.setPosixFilePermissions(billing, PosixFilePermissions.fromString("r--r--r--"));
                 try {
@@ -118,13 +119,6 @@ class DatabaseScopeTest {
                 }
                 assertThat(DatabaseReader.read(c, DatabaseScope.ALL)).extracting(DatabaseStat::getDatname).contains("shop", "billing");
             }
-        }
-    }
-
-    private static String single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 }
