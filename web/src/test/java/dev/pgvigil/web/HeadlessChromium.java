@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -196,21 +199,34 @@ final class HeadlessChromium implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.abort();
+        // the renderer, GPU and network-service children outlive the browser process for a moment and keep
+        // writing into the profile folder, so wait for them all before deleting it
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            for (ProcessHandle child : children) {
+                child.destroy();
+                child.onExit().get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            children.forEach(ProcessHandle::destroyForcibly);
         }
+        deleteProfile();
+    }
+
+    private void deleteProfile() {
         try (Stream<Path> files = Files.walk(userDataDir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            // chromium may still be writing its cache as it exits; the temp folder is not worth failing for
+        } catch (IOException | UncheckedIOException e) {
+            // a file that vanished during the walk (a child's last temp file) is not worth failing a test for
         }
     }
 
