@@ -1,6 +1,7 @@
 package dev.pgvigil.embedded;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -23,8 +24,8 @@ public final class Folders {
                     // best effort: a temp folder left behind is not worth failing a shutdown
                 }
             });
-        } catch (IOException ignored) {
-            // as above
+        } catch (IOException | UncheckedIOException ignored) {
+            // as above; the walk itself fails when a process still exiting removes a file under it
         }
     }
 }

@@ -3,9 +3,9 @@ package dev.pgvigil.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgvigil.embedded.Folders;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +27,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
 
 /**
  * The system's Chromium in headless mode, driven over the DevTools protocol with the JDK's WebSocket
@@ -217,17 +216,7 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             children.forEach(ProcessHandle::destroyForcibly);
         }
-        deleteProfile();
-    }
-
-    private void deleteProfile() {
-        try (Stream<Path> files = Files.walk(userDataDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a file that vanished during the walk (a child's last temp file) is not worth failing a test for
-        }
+        Folders.deleteQuietly(userDataDir);
     }
 
     private static long size(Path file) {
