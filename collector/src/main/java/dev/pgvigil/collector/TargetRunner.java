@@ -11,6 +11,7 @@ import dev.pgvigil.collector.publish.SnapshotRecords;
 import dev.pgvigil.catalogue.read.ActivityReader;
 import dev.pgvigil.catalogue.read.ServerInfo;
 import dev.pgvigil.catalogue.read.Snapshot;
+import dev.pgvigil.catalogue.read.ClusterStatementTexts;
 import dev.pgvigil.catalogue.read.SnapshotReader;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.SnapshotRef;
@@ -66,6 +67,14 @@ public final class TargetRunner implements AutoCloseable {
      *     {@link SnapshotRecords}); shared by the targets of a collector. Null for a thread of this runner's own.
      */
     public TargetRunner(TargetConfig target, CollectorConfig config, ExecutorService encoder) {
+        this(target, config, encoder, null);
+    }
+
+    /**
+     * @param encoder as above
+     * @param clusterTexts the statement texts shared with the collector's other targets on the same server, or null
+     */
+    TargetRunner(TargetConfig target, CollectorConfig config, ExecutorService encoder, ClusterStatementTexts clusterTexts) {
         this.ownEncoder = encoder == null;
         this.encoder = encoder != null ? encoder : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "pgvigil-collector-encode-" + target.id());
@@ -78,7 +87,7 @@ public final class TargetRunner implements AutoCloseable {
         // index definitions read afresh as often as full snapshots are sent: a safety net under their signatures
         this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
                 new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength()),
-                config.fullSnapshotEvery()), target.databaseScope());
+                config.fullSnapshotEvery()), target.databaseScope(), clusterTexts);
         this.records = new SnapshotRecords(config.chunkMaxBytes());
     }
 

@@ -50,13 +50,20 @@ public final class SnapshotReader {
     private Map<Long, IndexStat> previousIndexes = Map.of();
     private final IndexDefinitionCache definitions = new IndexDefinitionCache();
     private final StatementTexts texts = new StatementTexts();
+    private final ClusterStatementTexts clusterTexts;
     /** The connection the cached definitions and texts were read on, and how many reads have used them. */
     private Connection definitionsConnection;
     private int definitionsReads;
 
     public SnapshotReader(Options options, DatabaseScope scope) {
+        this(options, scope, null);
+    }
+
+    /** @param clusterTexts the statement texts shared with the readers of the other databases of the cluster, or null */
+    public SnapshotReader(Options options, DatabaseScope scope, ClusterStatementTexts clusterTexts) {
         this.options = options;
         this.scope = scope;
+        this.clusterTexts = clusterTexts;
     }
 
     /** The index definitions this reader holds: for tests. */
@@ -105,7 +112,7 @@ public final class SnapshotReader {
 
         Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
         var statements = view.isEmpty() ? null : attempt("statements", warnings,
-                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), scope, texts));
+                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), scope, texts, clusterTexts));
         if (statements == null) {
             texts.clear();
         }

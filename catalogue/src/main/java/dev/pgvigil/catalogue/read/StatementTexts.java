@@ -52,9 +52,11 @@ public final class StatementTexts {
             }
         }
         texts = next;
-        if (!fetched.isEmpty()) {
-            textReads++;
-        }
+    }
+
+    /** This reader read the server's text file itself (not the texts its cluster shares). */
+    void fetchedOnce() {
+        textReads++;
     }
 
     /** The periodic safety net: drops the texts only where evictions cannot be seen. */
@@ -69,7 +71,7 @@ public final class StatementTexts {
         infoMark = null;
     }
 
-    /** How many reads had to fetch texts: for tests and the benchmark. */
+    /** How many reads fetched texts from the server for this reader alone: for tests and the benchmark. */
     public int textReads() {
         return textReads;
     }

@@ -55,6 +55,12 @@ public final class StatementsReader {
             FROM %1$s.pg_stat_statements(true) s
             WHERE s.queryid = ANY (?)""";
 
+    /** The texts of every statement of the cluster, cut to a length (the parameter): see {@link ClusterStatementTexts}. */
+    private static final String ALL_TEXTS_SQL = """
+            SELECT /* pgvigil */ s.queryid, s.userid, s.dbid, %2$s AS toplevel, left(s.query, ?) AS query
+            FROM %1$s.pg_stat_statements(true) s
+            WHERE s.queryid IS NOT NULL""";
+
     /** What moves when entries are evicted or every counter is reset (1.9+, PostgreSQL 14). */
     private static final String INFO_SQL = "SELECT /* pgvigil */ dealloc || ' ' || coalesce(stats_reset::text, '') AS mark FROM %1$s.pg_stat_statements_info";
 
@@ -77,6 +83,10 @@ public final class StatementsReader {
         return TEXTS_SQL.formatted(view.schema(), view.toplevelColumn());
     }
 
+    static String allTextsSql(StatementsView view) {
+        return ALL_TEXTS_SQL.formatted(view.schema(), view.toplevelColumn());
+    }
+
     static String sql(StatementsView view) {
         return READ_SQL.formatted(view.schema(), view.timeColumn("total"), view.timeColumn("min"), view.timeColumn("max"),
                 view.timeColumn("mean"), view.timeColumn("stddev"), view.blockTimeColumn("read"), view.blockTimeColumn("write"),
@@ -87,7 +97,7 @@ public final class StatementsReader {
     /** One read with no texts known before: for one-off reads. */
     public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases)
             throws SQLException {
-        return read(c, view, queryTextMaxLength, databases, new StatementTexts());
+        return read(c, view, queryTextMaxLength, databases, new StatementTexts(), null);
     }
 
     /**
@@ -95,17 +105,36 @@ public final class StatementsReader {
      * (see {@link #isOwn}) are left out.
      *
      * @param texts the texts read before on this connection; left holding this read's
+     * @param cluster the texts shared by the readers of the same cluster and role, or null for none
      */
     public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases,
-                                           StatementTexts texts) throws SQLException {
-        if (view.hasInfo()) {
-            texts.checkInfo(Rows.list(c, infoSql(view), rs -> rs.getString("mark")).get(0));
+                                           StatementTexts texts, ClusterStatementTexts cluster) throws SQLException {
+        String infoMark = view.hasInfo() ? Rows.list(c, infoSql(view), rs -> rs.getString("mark")).get(0) : null;
+        if (infoMark != null) {
+            texts.checkInfo(infoMark);
         }
         List<Entry> rows = new ArrayList<>();
         Rows.forEach(c, sql(view), ps -> databases.bind(c, ps, 1), rs -> rows.add(new Entry(rs, rs.getString("datname"))));
         Set<StatementTexts.Key> present = new HashSet<>();
         rows.forEach(r -> present.add(r.key()));
-        texts.keep(present, fetchMissingTexts(c, view, queryTextMaxLength, present, texts.texts()));
+        Set<StatementTexts.Key> missing = new HashSet<>(present);
+        missing.removeAll(texts.texts().keySet());
+        Map<StatementTexts.Key, String> fetched = new HashMap<>();
+        // evictions must be visible (infoMark) for texts kept beyond one connection to stay right
+        boolean shared = cluster != null && infoMark != null;
+        if (shared && !missing.isEmpty()) {
+            fetched.putAll(cluster.texts(missing, infoMark, () -> fetchTexts(c, view, queryTextMaxLength, null)));
+            missing.removeAll(fetched.keySet());
+        }
+        if (!missing.isEmpty()) {
+            Map<StatementTexts.Key, String> own = fetchTexts(c, view, queryTextMaxLength, missing);
+            texts.fetchedOnce();
+            if (shared) {
+                cluster.add(own, infoMark);
+            }
+            fetched.putAll(own);
+        }
+        texts.keep(present, fetched);
         // a row is judged by its own text: pgvigil's EXPLAIN of a user's statement is a nested row of that
         // statement's key (track = all), which must not take the user's row with it
         Map<List<Long>, Entry> byStatement = new LinkedHashMap<>();
@@ -137,27 +166,22 @@ public final class StatementsReader {
         return space > 0 && text.startsWith(OWN_TAG, space + 1);
     }
 
-    /** The texts of the keys not known yet, in one read of the text file (none when every key is known). */
-    private static Map<StatementTexts.Key, String> fetchMissingTexts(Connection c, StatementsView view, int queryTextMaxLength,
-                                                                      Set<StatementTexts.Key> present, Map<StatementTexts.Key, String> known)
-            throws SQLException {
-        Set<Long> missing = new HashSet<>();
-        for (StatementTexts.Key k : present) {
-            if (!known.containsKey(k)) {
-                missing.add(k.queryId());
-            }
-        }
+    /**
+     * The texts of {@code keys} in one read of the text file, or of every statement the server holds when
+     * {@code keys} is null.
+     */
+    private static Map<StatementTexts.Key, String> fetchTexts(Connection c, StatementsView view, int queryTextMaxLength,
+                                                              Set<StatementTexts.Key> keys) throws SQLException {
         Map<StatementTexts.Key, String> fetched = new HashMap<>();
-        if (missing.isEmpty()) {
-            return fetched;
-        }
-        Rows.forEach(c, textsSql(view), ps -> {
+        Rows.forEach(c, keys == null ? allTextsSql(view) : textsSql(view), ps -> {
             ps.setInt(1, queryTextMaxLength);
-            ps.setArray(2, c.createArrayOf("int8", missing.toArray()));
+            if (keys != null) {
+                ps.setArray(2, c.createArrayOf("int8", keys.stream().map(StatementTexts.Key::queryId).distinct().toArray()));
+            }
         }, rs -> {
             var key = new StatementTexts.Key(rs.getLong("queryid"), rs.getLong("userid"), rs.getLong("dbid"), rs.getBoolean("toplevel"));
             String text = rs.getString("query");
-            if (text != null && present.contains(key)) {
+            if (text != null && (keys == null || keys.contains(key))) {
                 fetched.put(key, text);
             }
         });

@@ -30,7 +30,12 @@ class StatementTextsTest {
                 "CREATE EXTENSION pg_stat_statements",
                 "CREATE TABLE orders (id int PRIMARY KEY, customer int)",
                 "INSERT INTO orders SELECT i, i % 7 FROM generate_series(1, 100) i",
-                "SELECT count(*) FROM orders WHERE customer = 3");
+                "SELECT count(*) FROM orders WHERE customer = 3",
+                "CREATE DATABASE branch");
+        pg.execute("branch",
+                "CREATE EXTENSION pg_stat_statements",
+                "CREATE TABLE stock (sku int PRIMARY KEY, qty int)",
+                "SELECT sum(qty) FROM stock WHERE sku < 10");
     }
 
     @AfterAll
@@ -47,15 +52,15 @@ class StatementTextsTest {
             StatementTexts texts = new StatementTexts();
             // the reader's own queries are new statements in the first reads; after them, nothing is new
             for (int i = 0; i < 3; i++) {
-                assertEqualsAFreshRead(c, view, StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts));
+                assertEqualsAFreshRead(c, view, StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts, null));
             }
             int settled = texts.textReads();
-            List<StatementStat> steady = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts);
+            List<StatementStat> steady = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts, null);
             assertThat(texts.textReads()).as("a read with no new statement reads no text").isEqualTo(settled);
             assertEqualsAFreshRead(c, view, steady);
 
             pg.execute("postgres", "SELECT max(id) FROM orders WHERE customer > 4");
-            List<StatementStat> afterNew = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts);
+            List<StatementStat> afterNew = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts, null);
             assertThat(texts.textReads()).isEqualTo(settled + 1);
             assertThat(afterNew).extracting(StatementStat::getQuery).contains("SELECT max(id) FROM orders WHERE customer > $1");
             assertEqualsAFreshRead(c, view, afterNew);
@@ -63,7 +68,7 @@ class StatementTextsTest {
             int beforeReset = texts.textReads();
             pg.execute("postgres", "SELECT pg_stat_statements_reset()");
             pg.execute("postgres", "SELECT count(*) FROM orders WHERE customer = 5");
-            List<StatementStat> afterReset = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts);
+            List<StatementStat> afterReset = StatementsReader.read(c, view, 2000, DatabaseScope.ALL, texts, null);
             assertThat(texts.textReads()).as("a reset drops every text known").isEqualTo(beforeReset + 1);
             assertThat(texts.texts().keySet()).as("only the keys present now are kept")
                     .hasSizeLessThanOrEqualTo(afterReset.size() + 4);
@@ -88,6 +93,54 @@ class StatementTextsTest {
             }
             assertThat(reader.indexDefinitions().reused()).as("index definitions were refreshed meanwhile").isZero();
             assertThat(reader.statementTexts().textReads()).as("two refreshes later, no text read again").isEqualTo(settled);
+        }
+    }
+
+    /**
+     * One cluster watched as a target per database: the first reader that misses texts reads the server's
+     * text file once for all of them; the other database's reader finds its texts there, and a statement new
+     * since then is fetched by the reader that sees it and shared with the next.
+     */
+    @Test
+    void theReadersOfOneClustersDatabasesReadTheTextFileOnceBetweenThem() throws SQLException {
+        DatabaseScope shop = DatabaseScope.only("postgres");
+        DatabaseScope branch = DatabaseScope.only("branch");
+        try (Connection a = pg.connect("postgres"); Connection b = pg.connect("branch")) {
+            StatementsView viewA = StatementsReader.find(a).orElseThrow();
+            StatementsView viewB = StatementsReader.find(b).orElseThrow();
+            // each database has run the reader's own statements once, as a target's earlier cycles would have
+            StatementsReader.read(a, viewA, 2000, shop);
+            StatementsReader.read(b, viewB, 2000, branch);
+
+            ClusterStatementTexts cluster = new ClusterStatementTexts();
+            StatementTexts textsA = new StatementTexts();
+            List<StatementStat> readA = StatementsReader.read(a, viewA, 2000, shop, textsA, cluster);
+            assertThat(cluster.fetches()).as("the first reader fetched every text of the cluster").isEqualTo(1);
+            assertThat(textsA.textReads()).isZero();
+            assertEqualsAFreshRead(a, viewA, shop, readA);
+
+            StatementTexts textsB = new StatementTexts();
+            List<StatementStat> readB = StatementsReader.read(b, viewB, 2000, branch, textsB, cluster);
+            assertThat(cluster.fetches()).as("the other database's reader read no text file").isEqualTo(1);
+            assertThat(textsB.textReads()).isZero();
+            assertThat(readB).extracting(StatementStat::getQuery).contains("SELECT sum(qty) FROM stock WHERE sku < $1");
+            assertEqualsAFreshRead(b, viewB, branch, readB);
+
+            pg.execute("branch", "SELECT max(qty) FROM stock WHERE sku > 5");
+            List<StatementStat> afterNew = StatementsReader.read(b, viewB, 2000, branch, textsB, cluster);
+            assertThat(textsB.textReads()).as("a statement new since the cluster's fetch: this reader's own fetch").isEqualTo(1);
+            assertThat(cluster.fetches()).isEqualTo(1);
+            assertEqualsAFreshRead(b, viewB, branch, afterNew);
+            StatementTexts anotherB = new StatementTexts();
+            List<StatementStat> sharedNew = StatementsReader.read(b, viewB, 2000, branch, anotherB, cluster);
+            assertThat(anotherB.textReads()).as("the new statement's text was shared").isZero();
+            assertThat(sharedNew).extracting(StatementStat::getQuery).contains("SELECT max(qty) FROM stock WHERE sku > $1");
+
+            pg.execute("postgres", "SELECT pg_stat_statements_reset()");
+            pg.execute("branch", "SELECT count(*) FROM stock");
+            List<StatementStat> afterReset = StatementsReader.read(b, viewB, 2000, branch, new StatementTexts(), cluster);
+            assertThat(cluster.fetches()).as("a reset drops the cluster's texts too").isEqualTo(2);
+            assertEqualsAFreshRead(b, viewB, branch, afterReset);
         }
     }
 
@@ -117,7 +170,12 @@ class StatementTextsTest {
 
     /** The same statements, counters and texts as a read that starts with no texts known. */
     private static void assertEqualsAFreshRead(Connection c, StatementsView view, List<StatementStat> cached) throws SQLException {
-        Map<List<Long>, StatementStat> fresh = StatementsReader.read(c, view, 2000, DatabaseScope.ALL).stream()
+        assertEqualsAFreshRead(c, view, DatabaseScope.ALL, cached);
+    }
+
+    private static void assertEqualsAFreshRead(Connection c, StatementsView view, DatabaseScope scope, List<StatementStat> cached)
+            throws SQLException {
+        Map<List<Long>, StatementStat> fresh = StatementsReader.read(c, view, 2000, scope).stream()
                 .collect(Collectors.toMap(StatementTextsTest::key, s -> s));
         assertThat(cached).isNotEmpty();
         assertThat(cached).noneMatch(s -> StatementsReader.isOwn(s.getQuery()));
