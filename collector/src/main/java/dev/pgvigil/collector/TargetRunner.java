@@ -83,7 +83,7 @@ public final class TargetRunner implements AutoCloseable {
         });
         this.target = target;
         this.config = config;
-        this.connection = new TargetConnection(target, config.connectionLimits());
+        this.connection = new TargetConnection(target, config.connectionLimits(), true);
         // index definitions read afresh as often as full snapshots are sent: a safety net under their signatures
         this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
                 new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength()),

@@ -56,6 +56,7 @@ public final class Standalone implements AutoCloseable {
     private EmbeddedKafka kafka;
     private KafkaSettings kafkaSettings;
     private DemoDatabase.Target demoTarget;
+    private Path run;
     private AnalyzerService analyzer;
     private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
 
@@ -103,7 +104,8 @@ public final class Standalone implements AutoCloseable {
             say("No collector targets in " + options.configFile() + ": watching the built-in demo.");
         }
 
-        Path run = runFolder();
+        Path run = newRunFolder();
+        this.run = run;
         running.push(() -> Folders.deleteQuietly(run));
         if (options.brokers() == 0) {
             // an external cluster, reached exactly as the separate services would reach it (TLS, SASL and all)
@@ -194,7 +196,7 @@ public final class Standalone implements AutoCloseable {
      * only this user can read it, removed at exit. It lives under the user's cache folder, not the OS
      * temporary folder, which may be cleaned under a running service (Kafka Streams warns about that).
      */
-    static Path runFolder() {
+    static Path newRunFolder() {
         Path cache = cacheFolder();
         try {
             Files.createDirectories(cache);
@@ -220,6 +222,11 @@ public final class Standalone implements AutoCloseable {
     static Path cacheFolder() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         return (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
+    }
+
+    /** This run's folder (see {@link #newRunFolder}), for tests. */
+    Path runFolder() {
+        return run;
     }
 
     /** The embedded cluster, for tests that stop and start its brokers. */
