@@ -145,7 +145,7 @@ public final class AnalyzerBenchmark {
     /** analyzer.rollupMetrics as a comma-separated list, or null for the default. */
     private static String rollupMetrics;
 
-    static int option(List<String> a, String name, int dflt) {
+    public static int option(List<String> a, String name, int dflt) {
         int i = a.indexOf(name);
         return i >= 0 ? Integer.parseInt(a.get(i + 1)) : dflt;
     }

@@ -48,12 +48,13 @@ public final class TargetsTopic {
     }
 
     /**
-     * Creates pgvigil.targets (compacted, {@value TopicSetup#TARGETS_PARTITIONS} partitions) if missing; the
-     * status topic is the collector's publisher's to create, and reading it without it is an empty map.
+     * Creates pgvigil.targets and pgvigil.targets.status (compacted, {@value TopicSetup#TARGETS_PARTITIONS}
+     * partitions) if missing: a removal writes to both, even before any collector has run.
      */
     public void ensure() {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicSetup.ensure(admin, TopicSetup.all().stream().filter(s -> s.name().equals(Topics.TARGETS)).toList(),
+            TopicSetup.ensure(admin, TopicSetup.all().stream()
+                            .filter(s -> s.name().equals(Topics.TARGETS) || s.name().equals(Topics.TARGETS_STATUS)).toList(),
                     kafka.topicPartitions(), kafka.topicReplicationFactor(), kafka.topicMinInsyncReplicas());
         }
     }
@@ -105,8 +106,11 @@ public final class TargetsTopic {
         return byKey;
     }
 
-    /** Carries out a plan: every change acknowledged by Kafka before this returns. */
+    /** Carries out a plan, a removed target's status with it: every change acknowledged by Kafka before this returns. */
     public void write(TargetsPlan plan) {
+        if (!plan.removals().isEmpty()) {
+            ensure(); // the status topic, which no collector may have created yet
+        }
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -119,6 +123,9 @@ public final class TargetsTopic {
             }
             for (String id : plan.removals()) {
                 sent.add(producer.send(new ProducerRecord<>(Topics.TARGETS, id, null)));
+                // its owner removes the status after its last cycle, but an owner that is down never hears of the removal
+                // (and the target's record may be compacted away before another collector takes the partition over)
+                sent.add(producer.send(new ProducerRecord<>(Topics.TARGETS_STATUS, id, null)));
             }
             for (Future<RecordMetadata> f : sent) {
                 f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -5,10 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgvigil.collector.fleet.TargetsTopic;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.schema.TargetStatus;
+import dev.pgvigil.schema.kafka.Serdes;
+import dev.pgvigil.schema.kafka.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +54,17 @@ class TargetsCommandTest {
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new TargetsCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static void publishStatus(String targetId) throws Exception {
+        TargetStatus status = TargetStatus.newBuilder().setCollector("pgvigil-collector-gone").setHost("host-a")
+                .setLastCycleAt(Instant.now()).setLastDurationMs(12).setLastStatus("OK").setLastError(null).build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                java.util.Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TARGETS_STATUS, targetId,
+                    Serdes.targetStatus().serializer().serialize(Topics.TARGETS_STATUS, status))).get();
+        }
     }
 
     private static Path fleet(String name, String targets) throws Exception {
@@ -95,8 +115,13 @@ class TargetsCommandTest {
         assertThat(targets.get(1).get("labels").get("env").asText()).isEqualTo("prod");
         assertThat(targets.get(1).get("owner").isNull()).isTrue();
 
+        // the status billing's owner left before it went down; the owner will never hear of the removal
+        topic.ensure();
+        publishStatus("billing");
+        assertThat(topic.statuses()).containsKey("billing");
         assertThat(run("remove", "-c", config.toString(), "billing").exit()).isZero();
         assertThat(topic.read()).containsOnlyKeys("orders");
+        assertThat(topic.statuses()).as("a removed target's status goes with it").doesNotContainKey("billing");
         Run missing = run("remove", "-c", config.toString(), "billing");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no such target on the topic: billing");

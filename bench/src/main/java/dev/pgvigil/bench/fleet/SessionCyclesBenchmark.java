@@ -1,0 +1,140 @@
+package dev.pgvigil.bench.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgvigil.bench.analyzer.AnalyzerBenchmark;
+import dev.pgvigil.catalogue.ConnectionLimits;
+import dev.pgvigil.catalogue.TargetConnection;
+import dev.pgvigil.catalogue.conninfo.TargetConfig;
+import dev.pgvigil.catalogue.read.ActivityReader;
+import dev.pgvigil.catalogue.read.DatabaseScope;
+import dev.pgvigil.catalogue.read.ReadListener;
+import dev.pgvigil.catalogue.read.ServerInfo;
+import dev.pgvigil.catalogue.read.SnapshotReader;
+import dev.pgvigil.embedded.Folders;
+import dev.pgvigil.embedded.LocalFleet;
+import dev.pgvigil.embedded.LocalPostgres;
+import dev.pgvigil.schema.SnapshotRef;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a collector's session costs cycle by cycle, from its first (a new session: a moved or reconnected
+ * target) to its steady state, on one cluster of {@code --databases} databases: the wall time of the
+ * connection and of each read, and the server's planning and execution time of the read's statements
+ * ({@code pg_stat_statements} with {@code track_planning}). Two sets of targets, measured one after the other
+ * in the same run: sessions that plan as the server does by default, and sessions with generic plans, as the
+ * collector's are. It explains why failover at a thousand databases is slow (the first cycle) and what
+ * planning cost a new session's next cycles. Not a test: numbers vary with the machine.
+ *
+ * <pre>
+ * java -cp bench/target/classes:$(cat bench/target/cp.txt) dev.pgvigil.bench.fleet.SessionCyclesBenchmark \
+ *      [--databases 250] [--targets 20] [--cycles 8] [--json]
+ * </pre>
+ */
+public final class SessionCyclesBenchmark {
+    private static final String PASSWORD_FILE = "monitor.pw";
+
+    /** One cycle number of every session of a mode: per target, in ms. */
+    record Cycle(int cycle, double wallMs, double planMs, double execMs) {}
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        int databases = AnalyzerBenchmark.option(a, "--databases", 250);
+        int targets = AnalyzerBenchmark.option(a, "--targets", 20);
+        int cycles = AnalyzerBenchmark.option(a, "--cycles", 8);
+        if (2 * targets > databases) {
+            throw new IllegalArgumentException("--targets " + targets + " needs at least " + 2 * targets + " --databases (a set per mode)");
+        }
+        Path dir = Files.createTempDirectory("pgvigil-session-cycles-");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("setup", Map.of("databases", databases, "targets", targets, "cycles", cycles, "tablesPerDatabase", 30));
+        try (LocalFleet fleet = new LocalFleet(Map.of("c1", databases), 30, LocalPostgres.Options.defaults(), dir)) {
+            LocalPostgres pg = fleet.clusters().get("c1");
+            pg.execute("postgres", "ALTER SYSTEM SET pg_stat_statements.track_planning = on", "SELECT pg_reload_conf()");
+            // a round of the workload, so that every database has statements, tables with rows and indexes in use
+            fleet.startWorkload(Duration.ofSeconds(20));
+            LocalFleet.sleep(Duration.ofSeconds(25));
+            List<LocalFleet.Target> all = fleet.targets();
+            int stride = all.size() / (2 * targets);
+            for (boolean generic : new boolean[] {false, true}) {
+                List<TargetConfig> set = new ArrayList<>();
+                for (int i = 0; i < targets; i++) {
+                    LocalFleet.Target t = all.get((2 * i + (generic ? 1 : 0)) * stride);
+                    set.add(new TargetConfig(t.id(), t.pg().jdbcUrl(t.database()), LocalFleet.MONITOR, null, null,
+                            dir.resolve(PASSWORD_FILE).toString(), null, Map.of(), List.of(t.database()), List.of()));
+                }
+                report.put(generic ? "genericPlans" : "serverDefaultPlans", measure(pg, set, generic, cycles));
+            }
+        } finally {
+            Folders.deleteQuietly(dir);
+        }
+        if (a.contains("--json")) {
+            System.out.println(new ObjectMapper().writeValueAsString(report));
+        }
+    }
+
+    private static Map<String, Object> measure(LocalPostgres pg, List<TargetConfig> targets, boolean generic, int cycles)
+            throws Exception {
+        String mode = generic ? "generic plans (the collector's sessions)" : "the server's default plans";
+        List<TargetConnection> connections = new ArrayList<>();
+        List<SnapshotReader> readers = new ArrayList<>();
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            long connectNs = 0;
+            for (TargetConfig t : targets) {
+                TargetConnection c = new TargetConnection(t, ConnectionLimits.of(null, null, 10, null), generic);
+                long start = System.nanoTime();
+                c.get();
+                connectNs += System.nanoTime() - start;
+                connections.add(c);
+                // index definitions read afresh as often as the collector's default full snapshot (every sixth)
+                readers.add(new SnapshotReader(new SnapshotReader.Options(2000, new ActivityReader.Options(100, 0, 2000), 6),
+                        t.databaseScope()));
+            }
+            double connectMs = connectNs / 1e6 / targets.size();
+            System.out.printf(Locale.ROOT, "%s: connect %.1f ms a session%n  cycle   wall ms   server plan ms   server exec ms  (per target)%n",
+                    mode, connectMs);
+            List<Cycle> rows = new ArrayList<>();
+            for (int n = 1; n <= cycles; n++) {
+                pg.execute("fleet_template", "SELECT pg_stat_statements_reset()");
+                long wall = 0;
+                for (int i = 0; i < targets.size(); i++) {
+                    Connection c = connections.get(i).get();
+                    long start = System.nanoTime();
+                    ServerInfo server = readers.get(i).server(c);
+                    readers.get(i).read(c, new SnapshotRef(targets.get(i).id(), "c" + n, Instant.now()), server, ReadListener.NONE);
+                    wall += System.nanoTime() - start;
+                }
+                Cycle row = serverTimes(pg, n, wall / 1e6 / targets.size(), targets.size());
+                rows.add(row);
+                System.out.printf(Locale.ROOT, "  %5d  %8.1f  %15.2f  %15.2f%n", n, row.wallMs(), row.planMs(), row.execMs());
+            }
+            out.put("connectMs", connectMs);
+            out.put("cycles", rows);
+        } finally {
+            connections.forEach(TargetConnection::close);
+        }
+        return out;
+    }
+
+    /** The monitoring role's planning and execution time since the last reset, per target. */
+    private static Cycle serverTimes(LocalPostgres pg, int cycle, double wallMs, int targets) throws Exception {
+        try (Connection c = pg.connect("fleet_template"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT /* pgvigil */ coalesce(sum(total_plan_time), 0) AS plan, coalesce(sum(total_exec_time), 0) AS exec "
+                     + "FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = '" + LocalFleet.MONITOR + "'")) {
+            rs.next();
+            return new Cycle(cycle, wallMs, rs.getDouble("plan") / targets, rs.getDouble("exec") / targets);
+        }
+    }
+}
