@@ -25,6 +25,9 @@ import java.util.Map;
  * @param stateBuckets how many state records the entities of one kind of one instance are spread over
  * @param entityMetrics publish per-statement, per-table and per-index points on pgvigil.metrics (default true);
  *                      false keeps only instance and database points, for fleets where that volume does not pay
+ * @param stateCacheEntries how many state records each of the busiest stores keeps deserialized, per stream task
+ *                          (about {@code stateBuckets} per instance): a fleet bigger than that per task reads and
+ *                          writes its state through RocksDB on every chunk
  * @param streams Kafka Streams properties passed through as they are (num.stream.threads, ...)
  */
 public record AnalyzerConfig(
@@ -43,6 +46,7 @@ public record AnalyzerConfig(
         Integer maxPointsPerBatch,
         Integer stateBuckets,
         Boolean entityMetrics,
+        Integer stateCacheEntries,
         Map<String, String> streams) {
 
     /** Instance and database metrics, and what the dashboard charts of statements and tables (top statements over a range). */
@@ -71,6 +75,7 @@ public record AnalyzerConfig(
         maxPointsPerBatch = Limits.intOrDefault("maxPointsPerBatch", maxPointsPerBatch, 1000, 10, 5000);
         stateBuckets = Limits.intOrDefault("stateBuckets", stateBuckets, 16, 1, 1024);
         entityMetrics = entityMetrics == null || entityMetrics;
+        stateCacheEntries = Limits.intOrDefault("stateCacheEntries", stateCacheEntries, 4096, 256, 10_000_000);
         streams = streams == null ? Map.of() : Map.copyOf(streams);
     }
 
@@ -81,29 +86,29 @@ public record AnalyzerConfig(
                           Integer maxPointsPerBatch, Integer stateBuckets, Map<String, String> streams) {
         this(applicationId, stateDir, rules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays, diskSizeBytes, baselineDays,
                 namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds, maxPointsPerBatch, stateBuckets,
-                null, streams);
+                null, null, streams);
     }
 
     public static AnalyzerConfig defaults() {
-        return new AnalyzerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AnalyzerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public AnalyzerConfig withRules(RulesConfig newRules) {
         return new AnalyzerConfig(applicationId, stateDir, newRules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays,
                 diskSizeBytes, baselineDays, namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds,
-                maxPointsPerBatch, stateBuckets, entityMetrics, streams);
+                maxPointsPerBatch, stateBuckets, entityMetrics, stateCacheEntries, streams);
     }
 
     public AnalyzerConfig withStateDir(Path dir) {
         return new AnalyzerConfig(applicationId, dir, rules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays,
                 diskSizeBytes, baselineDays, namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds,
-                maxPointsPerBatch, stateBuckets, entityMetrics, streams);
+                maxPointsPerBatch, stateBuckets, entityMetrics, stateCacheEntries, streams);
     }
 
     public AnalyzerConfig withApplicationId(String id) {
         return new AnalyzerConfig(id, stateDir, rules, rollupMetrics, rollup1mRetentionHours, rollup1hRetentionDays,
                 diskSizeBytes, baselineDays, namedBaselinesKept, findingsRepeatMinutes, instanceDownCheckSeconds, assumedIntervalSeconds,
-                maxPointsPerBatch, stateBuckets, entityMetrics, streams);
+                maxPointsPerBatch, stateBuckets, entityMetrics, stateCacheEntries, streams);
     }
 
     /** True when {@code metric} is rolled up: listed, or under a listed prefix ending in {@code *}. */

@@ -131,22 +131,22 @@ public final class AnalyzerTopology {
         t.addProcessor(NAMED_BASELINES, () -> new NamedBaselineProcessor(config), BASELINE_REQUESTS_SOURCE);
 
         // state
-        t.addStateStore(hot(INSTANCES_STORE, instanceSerde), ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY,
+        t.addStateStore(hot(INSTANCES_STORE, instanceSerde, config), ENVELOPES, DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY,
                 NAMED_BASELINES, REPLICATION);
-        t.addStateStore(hot(CURSORS_STORE, cursorSerde), DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, NAMED_BASELINES,
+        t.addStateStore(hot(CURSORS_STORE, cursorSerde, config), DATABASE_STATS, STATEMENT_STATS, TABLE_STATS, INDEX_STATS, ACTIVITY, NAMED_BASELINES,
                 REPLICATION);
-        t.addStateStore(hot(DATABASES_STORE, databasesSerde), DATABASE_STATS, TABLE_STATS, INDEX_STATS, NAMED_BASELINES);
-        t.addStateStore(hot(STATEMENTS_STORE, statementsSerde), STATEMENT_STATS, NAMED_BASELINES);
-        t.addStateStore(hot(TABLES_STORE, tablesSerde), TABLE_STATS, NAMED_BASELINES);
-        t.addStateStore(hot(INDEXES_STORE, indexesSerde), INDEX_STATS, NAMED_BASELINES);
+        t.addStateStore(hot(DATABASES_STORE, databasesSerde, config), DATABASE_STATS, TABLE_STATS, INDEX_STATS, NAMED_BASELINES);
+        t.addStateStore(hot(STATEMENTS_STORE, statementsSerde, config), STATEMENT_STATS, NAMED_BASELINES);
+        t.addStateStore(hot(TABLES_STORE, tablesSerde, config), TABLE_STATS, NAMED_BASELINES);
+        t.addStateStore(hot(INDEXES_STORE, indexesSerde, config), INDEX_STATS, NAMED_BASELINES);
         t.addStateStore(kv(FINDINGS_STORE, strings), TABLE_STATS, INDEX_STATS, REPLICATION);
         t.addStateStore(kv(FINDINGS_CURRENT_STORE, Serdes.finding()), TABLE_STATS, INDEX_STATS, REPLICATION);
         t.addStateStore(kv(REPLICATION_STORE, StateSerdes.json(ReplicationState.class)), REPLICATION, DATABASE_STATS);
         t.addStateStore(window(ROLLUPS_1M_STORE, Duration.ofHours(config.rollup1mRetentionHours()), Duration.ofMinutes(1), rollupSerde), TRENDS);
         t.addStateStore(window(ROLLUPS_1H_STORE, Duration.ofDays(config.rollup1hRetentionDays()), Duration.ofHours(1), rollupSerde), TRENDS);
-        t.addStateStore(hot(ROLLUPS_OPEN_STORE, rollupSerde), TRENDS);
+        t.addStateStore(hot(ROLLUPS_OPEN_STORE, rollupSerde, config), TRENDS);
         t.addStateStore(kv(ROLLUP_MARKS_STORE, longs), TRENDS);
-        t.addStateStore(hot(BASELINES_HOURLY_STORE, baselineSerde), BASELINES);
+        t.addStateStore(hot(BASELINES_HOURLY_STORE, baselineSerde, config), BASELINES);
         t.addStateStore(kv(NAMED_BASELINES_STORE, baselineSetSerde), NAMED_BASELINES);
 
         // sinks
@@ -175,13 +175,13 @@ public final class AnalyzerTopology {
                 .withCachingEnabled();
     }
 
-    /** A store of objects changed many times per commit: deserialized once, written back once per commit. */
-    private static <V> StoreBuilder<KeyValueStore<String, V>> hot(String name, Serde<V> values) {
-        return ObjectCacheStore.builder(kv(name, values), HOT_CACHE_ENTRIES);
+    /**
+     * A store of objects changed many times per commit: deserialized once, written back once per commit, with up to
+     * {@code stateCacheEntries} kept per task (buckets of 16 per instance: the default holds about 250 instances).
+     */
+    private static <V> StoreBuilder<KeyValueStore<String, V>> hot(String name, Serde<V> values, AnalyzerConfig config) {
+        return ObjectCacheStore.builder(kv(name, values), config.stateCacheEntries());
     }
-
-    /** Values kept deserialized per hot store and task: buckets of 16 per instance, so about 250 instances' worth. */
-    private static final int HOT_CACHE_ENTRIES = 4096;
 
     private static <V> StoreBuilder<WindowStore<String, V>> window(String name, Duration retention, Duration size, Serde<V> values) {
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, size, false),

@@ -26,6 +26,7 @@ class AnalyzerConfigTest {
         assertThat(c.rollsUp("statement.p95_time_ms")).isFalse();
         assertThat(c.stateBuckets()).isEqualTo(16);
         assertThat(c.entityMetrics()).isTrue();
+        assertThat(c.stateCacheEntries()).isEqualTo(4096);
     }
 
     @Test
@@ -44,8 +45,10 @@ class AnalyzerConfigTest {
                   rollupMetrics: [instance.*, statement.p95_time_ms]
                   diskSizeBytes: { billing: 536870912000 }
                   entityMetrics: false
+                  stateCacheEntries: 16384
                   streams: { num.stream.threads: "2" }
                 """);
+        assertThat(c.stateCacheEntries()).isEqualTo(16_384);
         assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/pgvigil/analyzer"));
         assertThat(c.rules().forInstance("web").get(Rule.STATEMENT_MEAN_TIME)).isEqualTo(new Threshold(true, 250, 1000, 3, 20));
         assertThat(c.rules().forInstance("billing").get(Rule.STATEMENT_MEAN_TIME)).isEqualTo(new Threshold(true, 50, 1000, 3, 20));
@@ -78,6 +81,10 @@ class AnalyzerConfigTest {
                 analyzer:
                   baselineDays: 0
                 """)).hasMessageContaining("pgvigil.yaml:2").hasMessageContaining("baselineDays must be between 1 and 90");
+        assertThatThrownBy(() -> parse("""
+                analyzer:
+                  stateCacheEntries: 10
+                """)).hasMessageContaining("pgvigil.yaml:2").hasMessageContaining("stateCacheEntries must be between 256 and 10000000");
         assertThatThrownBy(() -> parse("""
                 analyzer:
                   rules:

@@ -264,15 +264,16 @@ public final class AnalyzerBenchmark {
 
     /** The analyzer's configuration for one pass: its own application id and state folder, the benchmark's options. */
     private static ConfigFile benchConfig(EmbeddedKafka kafka, Path work, String name) {
-        return analyzerConfig(kafka, work, name, entityMetrics, rollupMetrics, streamsOverrides());
+        return analyzerConfig(kafka, work, name, entityMetrics, rollupMetrics, streamsOverrides(), null);
     }
 
     /**
      * An analyzer's configuration with its own application id and state folder under {@code work};
      * {@code rollupMetrics} null for the default, {@code streams} as YAML {@code key: "value"} pairs.
      */
+    /** @param stateCacheEntries the analyzer key of that name, or null for its default */
     static ConfigFile analyzerConfig(EmbeddedKafka kafka, Path work, String name, boolean entityMetrics, String rollupMetrics,
-                                     List<String> streams) {
+                                     List<String> streams, Integer stateCacheEntries) {
         String appId = "bench-analyzer-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         return ConfigFile.parse("bench.yaml", """
                 kafka: { bootstrapServers: "%s" }
@@ -281,8 +282,9 @@ public final class AnalyzerBenchmark {
                   stateDir: %s
                   entityMetrics: %s
                   streams: { %s }
-                %s""".formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
+                %s%s""".formatted(kafka.bootstrapServers(), appId, work.resolve(appId), entityMetrics,
                 String.join(", ", streams),
+                stateCacheEntries == null ? "" : "  stateCacheEntries: " + stateCacheEntries + "\n",
                 rollupMetrics == null ? "" : "  rollupMetrics: [" + String.join(", ", Arrays.stream(rollupMetrics.split(","))
                         .map(m -> "\"" + m.trim() + "\"").toList()) + "]\n"));
     }

@@ -44,6 +44,7 @@ public final class CatchUpBenchmark {
         int outageMinutes = AnalyzerBenchmark.option(a, "--outage-minutes", 10);
         int partitions = AnalyzerBenchmark.option(a, "--partitions", 2);
         int giveUpMinutes = AnalyzerBenchmark.option(a, "--give-up-minutes", 6 * outageMinutes + 5);
+        // the analyzer key stateCacheEntries; its default holds about 250 instances per stream task
         SyntheticFleet fleet = new SyntheticFleet(instances, entities, movingPercent / 100.0);
         int cycles = outageMinutes * 60 / intervalSeconds;
         double liveEntitiesPerSecond = 0;
@@ -90,7 +91,8 @@ public final class CatchUpBenchmark {
 
             long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
-            ConfigFile file = AnalyzerBenchmark.analyzerConfig(kafka, work, "catch-up", true, null, List.of());
+            ConfigFile file = AnalyzerBenchmark.analyzerConfig(kafka, work, "catch-up", true, null, List.of(),
+                    a.contains("--state-cache-entries") ? AnalyzerBenchmark.option(a, "--state-cache-entries", 0) : null);
             try (Analyzer analyzer = Analyzer.start(file.section("kafka", KafkaSettings.class), file.section("analyzer", AnalyzerConfig.class))) {
                 long nextReport = start;
                 while (true) {
