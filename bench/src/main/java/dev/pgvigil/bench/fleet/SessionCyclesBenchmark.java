@@ -27,15 +27,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a collector's session costs cycle by cycle, from its first (a new session: a moved or reconnected
  * target) to its steady state, on one cluster of {@code --databases} databases: the wall time of the
  * connection and of each read, and the server's planning and execution time of the read's statements
- * ({@code pg_stat_statements} with {@code track_planning}). Two sets of targets, measured one after the other
- * in the same run: sessions that plan as the server does by default, and sessions with generic plans, as the
- * collector's are. It explains why failover at a thousand databases is slow (the first cycle) and what
- * planning cost a new session's next cycles. Not a test: numbers vary with the machine.
+ * ({@code pg_stat_statements} with {@code track_planning}). Three sets of targets, measured one after the
+ * other in the same run: sessions that plan as the server does by default; sessions with generic plans, as the
+ * collector's are; and the same while the cluster's other databases are vacuumed one after another, as
+ * autovacuum does in a cluster of many databases (its invalidations make the sessions of the cluster plan
+ * again and rebuild their catalogue caches). It explains why failover at a thousand databases is slow (the
+ * first cycle), what planning cost a new session's next cycles, and why a warm cycle costs more in a busy
+ * fleet than on a quiet cluster. Not a test: numbers vary with the machine.
  *
  * <pre>
  * java -cp bench/target/classes:$(cat bench/target/cp.txt) dev.pgvigil.bench.fleet.SessionCyclesBenchmark \
@@ -45,16 +49,34 @@ import java.util.Map;
 public final class SessionCyclesBenchmark {
     private static final String PASSWORD_FILE = "monitor.pw";
 
-    /** One cycle number of every session of a mode: per target, in ms. */
-    record Cycle(int cycle, double wallMs, double planMs, double execMs) {}
+    /** One cycle number of every session of a mode: per target, in ms, and how many plans were made in all. */
+    record Cycle(int cycle, double wallMs, double planMs, double execMs, long plans) {}
+
+    /** How the sessions of one set plan, and what else runs meanwhile. */
+    enum Mode {
+        DEFAULT_PLANS("the server's default plans", false, false),
+        GENERIC_PLANS("generic plans (the collector's sessions)", true, false),
+        GENERIC_PLANS_OTHERS_VACUUMED("generic plans, the other databases vacuumed meanwhile", true, true);
+
+        final String title;
+        final boolean generic;
+        final boolean vacuumOthers;
+
+        Mode(String title, boolean generic, boolean vacuumOthers) {
+            this.title = title;
+            this.generic = generic;
+            this.vacuumOthers = vacuumOthers;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         int databases = AnalyzerBenchmark.option(a, "--databases", 250);
         int targets = AnalyzerBenchmark.option(a, "--targets", 20);
         int cycles = AnalyzerBenchmark.option(a, "--cycles", 8);
-        if (2 * targets > databases) {
-            throw new IllegalArgumentException("--targets " + targets + " needs at least " + 2 * targets + " --databases (a set per mode)");
+        int sets = Mode.values().length;
+        if (sets * targets > databases) {
+            throw new IllegalArgumentException("--targets " + targets + " needs at least " + sets * targets + " --databases (a set per mode)");
         }
         Path dir = Files.createTempDirectory("pgvigil-session-cycles-");
         Map<String, Object> report = new LinkedHashMap<>();
@@ -66,15 +88,17 @@ public final class SessionCyclesBenchmark {
             fleet.startWorkload(Duration.ofSeconds(20));
             LocalFleet.sleep(Duration.ofSeconds(25));
             List<LocalFleet.Target> all = fleet.targets();
-            int stride = all.size() / (2 * targets);
-            for (boolean generic : new boolean[] {false, true}) {
+            int stride = all.size() / (sets * targets);
+            for (Mode mode : Mode.values()) {
                 List<TargetConfig> set = new ArrayList<>();
                 for (int i = 0; i < targets; i++) {
-                    LocalFleet.Target t = all.get((2 * i + (generic ? 1 : 0)) * stride);
+                    LocalFleet.Target t = all.get((sets * i + mode.ordinal()) * stride);
                     set.add(new TargetConfig(t.id(), t.pg().jdbcUrl(t.database()), LocalFleet.MONITOR, null, null,
                             dir.resolve(PASSWORD_FILE).toString(), null, Map.of(), List.of(t.database()), List.of()));
                 }
-                report.put(generic ? "genericPlans" : "serverDefaultPlans", measure(pg, set, generic, cycles));
+                List<String> others = all.stream().map(LocalFleet.Target::database)
+                        .filter(db -> set.stream().noneMatch(t -> t.includeDatabases().contains(db))).toList();
+                report.put(mode.name(), measure(pg, set, mode, cycles, others));
             }
         } finally {
             Folders.deleteQuietly(dir);
@@ -84,16 +108,15 @@ public final class SessionCyclesBenchmark {
         }
     }
 
-    private static Map<String, Object> measure(LocalPostgres pg, List<TargetConfig> targets, boolean generic, int cycles)
+    private static Map<String, Object> measure(LocalPostgres pg, List<TargetConfig> targets, Mode mode, int cycles, List<String> others)
             throws Exception {
-        String mode = generic ? "generic plans (the collector's sessions)" : "the server's default plans";
         List<TargetConnection> connections = new ArrayList<>();
         List<SnapshotReader> readers = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
         try {
             long connectNs = 0;
             for (TargetConfig t : targets) {
-                TargetConnection c = new TargetConnection(t, ConnectionLimits.of(null, null, 10, null), generic);
+                TargetConnection c = new TargetConnection(t, ConnectionLimits.of(null, null, 10, null), mode.generic);
                 long start = System.nanoTime();
                 c.get();
                 connectNs += System.nanoTime() - start;
@@ -103,9 +126,10 @@ public final class SessionCyclesBenchmark {
                         t.databaseScope()));
             }
             double connectMs = connectNs / 1e6 / targets.size();
-            System.out.printf(Locale.ROOT, "%s: connect %.1f ms a session%n  cycle   wall ms   server plan ms   server exec ms  (per target)%n",
-                    mode, connectMs);
+            System.out.printf(Locale.ROOT, "%s: connect %.1f ms a session%n  cycle   wall ms   server plan ms   server exec ms  (per target)   plans made%n",
+                    mode.title, connectMs);
             List<Cycle> rows = new ArrayList<>();
+            Vacuums vacuums = mode.vacuumOthers ? Vacuums.start(pg, others) : null;
             for (int n = 1; n <= cycles; n++) {
                 pg.execute("fleet_template", "SELECT pg_stat_statements_reset()");
                 long wall = 0;
@@ -118,7 +142,10 @@ public final class SessionCyclesBenchmark {
                 }
                 Cycle row = serverTimes(pg, n, wall / 1e6 / targets.size(), targets.size());
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "  %5d  %8.1f  %15.2f  %15.2f%n", n, row.wallMs(), row.planMs(), row.execMs());
+                System.out.printf(Locale.ROOT, "  %5d  %8.1f  %15.2f  %15.2f  %14d%n", n, row.wallMs(), row.planMs(), row.execMs(), row.plans());
+            }
+            if (vacuums != null) {
+                out.put("databasesVacuumed", vacuums.stop());
             }
             out.put("connectMs", connectMs);
             out.put("cycles", rows);
@@ -128,13 +155,49 @@ public final class SessionCyclesBenchmark {
         return out;
     }
 
+    /** VACUUM ANALYZE of one database after another, on a thread of its own, as autovacuum visits a cluster's databases. */
+    private static final class Vacuums {
+        private final Thread thread;
+        private final AtomicLong done = new AtomicLong();
+        private volatile boolean running = true;
+
+        private Vacuums(LocalPostgres pg, List<String> databases) {
+            thread = new Thread(() -> {
+                while (running) {
+                    for (String db : databases) {
+                        if (!running) {
+                            return;
+                        }
+                        pg.execute(db, "VACUUM ANALYZE");
+                        done.incrementAndGet();
+                    }
+                }
+            }, "vacuums");
+            thread.setDaemon(true);
+        }
+
+        static Vacuums start(LocalPostgres pg, List<String> databases) {
+            Vacuums v = new Vacuums(pg, databases);
+            v.thread.start();
+            LocalFleet.sleep(Duration.ofSeconds(3)); // under way before the first cycle
+            return v;
+        }
+
+        long stop() throws InterruptedException {
+            running = false;
+            thread.join(60_000);
+            return done.get();
+        }
+    }
+
     /** The monitoring role's planning and execution time since the last reset, per target. */
     private static Cycle serverTimes(LocalPostgres pg, int cycle, double wallMs, int targets) throws Exception {
         try (Connection c = pg.connect("fleet_template"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT /* pgvigil */ coalesce(sum(total_plan_time), 0) AS plan, coalesce(sum(total_exec_time), 0) AS exec "
+             ResultSet rs = s.executeQuery("SELECT /* pgvigil */ coalesce(sum(total_plan_time), 0) AS plan, coalesce(sum(total_exec_time), 0) AS exec, "
+                     + "coalesce(sum(plans), 0) AS plans "
                      + "FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = '" + LocalFleet.MONITOR + "'")) {
             rs.next();
-            return new Cycle(cycle, wallMs, rs.getDouble("plan") / targets, rs.getDouble("exec") / targets);
+            return new Cycle(cycle, wallMs, rs.getDouble("plan") / targets, rs.getDouble("exec") / targets, rs.getLong("plans"));
         }
     }
 }
