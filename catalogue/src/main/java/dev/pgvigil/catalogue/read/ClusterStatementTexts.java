@@ -66,13 +66,8 @@ public final class ClusterStatementTexts {
         }
     }
 
-    /** How many times every text of the cluster was fetched: for tests and the benchmark. */
+    /** How many times every text of the cluster was fetched: for tests. */
     public synchronized int fetches() {
         return fetches;
-    }
-
-    /** How many texts are held. */
-    public synchronized int size() {
-        return texts.size();
     }
 }
