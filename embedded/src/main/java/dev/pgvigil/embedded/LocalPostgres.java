@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -98,6 +99,37 @@ public final class LocalPostgres implements AutoCloseable {
             throw e;
         }
         return pg;
+    }
+
+    /**
+     * A cluster this project started earlier in a process that is gone (killed with -9, so its shutdown hook never
+     * ran), taken over so that {@link #close()} stops its server and deletes its folder. Only a data folder of this
+     * class's own making is accepted: {@code data} inside a {@code pgvigil-pg-*} folder, with a {@code PG_VERSION}.
+     *
+     * @return the cluster, running when its {@code postmaster.pid} names a live process; empty when the folder
+     *     is not one of ours (or is gone)
+     */
+    public static Optional<LocalPostgres> adopt(Path dataDir) {
+        Path parent = dataDir.getParent();
+        if (!dataDir.getFileName().toString().equals("data") || parent == null
+                || !parent.getFileName().toString().startsWith("pgvigil-pg-") || !Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
+            return Optional.empty();
+        }
+        try {
+            int major = Integer.parseInt(Files.readString(dataDir.resolve("PG_VERSION")).strip());
+            List<String> pidFile = Files.isRegularFile(dataDir.resolve("postmaster.pid"))
+                    ? Files.readAllLines(dataDir.resolve("postmaster.pid")) : List.of();
+            // postmaster.pid: the server's pid on line 1, its port on line 4
+            boolean live = pidFile.size() >= 4 && ProcessHandle.of(Long.parseLong(pidFile.get(0).strip())).map(ProcessHandle::isAlive).orElse(false);
+            int port = pidFile.size() >= 4 ? Integer.parseInt(pidFile.get(3).strip()) : 0;
+            boolean root = "root".equals(System.getProperty("user.name"));
+            LocalPostgres pg = new LocalPostgres(PostgresBinaries.of(major), dataDir, port, null, root);
+            pg.running = live;
+            return Optional.of(pg);
+        } catch (IOException | NumberFormatException e) {
+            log.warn("{} does not look like a cluster of ours ({}); left as it is", dataDir, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** An empty data folder (mode 0700) in a new temporary folder, both owned by the postgres OS user when run as root. */
@@ -260,6 +292,11 @@ public final class LocalPostgres implements AutoCloseable {
 
     public String superuserPassword() {
         return superuserPassword;
+    }
+
+    /** The cluster's data folder (inside a temporary folder of its own, which {@link #close()} deletes). */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** JDBC URL of a database, without credentials. */

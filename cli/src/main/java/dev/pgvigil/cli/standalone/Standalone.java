@@ -104,7 +104,12 @@ public final class Standalone implements AutoCloseable {
             say("No collector targets in " + options.configFile() + ": watching the built-in demo.");
         }
 
-        Path run = newRunFolder();
+        for (String line : Leftovers.clear(cacheFolder())) {
+            say("Cleared: " + line);
+        }
+        // broker data and analyzer state without --data-dir, the demo's password file; removed at exit. It lives under
+        // the user's cache folder, not the OS temporary folder, which may be cleaned under a running service.
+        Path run = Leftovers.newRun(cacheFolder());
         this.run = run;
         running.push(() -> Folders.deleteQuietly(run));
         if (options.brokers() == 0) {
@@ -171,6 +176,7 @@ public final class Standalone implements AutoCloseable {
     private CollectorConfig startDemo(DemoDatabase.Scale scale, CollectorConfig settings, Path run) {
         LocalPostgres pg = step("demo PostgreSQL (throwaway cluster)", () -> LocalPostgres.start(new LocalPostgres.Options(DemoDatabase.SERVER_SETTINGS)));
         running.push(pg);
+        Leftovers.recordDemo(run, pg.dataDir()); // if this run is killed, the next one stops this server
         say("  demo PostgreSQL on " + pg.host() + ":" + pg.port());
         demoTarget = step("demo database '" + DemoDatabase.DATABASE + "' with planted problems", () -> DemoDatabase.create(pg, scale));
         DemoWorkload workload = step("demo workload", () -> DemoWorkload.start(pg));
@@ -188,21 +194,6 @@ public final class Standalone implements AutoCloseable {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * This run's folder (broker data and analyzer state without --data-dir, the demo's password file),
-     * only this user can read it, removed at exit. It lives under the user's cache folder, not the OS
-     * temporary folder, which may be cleaned under a running service (Kafka Streams warns about that).
-     */
-    static Path newRunFolder() {
-        Path cache = cacheFolder();
-        try {
-            Files.createDirectories(cache);
-            return Files.createTempDirectory(cache, "standalone-"); // rwx------ on POSIX
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a folder under " + cache, e);
         }
     }
 
@@ -224,7 +215,7 @@ public final class Standalone implements AutoCloseable {
         return (xdg == null || xdg.isBlank() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(xdg)).resolve("pgvigil");
     }
 
-    /** This run's folder (see {@link #newRunFolder}), for tests. */
+    /** This run's folder, for tests. */
     Path runFolder() {
         return run;
     }

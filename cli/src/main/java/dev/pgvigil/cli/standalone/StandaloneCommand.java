@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 "Run everything in one process: an embedded Kafka broker, the collector, the analyzer and the "
                         + "alerter. Without --config (or with a config that has no collector targets) it watches a built-in "
                         + "demo: a throwaway PostgreSQL cluster with a small shop database, real problems and a running "
-                        + "workload. Stop it with Ctrl-C: every part stops, and the demo cluster is removed."},
+                        + "workload. Stop it with Ctrl-C: every part stops, and the demo cluster is removed. A run that was "
+                        + "killed (kill -9) leaves its demo cluster running: the next start stops it and removes its folders."},
         footer = {"", "Examples:",
                 "  pgvigil standalone                                  # the demo",
                 "  pgvigil standalone --config pgvigil.yaml --data-dir /var/lib/pgvigil",
