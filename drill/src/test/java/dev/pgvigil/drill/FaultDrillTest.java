@@ -2,7 +2,7 @@ package dev.pgvigil.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgvigil.embedded.EmbeddedKafka;
+import dev.pgvigil.embedded.BrokerProcess;
 import dev.pgvigil.embedded.LocalFleet;
 import dev.pgvigil.embedded.ServiceProcess;
 import dev.pgvigil.schema.kafka.TopicSetup;
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The fault drill of issue 15: a fleet of 22 targets on three PostgreSQL clusters, a three-broker Kafka cluster
- * (replication factor 3, min.insync.replicas 2), two collectors, two analyzers and two alerters as separate JVMs,
+ * (replication factor 3, min.insync.replicas 2, every broker a JVM of its own so that its crash is a real SIGKILL), two
+ * collectors, two analyzers and two alerters as separate JVMs,
  * a webhook receiver; then faults one after another with recovery between. What happened is counted from the
  * topics and the receiver, the promise is asserted, and a table goes to stdout and target/drill-results.md.
  *
@@ -49,7 +50,7 @@ class FaultDrillTest {
     private final List<ServiceProcess> services = new ArrayList<>();
     private final List<Phase> phases = new ArrayList<>();
     private Path dir;
-    private EmbeddedKafka kafka;
+    private BrokerProcess.Cluster kafka;
     private LocalFleet fleet;
     private WebhookReceiver receiver;
     private TopicRecorder recorder;
@@ -61,7 +62,7 @@ class FaultDrillTest {
         dir = Path.of(System.getProperty("drill.dir", "target/drill"));
         deleteTree(dir); // a previous run's analyzer state belongs to a cluster that is gone (its offsets would not exist)
         Files.createDirectories(dir);
-        try (EmbeddedKafka cluster = EmbeddedKafka.startTemporaryCluster(3);
+        try (BrokerProcess.Cluster cluster = BrokerProcess.Cluster.start(dir, 3, "512m");
              LocalFleet targets = new LocalFleet(new LinkedHashMap<>(Map.of("a", 10, "b", 10, "c", 2)), dir);
              WebhookReceiver hook = new WebhookReceiver()) {
             kafka = cluster;
@@ -191,9 +192,9 @@ class FaultDrillTest {
         }
         leader = leaderships.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         Instant injected = Instant.now();
-        kafka.stopBroker(leader);
+        kafka.kill9(leader);
         LocalFleet.sleep(Duration.ofSeconds(30));
-        kafka.startBroker(leader);
+        kafka.restart(leader);
         Instant undone = Instant.now();
         Duration insync = awaitAllInSync();
         awaitFlowing(all, injected, WAIT, "metrics after the broker crash");
@@ -334,7 +335,7 @@ class FaultDrillTest {
         List<String> out = new ArrayList<>();
         out.add("## Fault drill results (" + Instant.now().toString().substring(0, 19) + "Z, " + DrillReport.secs(Duration.between(began, end)) + ")");
         out.add("");
-        out.add("Setup: 3 Kafka brokers (KRaft, RF 3, min ISR 2), " + fleet.targets().size() + " targets on 3 PostgreSQL clusters, "
+        out.add("Setup: 3 Kafka brokers (KRaft, RF 3, min ISR 2, a JVM each), " + fleet.targets().size() + " targets on 3 PostgreSQL clusters, "
                 + "2 collectors, 2 analyzers, 2 alerters (separate JVMs), interval " + INTERVAL_SECONDS + " s.");
         out.add("");
         out.add("| what | must be | counted | ok |");

@@ -53,6 +53,44 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public record ClientSecurity(ThrowawayTls tls, boolean authorizer) {}
 
+    /**
+     * The cluster's id and every node's ports, fixed before any node starts, so that nodes started in separate JVMs
+     * (see {@link BrokerProcess.Cluster}) agree on the controllers' quorum. {@link #toString()} is its one-argument
+     * form for a command line, {@link #parse} reads it back.
+     */
+    public record ClusterPlan(String clusterId, List<NodePorts> nodes) {
+        public record NodePorts(int id, int brokerPort, int controllerPort) {}
+
+        /** {@code brokers} nodes, node {@code i} listening on {@code firstPort + i - 1} (0: free ports), a new cluster id. */
+        public static ClusterPlan allocate(int brokers, int firstPort) {
+            if (brokers < 1 || brokers > 9) {
+                throw new IllegalArgumentException("an embedded cluster has 1 to 9 brokers, not " + brokers);
+            }
+            List<NodePorts> nodes = new java.util.ArrayList<>();
+            for (int id = 1; id <= brokers; id++) {
+                nodes.add(new NodePorts(id, firstPort == 0 ? freePort() : firstPort + id - 1, freePort()));
+            }
+            return new ClusterPlan(Uuid.randomUuid().toString(), List.copyOf(nodes));
+        }
+
+        public static ClusterPlan parse(String plan) {
+            String[] parts = plan.split(";", 2);
+            List<NodePorts> nodes = java.util.Arrays.stream(parts[1].split(",")).map(n -> n.split(":"))
+                    .map(n -> new NodePorts(Integer.parseInt(n[0]), Integer.parseInt(n[1]), Integer.parseInt(n[2]))).toList();
+            return new ClusterPlan(parts[0], nodes);
+        }
+
+        /** Every node's client address. */
+        public String bootstrapServers() {
+            return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.brokerPort()).toList());
+        }
+
+        @Override
+        public String toString() {
+            return clusterId + ";" + String.join(",", nodes.stream().map(n -> n.id() + ":" + n.brokerPort() + ":" + n.controllerPort()).toList());
+        }
+    }
+
     /** One node: its id, ports and data folder are fixed for the cluster's life; its server comes and goes. */
     private static final class Node {
         final int id;
@@ -126,31 +164,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static EmbeddedKafka startCluster(Path dataDir, int brokers, int firstPort, Map<String, String> overrides, boolean deleteOnClose,
                                               ClientSecurity security) {
-        if (brokers < 1 || brokers > 9) {
-            throw new IllegalArgumentException("an embedded cluster has 1 to 9 brokers, not " + brokers);
-        }
+        ClusterPlan plan = ClusterPlan.allocate(brokers, firstPort);
         Instant began = Instant.now();
-        List<Node> nodes = new java.util.ArrayList<>();
-        for (int id = 1; id <= brokers; id++) {
-            Path logDir = dataDir.resolve(brokers == 1 ? "kraft" : "node-" + id);
-            try {
-                Files.createDirectories(logDir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create Kafka data folder " + logDir, e);
-            }
-            nodes.add(new Node(id, firstPort == 0 ? freePort() : firstPort + id - 1, freePort(), security == null ? 0 : freePort(), logDir));
-        }
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, List.copyOf(nodes), overrides, deleteOnClose, security);
-        String clusterId = Uuid.randomUuid().toString();
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, nodes(dataDir, plan, security), overrides, deleteOnClose, security);
         try {
-            for (Node node : nodes) {
+            for (Node node : kafka.nodes) {
                 KafkaConfig config = kafka.config(node);
-                format(node, config, clusterId);
+                format(node, config, plan.clusterId());
                 node.server = new KafkaRaftServer(config, Time.SYSTEM);
             }
             // a node's startup() returns once its broker has caught up with an elected controller, which needs a
             // majority of the quorum running: start them side by side
-            startAll(nodes);
+            startAll(kafka.nodes);
             kafka.awaitReady(Duration.ofSeconds(90), brokers);
         } catch (RuntimeException e) {
             kafka.close();
@@ -159,6 +184,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         log.info("Kafka {} ready on {} in {} ms (data in {})", brokers == 1 ? "broker" : brokers + "-broker cluster", kafka.bootstrapServers(),
                 Duration.between(began, Instant.now()).toMillis(), dataDir);
         return kafka;
+    }
+
+    /**
+     * One node of {@code plan}, in this JVM, with its data under {@code dataDir/node-i} (formatted on the first start);
+     * the other nodes run elsewhere. Returns once the node has caught up with an elected controller, which needs a
+     * majority of the plan's nodes running. Closing it stops this node only, and keeps its data.
+     */
+    public static EmbeddedKafka startNode(Path dataDir, ClusterPlan plan, int nodeId) {
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, nodes(dataDir, plan, null), Map.of(), false, null);
+        Node node = kafka.node(nodeId);
+        KafkaConfig config = kafka.config(node);
+        format(node, config, plan.clusterId());
+        node.server = new KafkaRaftServer(config, Time.SYSTEM);
+        node.server.startup();
+        return kafka;
+    }
+
+    private static List<Node> nodes(Path dataDir, ClusterPlan plan, ClientSecurity security) {
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (ClusterPlan.NodePorts ports : plan.nodes()) {
+            Path logDir = dataDir.resolve(plan.nodes().size() == 1 ? "kraft" : "node-" + ports.id());
+            try {
+                Files.createDirectories(logDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create Kafka data folder " + logDir, e);
+            }
+            nodes.add(new Node(ports.id(), ports.brokerPort(), ports.controllerPort(), security == null ? 0 : freePort(), logDir));
+        }
+        return List.copyOf(nodes);
     }
 
     private static void startAll(List<Node> nodes) {
@@ -377,9 +431,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Waits until {@code brokers} brokers are registered and answer. */
     public void awaitReady(Duration timeout, int brokers) {
+        awaitBrokers(bootstrapServers(), timeout, brokers);
+    }
+
+    /** Waits until the cluster at {@code bootstrapServers} has {@code brokers} brokers registered and answering. */
+    public static void awaitBrokers(String bootstrapServers, Duration timeout, int brokers) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
-        try (Admin admin = admin()) {
+        try (Admin admin = admin(bootstrapServers)) {
             while (System.nanoTime() < deadline) {
                 try {
                     if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= brokers) {
@@ -405,8 +464,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** An admin client for this broker; the caller closes it. */
     public Admin admin() {
+        return admin(bootstrapServers());
+    }
+
+    /** An admin client for a test's cluster, with short timeouts; the caller closes it. */
+    public static Admin admin(String bootstrapServers) {
         return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
