@@ -96,8 +96,8 @@ public final class Collector implements AutoCloseable {
         Set<String> pinnedIds = pinned.stream().map(TargetConfig::id).collect(java.util.stream.Collectors.toSet());
         // a pinned target is this collector's alone: its snapshots are transactions too, just not bound to the group
         publisher = new KafkaSnapshotPublisher(kafka, sendTimeout(),
-                id -> pinnedIds.contains(id) ? Fencing.Fence.UNFENCED : membership.fence(id), config.groupId(), config.threads(),
-                new StatusRecords(membership.name()));
+                id -> pinnedIds.contains(id) ? Fencing.Fence.UNFENCED : membership.fence(id), config.groupId(),
+                KafkaSnapshotPublisher.Batching.DEFAULT, new StatusRecords(membership.name()));
         workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("pgvigil-collector-"));
         ticker = Executors.newSingleThreadScheduledExecutor(named("pgvigil-collector-ticker-"));
@@ -249,17 +249,24 @@ public final class Collector implements AutoCloseable {
             return;
         }
         try {
+            // the worker is free once the snapshot is handed over; the target's cycle ends when Kafka answered
             workers.execute(() -> {
+                CompletableFuture<Void> published;
                 try {
-                    runner.runCycle(publisher, stats);
-                } catch (KafkaDenied e) {
-                    denied.complete(e);
+                    published = runner.runCycle(publisher, stats);
                 } catch (RuntimeException e) {
-                    log.error("{}: cycle failed unexpectedly: {}", id, e.toString());
-                } finally {
+                    published = CompletableFuture.failedFuture(e);
+                }
+                published.whenComplete((ok, failure) -> {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof KafkaDenied e) {
+                        denied.complete(e);
+                    } else if (cause != null) {
+                        log.error("{}: cycle failed unexpectedly: {}", id, cause.toString());
+                    }
                     runner.busy.set(false);
                     runner.closeIfRetired();
-                }
+                });
             });
         } catch (RuntimeException e) { // rejected while shutting down
             runner.busy.set(false);

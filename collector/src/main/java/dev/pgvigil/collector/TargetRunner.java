@@ -8,6 +8,7 @@ import dev.pgvigil.collector.publish.ChangeTracker;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.collector.publish.SnapshotRecords;
+import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.catalogue.read.ActivityReader;
 import dev.pgvigil.catalogue.read.ServerInfo;
 import dev.pgvigil.catalogue.read.Snapshot;
@@ -22,6 +23,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -131,19 +134,28 @@ public final class TargetRunner implements AutoCloseable {
         return pending.finish(snapshot, target.labels(), elapsed);
     }
 
-    /** collect() and publish; the tracker moves on only when Kafka took the snapshot. */
-    void runCycle(KafkaSnapshotPublisher publisher, CollectorStats stats) {
+    /**
+     * collect(), then hand the snapshot to the publisher. The result completes once Kafka took it or refused it; the
+     * tracker moves on only when Kafka took it. It completes exceptionally only with {@link KafkaDenied}.
+     */
+    public CompletableFuture<Void> runCycle(KafkaSnapshotPublisher publisher, CollectorStats stats) {
         Publication publication = collect();
         SnapshotInfo info = publication.info();
-        try {
-            publisher.publish(publication);
-            tracker.commit();
-        } catch (KafkaSnapshotPublisher.PublishException e) {
-            tracker.reset();
-            stats.publishFailure(target.id());
-            log.error("{}: snapshot not published: {}", target.id(), e.getMessage());
-        }
-        stats.cycle(target.id(), info.getStatus().name(), info.getDurationMs(), info.getRef().getCollectedAt());
+        return publisher.submit(publication).handle((published, failure) -> {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (cause == null) {
+                tracker.commit();
+            } else {
+                tracker.reset();
+                if (cause instanceof KafkaDenied denied) {
+                    throw denied;
+                }
+                stats.publishFailure(target.id());
+                log.error("{}: snapshot not published: {}", target.id(), cause.getMessage());
+            }
+            stats.cycle(target.id(), info.getStatus().name(), info.getDurationMs(), info.getRef().getCollectedAt());
+            return null;
+        });
     }
 
     private Publication failed(SnapshotRef ref, String error, long startNanos) {

@@ -402,7 +402,8 @@ class CollectorGroupTest {
     /** Publishes a one-envelope snapshot fenced by {@code fence}; returns its snapshot id. */
     private static String publishWith(Fencing.Fence fence, boolean expectCommitted) throws Exception {
         SnapshotRef ref = new SnapshotRef("fenced-target", UUID.randomUUID().toString(), Instant.now());
-        try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), id -> fence, "fence", 1,
+        try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), id -> fence, "fence",
+                KafkaSnapshotPublisher.Batching.NONE,
                 new StatusRecords("test-collector"))) {
             var publication = SnapshotRecords.failed(ref, Map.of(), "test", Duration.ZERO);
             if (expectCommitted) {

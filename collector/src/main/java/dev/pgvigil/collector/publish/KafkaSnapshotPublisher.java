@@ -1,88 +1,134 @@
 package dev.pgvigil.collector.publish;
 
+import dev.pgvigil.collector.fleet.Fencing;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.kafka.KafkaDenied;
-import dev.pgvigil.schema.kafka.Topics;
+import dev.pgvigil.common.metrics.ServiceMeters;
 import dev.pgvigil.schema.kafka.TopicSetup;
+import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.pgvigil.collector.fleet.Fencing;
-import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.kafka.clients.admin.Admin;
-import dev.pgvigil.common.metrics.ServiceMeters;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Publishes snapshots, each one Kafka transaction: its chunks and its envelope become visible to
- * {@code read_committed} consumers together or not at all. The transaction also commits the owning group
+ * Publishes snapshots in Kafka transactions: a snapshot's chunks and its envelope become visible to
+ * {@code read_committed} consumers together or not at all. Each transaction also commits the owning group
  * member's position on pgvigil.targets with the group's metadata ({@link Fencing}), so the group
- * coordinator refuses the snapshot of a collector that lost the target (a zombie after a long pause).
- * A transactional producer runs one transaction at a time, so a small pool serves the collector's workers.
+ * coordinator refuses the snapshots of a collector that lost its targets (a zombie after a long pause).
+ *
+ * <p>The snapshots that arrive within {@link Batching#linger()} of each other share one transaction (group
+ * commit): a transaction costs the broker the same handful of writes (transaction log, offsets, one marker per
+ * partition) whatever it carries, so a fleet's snapshots one transaction each made the markers outnumber the
+ * data. Snapshots stay atomic, each whole in one transaction. A batch Kafka refuses for one record's sake
+ * (too large, invalid) is retried one snapshot per transaction, so one bad snapshot never costs the others.
+ * One thread commits, on one transactional producer, in the order snapshots were handed over.
  */
 public final class KafkaSnapshotPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaSnapshotPublisher.class);
     /** The collector's topics: the envelopes, one per stats kind, and the targets' status. */
     public static final List<String> TOPICS = topics();
 
+    /**
+     * How snapshots are grouped into transactions.
+     *
+     * @param max at most this many snapshots in one transaction
+     * @param linger how long the first snapshot of a transaction waits for others to join it
+     */
+    public record Batching(int max, Duration linger) {
+        /**
+         * A quarter of a second: at 10 snapshots a second (100 targets every 10 s) about three share a
+         * transaction, and a snapshot reaches the analyzer at most that much later.
+         */
+        public static final Batching DEFAULT = new Batching(64, Duration.ofMillis(250));
+        /** One transaction per snapshot, as soon as it is handed over. */
+        public static final Batching NONE = new Batching(1, Duration.ZERO);
+
+        public Batching {
+            if (max < 1 || linger.isNegative()) {
+                throw new IllegalArgumentException("a batch holds at least one snapshot and lingers no less than 0: " + max + ", " + linger);
+            }
+        }
+    }
+
+    /** Records waiting for a transaction: a snapshot's (fenced by its target's owner) or a status removal's (target null). */
+    private record Pending(String what, String target, List<OutRecord> records, CompletableFuture<Void> done) {}
+
+    /** A pending snapshot with the fence it commits under. */
+    private record Fenced(Pending pending, Fencing.Fence fence) {}
+
     private final KafkaSettings kafka;
     private final Duration sendTimeout;
     private final Fencing fencing;
+    private final Batching batching;
     private final String transactionalIdPrefix;
     private final StatusRecords status;
-    private final BlockingQueue<KafkaProducer<String, byte[]>> idle;
-    private final List<KafkaProducer<String, byte[]>> all = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger created = new AtomicInteger();
-    private ServiceMeters meters;
+    private final Thread committer;
+    private volatile boolean closing;
+    /** Used by the committer thread alone, closed once it ended. */
+    private volatile KafkaProducer<String, byte[]> producer;
+    private volatile ServiceMeters meters;
 
     /**
-     * @param producers how many snapshots may be in flight at once (one transactional producer each)
      * @param groupId the collectors' group: transactional ids are unique per process within it
      * @param status each snapshot's target status, written in the snapshot's transaction
      */
-    public KafkaSnapshotPublisher(KafkaSettings kafka, Duration sendTimeout, Fencing fencing, String groupId, int producers,
+    public KafkaSnapshotPublisher(KafkaSettings kafka, Duration sendTimeout, Fencing fencing, String groupId, Batching batching,
                                   StatusRecords status) {
         this.kafka = kafka;
         this.status = status;
         this.sendTimeout = sendTimeout;
         this.fencing = fencing;
+        this.batching = batching;
         this.transactionalIdPrefix = "pgvigil-collector-" + groupId + "-" + UUID.randomUUID() + "-";
-        this.idle = new ArrayBlockingQueue<>(producers);
-        for (int i = 0; i < producers; i++) {
-            idle.add(newProducer());
-        }
+        this.producer = newProducer();
+        this.committer = new Thread(this::commitLoop, "pgvigil-collector-commit");
+        committer.setDaemon(true);
+        committer.start();
     }
 
     private KafkaProducer<String, byte[]> newProducer() {
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        KafkaProducer<String, byte[]> p = new KafkaProducer<>(
                 producerProperties(kafka, sendTimeout, transactionalIdPrefix + created.incrementAndGet()),
                 new StringSerializer(), new ByteArraySerializer());
-        producer.initTransactions();
-        all.add(producer);
+        p.initTransactions();
         if (meters != null) {
-            meters.bindKafkaProducer(producer);
+            meters.bindKafkaProducer(p);
         }
-        return producer;
+        return p;
     }
 
     /**
@@ -118,57 +164,173 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes one snapshot as one transaction; throws with the reason (fenced, Kafka down) when it did not commit,
-     * or {@link KafkaDenied} when Kafka refused an ACL (only an operator can fix that: the collector stops).
+     * Hands one snapshot over for publishing. The result completes once it committed, or exceptionally with a
+     * {@link PublishException} saying why not (fenced, Kafka down), or with {@link KafkaDenied} when Kafka refused
+     * an ACL (only an operator can fix that: the collector stops).
      */
+    public CompletableFuture<Void> submit(Publication publication) {
+        List<OutRecord> records = new ArrayList<>(publication.chunks());
+        records.add(publication.envelope());
+        records.add(status.of(publication.info())); // fenced with the snapshot: a zombie cannot claim the target either
+        return enqueue(new Pending("snapshot", publication.envelope().key(), records, new CompletableFuture<>()));
+    }
+
+    /** {@link #submit} and wait: returns once the snapshot committed, throws with the reason when it did not. */
     public void publish(Publication publication) throws PublishException {
-        String target = publication.envelope().key();
-        Fencing.Fence fence = fencing.fence(target);
-        if (fence == null) {
-            throw new PublishException("target " + target + " is no longer this collector's (moved to another): snapshot dropped", null);
-        }
-        inTransaction("snapshot", producer -> {
-            for (OutRecord r : publication.chunks()) {
-                send(producer, r);
-            }
-            send(producer, publication.envelope());
-            send(producer, status.of(publication.info())); // fenced with the snapshot: a zombie cannot claim the target either
-            if (fence.metadata() != null) {
-                producer.sendOffsetsToTransaction(fence.offsets(), fence.metadata());
-            }
-        });
+        await(submit(publication));
     }
 
     /**
      * Removes a target's status (a tombstone on pgvigil.targets.status) once it left the fleet; called after
-     * its last cycle ended, so no status of that cycle can follow the tombstone.
+     * its last cycle ended, so no status of that cycle can follow the tombstone. Waits until it committed.
      */
     public void forget(String targetId) throws PublishException {
-        inTransaction("status removal of " + targetId, producer -> send(producer, status.tombstone(targetId)));
+        await(enqueue(new Pending("status removal of " + targetId, null, List.of(status.tombstone(targetId)), new CompletableFuture<>())));
     }
 
-    /** Runs {@code sends} as one transaction on a pooled producer; a producer left unusable is replaced. */
+    private CompletableFuture<Void> enqueue(Pending pending) {
+        if (closing) {
+            pending.done().completeExceptionally(new PublishException("the collector is stopping: " + pending.what() + " not published", null));
+        } else {
+            queue.add(pending);
+        }
+        return pending.done();
+    }
+
+    private static void await(CompletableFuture<Void> done) throws PublishException {
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while publishing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PublishException p) {
+                throw p;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Takes what was handed over, lingers for more, commits; until closed and every snapshot handed over is done. */
+    private void commitLoop() {
+        List<Pending> batch = new ArrayList<>();
+        try {
+            while (true) {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + batching.linger().toNanos();
+                while (batch.size() < batching.max()) {
+                    Pending next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                try {
+                    commit(batch);
+                } catch (RuntimeException e) { // a bug, not Kafka's answer: these snapshots fail, the next ones are tried
+                    log.error("cannot publish {} snapshot(s): {}", batch.size(), e.toString());
+                    batch.forEach(p -> p.done().completeExceptionally(e));
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            batch.forEach(p -> p.done().completeExceptionally(new PublishException("the collector stopped before it was published", e)));
+        }
+    }
+
+    /** One transaction per group metadata (nearly always one): a target no longer ours is dropped here, at commit time. */
+    private void commit(List<Pending> batch) {
+        Map<Optional<ConsumerGroupMetadata>, List<Fenced>> byMember = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            Fencing.Fence fence = p.target() == null ? Fencing.Fence.UNFENCED : fencing.fence(p.target());
+            if (fence == null) {
+                p.done().completeExceptionally(new PublishException(
+                        "target " + p.target() + " is no longer this collector's (moved to another): snapshot dropped", null));
+                continue;
+            }
+            byMember.computeIfAbsent(Optional.ofNullable(fence.metadata()), m -> new ArrayList<>()).add(new Fenced(p, fence));
+        }
+        byMember.values().forEach(this::commitTogether);
+    }
+
+    private void commitTogether(List<Fenced> together) {
+        String what = together.size() == 1 ? together.get(0).pending().what() : together.size() + " snapshots";
+        try {
+            inTransaction(what, p -> {
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (Fenced f : together) {
+                    f.pending().records().forEach(r -> send(p, r));
+                    offsets.putAll(f.fence().offsets());
+                }
+                ConsumerGroupMetadata member = together.get(0).fence().metadata();
+                if (member != null) {
+                    p.sendOffsetsToTransaction(offsets, member);
+                }
+            });
+            together.forEach(f -> f.pending().done().complete(null));
+        } catch (PublishException e) {
+            if (together.size() > 1 && refusedForOneRecord(e)) {
+                log.warn("Kafka refused a transaction of {} for one record's sake ({}): each is sent on its own", what, e.getMessage());
+                together.forEach(f -> commitTogether(List.of(f)));
+            } else {
+                together.forEach(f -> f.pending().done().completeExceptionally(e));
+            }
+        } catch (KafkaDenied e) {
+            together.forEach(f -> f.pending().done().completeExceptionally(e));
+        }
+    }
+
+    /** Errors that belong to a record, not to Kafka or to this collector: the other records of the batch were fine. */
+    private static boolean refusedForOneRecord(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException || t instanceof InvalidRecordException
+                    || t instanceof CorruptRecordException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs {@code sends} as one transaction; a producer left unusable is replaced. */
     private void inTransaction(String what, java.util.function.Consumer<KafkaProducer<String, byte[]>> sends) throws PublishException {
-        KafkaProducer<String, byte[]> producer = borrow();
+        KafkaProducer<String, byte[]> p = producer;
         boolean usable = true;
         try {
-            producer.beginTransaction();
-            sends.accept(producer);
-            producer.commitTransaction();
+            p.beginTransaction();
+            sends.accept(p);
+            p.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
                  | InvalidProducerEpochException e) {
             usable = false; // this producer can do nothing more: a new one takes its place
             throwIfDenied(e);
-            throw new PublishException(what + " not committed, producer unusable: " + e.getMessage(), e);
+            throw new PublishException(what + " not committed, producer unusable: " + reason(e), e);
         } catch (KafkaException e) {
-            usable = abort(producer);
+            usable = abort(p);
             throwIfDenied(e); // a send refused on one topic (no WRITE): the commit fails with it as the cause
             throw new PublishException((e instanceof CommitFailedException || e.getCause() instanceof CommitFailedException
                     ? "fenced: this collector is no longer the target's owner in the group; " : "Kafka did not take the " + what + ": ")
-                    + e.getMessage(), e);
+                    + reason(e), e);
         } finally {
-            giveBack(producer, usable);
+            if (!usable) {
+                replace(p);
+            }
         }
+    }
+
+    /** The exception's message, and its cause's when it has one: "in an error state" alone does not say which. */
+    private static String reason(KafkaException e) {
+        Throwable cause = e.getCause();
+        return cause == null || cause == e ? e.getMessage() : e.getMessage() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
     }
 
     /** A refused ACL is not a publish failure to log and retry next cycle: nothing but an operator can fix it. */
@@ -182,9 +344,9 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp().toEpochMilli(), r.key(), r.bytes()));
     }
 
-    private boolean abort(KafkaProducer<String, byte[]> producer) {
+    private boolean abort(KafkaProducer<String, byte[]> p) {
         try {
-            producer.abortTransaction();
+            p.abortTransaction();
             return true;
         } catch (KafkaException e) {
             log.warn("cannot abort a snapshot's transaction ({}): a new producer takes over", e.getMessage());
@@ -192,44 +354,36 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         }
     }
 
-    private KafkaProducer<String, byte[]> borrow() throws PublishException {
+    private void replace(KafkaProducer<String, byte[]> unusable) {
+        unusable.close(Duration.ZERO);
         try {
-            KafkaProducer<String, byte[]> p = idle.poll(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (p == null) {
-                throw new PublishException("no producer free within " + sendTimeout.toSeconds() + " s", null);
-            }
-            return p;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishException("interrupted while publishing", e);
-        }
-    }
-
-    private void giveBack(KafkaProducer<String, byte[]> producer, boolean usable) {
-        if (usable) {
-            idle.add(producer);
-            return;
-        }
-        all.remove(producer);
-        producer.close(Duration.ZERO);
-        try {
-            idle.add(newProducer());
+            producer = newProducer();
         } catch (KafkaException e) {
-            idle.add(producer); // closed: its next use fails and tries again
             throwIfDenied(e); // its transactional id is no longer granted
-            log.error("cannot replace a snapshot producer: {}", e.getMessage());
+            log.error("cannot replace the snapshot producer: {}", e.getMessage()); // the closed one fails next time, and is replaced then
         }
     }
 
     /** The producer's own metrics (record send rate, errors, latency) join the service's /metrics. */
     public void bindMetrics(ServiceMeters meters) {
         this.meters = meters;
-        all.forEach(meters::bindKafkaProducer);
+        meters.bindKafkaProducer(producer);
     }
 
+    /** Commits what was handed over before (waiting up to the send timeout for it), then closes the producer. */
     @Override
     public void close() {
-        all.forEach(p -> p.close(Duration.ofSeconds(10)));
+        closing = true;
+        try {
+            committer.join(sendTimeout.toMillis() + batching.linger().toMillis() + 1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        committer.interrupt();
+        for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+            p.done().completeExceptionally(new PublishException("the collector stopped before it was published", null));
+        }
+        producer.close(Duration.ofSeconds(10));
     }
 
     private static List<String> topics() {
