@@ -349,7 +349,8 @@ class FaultDrillTest {
         out.add(row("per-interval deltas after the PostgreSQL restart", "none negative, no spike",
                 r.negatives.size() + " negative in the whole run; " + r.restartedSeries + " rate series of cluster b compared: highest after / before = "
                         + "%.2f".formatted(r.worstRestartRatio) + ", " + r.spikes.size() + " spikes (> " + (int) DrillReport.SPIKE_FACTOR + "x); "
-                        + "blocks read up to %.0fx (real: the cache starts empty after a crash)".formatted(r.coldCacheRatio),
+                        + "the cost of work (blocks read, time, index entries visited) up to %.0fx (real: caches and index hints start empty after a crash)"
+                                .formatted(r.costRatio),
                 r.negatives.isEmpty() && r.spikes.isEmpty() && r.restartedSeries > 0));
         out.add(row("every alert transition (firing, resolved)", "delivered at least once; duplicates counted and explained",
                 r.transitions + " transitions: " + r.deliveredTransitions + " delivered, " + r.dlqOnlyTransitions
