@@ -150,8 +150,12 @@ public final class TargetRunner implements AutoCloseable {
                 if (cause instanceof KafkaDenied denied) {
                     throw denied;
                 }
-                stats.publishFailure(target.id());
-                log.error("{}: snapshot not published: {}", target.id(), cause.getMessage());
+                if (cause instanceof KafkaSnapshotPublisher.PublishException p && p.targetMoved()) {
+                    log.info("{}: snapshot dropped, the target moved to another collector (its new owner starts with a full one)", target.id());
+                } else {
+                    stats.publishFailure(target.id());
+                    log.error("{}: snapshot not published: {}", target.id(), cause.getMessage());
+                }
             }
             stats.cycle(target.id(), info.getStatus().name(), info.getDurationMs(), info.getRef().getCollectedAt());
             return null;

@@ -254,8 +254,7 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         for (Pending p : batch) {
             Fencing.Fence fence = p.target() == null ? Fencing.Fence.UNFENCED : fencing.fence(p.target());
             if (fence == null) {
-                p.done().completeExceptionally(new PublishException(
-                        "target " + p.target() + " is no longer this collector's (moved to another): snapshot dropped", null));
+                p.done().completeExceptionally(PublishException.moved(p.target()));
                 continue;
             }
             byMember.computeIfAbsent(Optional.ofNullable(fence.metadata()), m -> new ArrayList<>()).add(new Fenced(p, fence));
@@ -393,12 +392,27 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         return List.copyOf(topics);
     }
 
-    /** A snapshot that did not reach Kafka (or was refused: fenced). */
+    /** A snapshot that did not reach Kafka (or was refused: fenced), or was dropped because its target moved. */
     public static final class PublishException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean targetMoved;
 
         PublishException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        private PublishException(String message, Throwable cause, boolean targetMoved) {
             super(message, cause);
+            this.targetMoved = targetMoved;
+        }
+
+        static PublishException moved(String target) {
+            return new PublishException("target " + target + " is no longer this collector's (moved to another): snapshot dropped", null, true);
+        }
+
+        /** The group gave the target to another collector before its snapshot was committed: a rebalance, not a failure. */
+        public boolean targetMoved() {
+            return targetMoved;
         }
     }
 }

@@ -105,7 +105,9 @@ class KafkaSnapshotPublisherTest {
             first.get(60, TimeUnit.SECONDS);
             second.get(60, TimeUnit.SECONDS);
             assertThat(failure(large)).isInstanceOf(KafkaSnapshotPublisher.PublishException.class).hasMessageContaining("RecordTooLarge");
-            assertThat(failure(gone)).isInstanceOf(KafkaSnapshotPublisher.PublishException.class).hasMessageContaining("no longer this collector's");
+            assertThat(failure(gone)).isInstanceOf(KafkaSnapshotPublisher.PublishException.class).hasMessageContaining("no longer this collector's")
+                    .matches(e -> ((KafkaSnapshotPublisher.PublishException) e).targetMoved(), "a move, not a failure");
+            assertThat(failure(large)).matches(e -> !((KafkaSnapshotPublisher.PublishException) e).targetMoved(), "a failure, not a move");
         }
         awaitCommitted(List.of(fine.envelope().key(), alsoFine.envelope().key()));
         assertThat(committedEnvelopeKeys()).doesNotContain(tooLarge.envelope().key(), moved.envelope().key());
