@@ -69,9 +69,10 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
     public record Batching(int max, Duration linger) {
         /**
          * A quarter of a second: at 10 snapshots a second (100 targets every 10 s) about three share a
-         * transaction, and a snapshot reaches the analyzer at most that much later.
+         * transaction, and a snapshot reaches the analyzer at most that much later. One committer commits at most
+         * 256 per transaction, a thousand snapshots a second at a quarter of a second per commit.
          */
-        public static final Batching DEFAULT = new Batching(64, Duration.ofMillis(250));
+        public static final Batching DEFAULT = new Batching(256, Duration.ofMillis(250));
         /** One transaction per snapshot, as soon as it is handed over. */
         public static final Batching NONE = new Batching(1, Duration.ZERO);
 
@@ -313,6 +314,10 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
             usable = false; // this producer can do nothing more: a new one takes its place
             throwIfDenied(e);
             throw new PublishException(what + " not committed, producer unusable: " + reason(e), e);
+        } catch (IllegalStateException e) {
+            // closed: an earlier replacement could not create its successor (Kafka unreachable then); try again now
+            usable = false;
+            throw new PublishException(what + " not published: " + e.getMessage(), e);
         } catch (KafkaException e) {
             usable = abort(p);
             throwIfDenied(e); // a send refused on one topic (no WRITE): the commit fails with it as the cause
