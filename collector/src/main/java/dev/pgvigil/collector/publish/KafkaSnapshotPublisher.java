@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -93,10 +92,9 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
     private final Duration sendTimeout;
     private final Fencing fencing;
     private final Batching batching;
-    private final String transactionalIdPrefix;
+    private final String transactionalId;
     private final StatusRecords status;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final AtomicInteger created = new AtomicInteger();
     private final Thread committer;
     private volatile boolean closing;
     /** Used by the committer thread alone, closed once it ended. */
@@ -114,16 +112,20 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         this.sendTimeout = sendTimeout;
         this.fencing = fencing;
         this.batching = batching;
-        this.transactionalIdPrefix = "pgvigil-collector-" + groupId + "-" + UUID.randomUUID() + "-";
+        this.transactionalId = "pgvigil-collector-" + groupId + "-" + UUID.randomUUID();
         this.producer = newProducer();
         this.committer = new Thread(this::commitLoop, "pgvigil-collector-commit");
         committer.setDaemon(true);
         committer.start();
     }
 
+    /**
+     * A producer under this publisher's one transactional id: a successor's {@code initTransactions} fences its
+     * predecessor and aborts the transaction that one left open, so {@code read_committed} readers wait for it no
+     * longer than that, not until the transaction timeout.
+     */
     private KafkaProducer<String, byte[]> newProducer() {
-        KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                producerProperties(kafka, sendTimeout, transactionalIdPrefix + created.incrementAndGet()),
+        KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerProperties(kafka, sendTimeout, transactionalId),
                 new StringSerializer(), new ByteArraySerializer());
         p.initTransactions();
         if (meters != null) {
@@ -352,7 +354,9 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         try {
             p.abortTransaction();
             return true;
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
+            // IllegalStateException: the commit timed out (a broker lost mid-commit), and the producer would only take
+            // that same commit again; a successor with the same transactional id aborts it on the broker at once
             log.warn("cannot abort a snapshot's transaction ({}): a new producer takes over", e.getMessage());
             return false;
         }

@@ -124,6 +124,49 @@ class KafkaSnapshotPublisherTest {
         awaitCommitted(List.of(last.envelope().key()));
     }
 
+    /**
+     * A broker lost in the middle of a commit leaves the producer stuck on that commit (it only accepts the same commit
+     * again); the publisher replaces it, and publishes again once the broker is back.
+     */
+    @Test
+    void aPublisherWhoseBrokerWentAwayMidTransactionPublishesAgainOnceItIsBack() throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.startTemporary()) {
+            KafkaSettings ownSettings = new KafkaSettings(own.bootstrapServers(), null, 1, null);
+            KafkaSnapshotPublisher.ensureTopics(ownSettings);
+            try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(ownSettings, Duration.ofSeconds(5), id -> Fencing.Fence.UNFENCED,
+                    "publisher-test", KafkaSnapshotPublisher.Batching.NONE, new StatusRecords("test"))) {
+                publisher.publish(snapshot("before"));
+                own.stopBroker(1);
+                assertThat(failure(publisher.submit(snapshot("while-down")))).isInstanceOf(KafkaSnapshotPublisher.PublishException.class);
+                own.startBroker(1);
+                Publication after = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (after == null) {
+                    Publication attempt = snapshot("after");
+                    try {
+                        publisher.publish(attempt);
+                        after = attempt;
+                    } catch (KafkaSnapshotPublisher.PublishException e) {
+                        assertThat(System.nanoTime()).as("published again within 90 s of the broker's return; last: %s", e.getMessage())
+                                .isLessThan(deadline);
+                    }
+                }
+                Set<String> keys = new HashSet<>();
+                try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+                    TopicPartition p = new TopicPartition(Topics.SNAPSHOTS, 0);
+                    c.assign(List.of(p));
+                    c.seekToBeginning(List.of(p));
+                    long stop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (!keys.contains(after.envelope().key()) && System.nanoTime() < stop) {
+                        c.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+                    }
+                }
+                assertThat(keys).as("read_committed sees the snapshot published after the broker's return").contains(after.envelope().key());
+            }
+        }
+    }
+
     private static KafkaSnapshotPublisher publisher(KafkaSnapshotPublisher.Batching batching, Fencing fencing) {
         return new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), fencing, "publisher-test", batching, new StatusRecords("test"));
     }
