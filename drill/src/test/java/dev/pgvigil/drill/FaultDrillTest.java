@@ -46,9 +46,12 @@ class FaultDrillTest {
     private static final int PARTITIONS = 6;
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String ALERTER_GROUP = "drill-alerters";
+    private static final Duration GROUP_WAIT = Duration.ofSeconds(1);
+    private static final Duration GROUP_INTERVAL = Duration.ofSeconds(2);
 
     private final List<ServiceProcess> services = new ArrayList<>();
     private final List<Phase> phases = new ArrayList<>();
+    private final List<DrillReport.Outage> outages = new ArrayList<>();
     private Path dir;
     private BrokerProcess.Cluster kafka;
     private LocalFleet fleet;
@@ -158,12 +161,12 @@ class FaultDrillTest {
                     alerter:
                       groupId: %s
                       groupInstanceId: alerter-%d
-                      groupWait: 1s
-                      groupInterval: 2s
+                      groupWait: %ds
+                      groupInterval: %ds
                       retry: {maxAttempts: 4, initialBackoff: 1s, maxBackoff: 4s}
                       webhooks: [{name: drill, url: "%s", timeout: 15s}]
                       httpEnabled: false
-                    """.formatted(ALERTER_GROUP, i, receiver.url())));
+                    """.formatted(ALERTER_GROUP, i, GROUP_WAIT.toSeconds(), GROUP_INTERVAL.toSeconds(), receiver.url())));
         }
     }
 
@@ -329,7 +332,7 @@ class FaultDrillTest {
                 .countSnapshots()
                 .countDoubleCollection(Duration.ofSeconds(INTERVAL_SECONDS))
                 .countDeltas(ids(fleet.targetsOf("b")), crashedAt)
-                .countNotifications(windows)
+                .countNotifications(windows, GROUP_WAIT.compareTo(GROUP_INTERVAL) > 0 ? GROUP_WAIT : GROUP_INTERVAL, outages)
                 .countFalseAlerts(stopped);
 
         List<String> out = new ArrayList<>();
@@ -354,6 +357,8 @@ class FaultDrillTest {
         out.add(row("every alert transition (firing, resolved)", "delivered at least once; duplicates counted and explained",
                 r.transitions + " transitions: " + r.deliveredTransitions + " delivered, " + r.dlqOnlyTransitions
                         + " on the DLQ only (receiver failing), " + r.inhibited.size() + " held back by the instance's instance_down (inhibition), "
+                        + r.superseded.size() + " superseded before delivery (the alert changed again within one group interval or while its "
+                        + "alerter was down, and the later state was delivered or was what the receiver had last been told), "
                         + r.undelivered.size() + " neither; " + r.duplicateDeliveries
                         + " duplicate deliveries " + r.duplicatesByCause + " (same idempotency key)",
                 r.undelivered.isEmpty() && r.transitions > 0));
@@ -376,6 +381,7 @@ class FaultDrillTest {
         details.addAll(r.spikes.stream().limit(20).map(s -> "- spike: " + s).toList());
         details.addAll(r.undelivered.stream().limit(20).map(s -> "- undelivered: " + s).toList());
         details.addAll(r.inhibited.stream().limit(20).map(s -> "- inhibited, not sent: " + s).toList());
+        details.addAll(r.superseded.stream().limit(20).map(s -> "- superseded, not sent: " + s).toList());
         details.addAll(r.failedNotOnDlq.stream().limit(20).map(s -> "- failed, not on the DLQ: " + s).toList());
         details.addAll(r.falseInstanceDown.stream().limit(20).map(s -> "- false instance_down: " + s).toList());
         details.addAll(r.doubleCollections.stream().limit(20).map(s -> "- collected twice in one interval: " + s).toList());
