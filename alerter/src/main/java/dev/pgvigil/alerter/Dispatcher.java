@@ -15,6 +15,8 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands due groups to the notification pipeline and its notifications to the {@link Deliverer}, and,
@@ -24,6 +26,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Called on the loop thread; only the {@code delivered} queue is touched by the delivery threads.
  */
 final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
     /** What a group flush sent, handed back from the delivery threads to the loop. */
     private record Flush(List<AlertNotice> notices, Instant at, boolean done) {}
 
@@ -67,6 +71,10 @@ final class Dispatcher {
                         return outcome;
                     }))
                     .toArray(CompletableFuture[]::new);
+            handedOver.exceptionally(error -> {
+                log.warn("{}: cannot store that a notification is on its way ({}); it goes at the next flush", instance, error.toString());
+                return null;
+            });
             CompletableFuture.allOf(deliveries).whenComplete((ok, error) -> delivered.add(new Flush(plan.notices(), now, error == null)));
             sent = true;
         }
