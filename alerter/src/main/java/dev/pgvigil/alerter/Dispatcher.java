@@ -15,14 +15,19 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands due groups to the notification pipeline and its notifications to the {@link Deliverer}, and,
  * once they are delivered (or dead-lettered), stamps their alerts as notified and stores that. An alert
- * is "in flight" from hand-over to stamp: the pipeline skips it, so it is never sent twice at once.
+ * is "in flight" from hand-over to stamp: the pipeline skips it, so it is never sent twice at once; its
+ * stored state says so too ({@code pendingStatus}), written before the notification leaves.
  * Called on the loop thread; only the {@code delivered} queue is touched by the delivery threads.
  */
 final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
     /** What a group flush sent, handed back from the delivery threads to the loop. */
     private record Flush(List<AlertNotice> notices, Instant at, boolean done) {}
 
@@ -59,16 +64,36 @@ final class Dispatcher {
                 continue;
             }
             plan.notices().forEach(n -> inFlight.add(n.alert().fingerprint()));
+            CompletableFuture<Void> handedOver = handOver(plan.notices());
             CompletableFuture<?>[] deliveries = plan.notifications().stream()
-                    .map(n -> deliverer.deliver(n).thenApply(outcome -> {
+                    .map(n -> handedOver.thenCompose(x -> deliverer.deliver(n)).thenApply(outcome -> {
                         meters.delivery(outcome);
                         return outcome;
                     }))
                     .toArray(CompletableFuture[]::new);
+            handedOver.exceptionally(error -> {
+                log.warn("{}: cannot store that a notification is on its way ({}); it goes at the next flush", instance, error.toString());
+                return null;
+            });
             CompletableFuture.allOf(deliveries).whenComplete((ok, error) -> delivered.add(new Flush(plan.notices(), now, error == null)));
             sent = true;
         }
         return sent;
+    }
+
+    /**
+     * Stores, for each alert with news, that a notification announcing it is on its way, and completes
+     * when the broker has that: only then may it leave. An alerter that crashes after it left finds the
+     * mark and knows the receiver may have it (see {@link dev.pgvigil.alerter.notify.DedupStage#change}).
+     * A failed write fails the flush: nothing was sent, the alerts stay unstamped and go out next time.
+     */
+    private CompletableFuture<Void> handOver(List<AlertNotice> notices) {
+        CompletableFuture<?>[] writes = notices.stream()
+                .filter(n -> n.change().isNews())
+                .flatMap(n -> book.handOver(n.alert()).stream())
+                .map(states::write)
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(writes);
     }
 
     /** Marks delivered (or dead-lettered) alerts as notified and stores that; returns whether any were. */

@@ -1,6 +1,7 @@
 package dev.pgvigil.alerter;
 
 import static dev.pgvigil.alerter.support.Alerts.firingViolation;
+import static dev.pgvigil.alerter.support.Alerts.resolvedViolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.alerter.config.AlerterConfig;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +160,99 @@ class AlerterCrashTest {
             // nothing else: in particular, what was delivered before the crashes is not sent again
             receiver.assertNoMoreThan(before + 2, Duration.ofMillis(1500));
             awaitNotified(restarted, "db-crash-2");
+        }
+    }
+
+    /*
+     * Killed while the receiver holds a notification, the alerter cannot know whether it arrived. If the
+     * alert changes back before the restarted alerter's first flush (a group wait of 2 s makes sure it
+     * does), the receiver may believe the opposite of what the log says was last announced; the restarted
+     * alerter must tell it the current status.
+     */
+
+    @Test
+    void killedWhileItsResolutionWasHeldAndFiringAgainSinceItAnnouncesTheFiring() throws Exception {
+        String instance = "db-crash-3";
+        String fingerprint = "dead_rows|" + instance + "|public.orders";
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        int before = receiver.requests().size();
+        KafkaFixtures.send(producer, Topics.VIOLATIONS, firingViolation("dead_rows", instance, "public.orders", Severity.CRITICAL, t0));
+        Process first = startProcess(config("fast-process", "200ms"), "third");
+        try {
+            awaitAlertSent(before, fingerprint, "firing", t0);
+            awaitSettled(fingerprint, 1); // the firing was delivered and stamped
+            receiver.holding();
+            int beforeResolution = receiver.requests().size();
+            KafkaFixtures.send(producer, Topics.VIOLATIONS, resolvedViolation("dead_rows", instance, "public.orders", t0, t0.plusSeconds(1)));
+            awaitAlertSent(beforeResolution, fingerprint, "resolved", t0); // held: the receiver has it, the alerter never hears so
+        } finally {
+            kill(first);
+            receiver.release();
+        }
+        Instant t2 = t0.plusSeconds(2); // the condition is back while no alerter runs: a new episode
+        KafkaFixtures.send(producer, Topics.VIOLATIONS, firingViolation("dead_rows", instance, "public.orders", Severity.CRITICAL, t2));
+        int beforeRestart = receiver.requests().size();
+        try (Alerter restarted = startHere(config("restart", "2s"))) {
+            awaitAlertSent(beforeRestart, fingerprint, "firing", t2);
+            awaitSettled(fingerprint, 2);
+        }
+    }
+
+    @Test
+    void killedWhileItsFiringWasHeldAndResolvedSinceItAnnouncesTheResolution() throws Exception {
+        String instance = "db-crash-4";
+        String fingerprint = "dead_rows|" + instance + "|public.orders";
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        int before = receiver.requests().size();
+        receiver.holding();
+        KafkaFixtures.send(producer, Topics.VIOLATIONS, firingViolation("dead_rows", instance, "public.orders", Severity.CRITICAL, t0));
+        Process first = startProcess(config("fast-process", "200ms"), "fourth");
+        try {
+            awaitAlertSent(before, fingerprint, "firing", t0);
+        } finally {
+            kill(first);
+            receiver.release();
+        }
+
+        KafkaFixtures.send(producer, Topics.VIOLATIONS, resolvedViolation("dead_rows", instance, "public.orders", t0, t0.plusSeconds(1)));
+        int beforeRestart = receiver.requests().size();
+        try (Alerter restarted = startHere(config("restart", "2s"))) {
+            // without it the receiver would show this alert firing for ever
+            awaitAlertSent(beforeRestart, fingerprint, "resolved", t0);
+            awaitSettled(fingerprint, 1);
+        }
+    }
+
+    /** Waits for a request after the first {@code from} that carries the alert in {@code status} with {@code startsAt}. */
+    private static Receiver.Request awaitAlertSent(int from, String fingerprint, String status, Instant startsAt) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            List<Receiver.Request> requests = receiver.requests();
+            for (Receiver.Request r : requests.subList(Math.min(from, requests.size()), requests.size())) {
+                for (var alert : r.json().get("alerts")) {
+                    if (alert.get("fingerprint").asText().equals(fingerprint) && alert.get("status").asText().equals(status)
+                            && Instant.parse(alert.get("startsAt").asText()).equals(startsAt)) {
+                        return r;
+                    }
+                }
+            }
+            assertThat(System.nanoTime()).as(fingerprint + " sent as " + status + " from " + startsAt + "; got "
+                    + requests.subList(Math.min(from, requests.size()), requests.size()).stream().map(Receiver.Request::text).toList())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits until the stored alert was notified {@code count} times and has nothing pending (so the next test's alerter owes it nothing). */
+    private static void awaitSettled(String fingerprint, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            AlertState stored = storedAlert(fingerprint);
+            if (stored.getNotificationCount() == count && stored.getPendingStatus() == null) {
+                return;
+            }
+            assertThat(System.nanoTime()).as(fingerprint + " stored as notified " + count + " times, nothing pending; is " + stored).isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,15 @@ final class DrillReport {
      * rows returned, inserted, updated, deleted; commits) stay judged: a counter reset misread shows there.
      */
     static final List<String> COST_AFTER_CRASH = List.of("blocks_read", "time_ms", "rows_read", "rows_fetched");
+
+    /**
+     * How much later than the alerter the recorder may see a violation, or the other way round: each polls (at most
+     * 200 ms and 100 ms apart) and a loop step takes its time. Added to the group interval and to an outage's end.
+     */
+    static final Duration ARRIVAL_SLACK = Duration.ofMillis(500);
+
+    /** An alerter was down: from its kill until its successor's first notification, for the instances whose violations it reads. */
+    record Outage(Set<String> instances, Instant from, Instant to) {}
 
     private final List<Envelope> envelopes;
     private final List<Metrics> metrics;
@@ -63,6 +73,7 @@ final class DrillReport {
     int transitions;
     final List<String> undelivered = new ArrayList<>();
     final List<String> inhibited = new ArrayList<>();
+    final List<String> superseded = new ArrayList<>();
     int deliveredTransitions;
     int dlqOnlyTransitions;
     int duplicateDeliveries;
@@ -164,9 +175,10 @@ final class DrillReport {
     /**
      * Every alert transition (fingerprint, FIRING or RESOLVED, startsAt) on pgvigil.violations against what the
      * receiver answered 2xx and what is on pgvigil.notifications.dlq; deliveries of one alert key more than once,
-     * by the window they fell in ({@code windows}: cause → [from, to)).
+     * by the window they fell in ({@code windows}: cause → [from, to)). {@code lookEvery} is the longer of the alerters'
+     * group wait and group interval, {@code outages} when an alerter was down (see {@link #supersededTransitions}).
      */
-    DrillReport countNotifications(Map<String, Instant[]> windows) {
+    DrillReport countNotifications(Map<String, Instant[]> windows, Duration lookEvery, List<Outage> outages) {
         Map<String, Transition> byKey = new LinkedHashMap<>();
         violations.forEach(v -> byKey.putIfAbsent(v.key(), v));
         transitions = byKey.size();
@@ -182,6 +194,7 @@ final class DrillReport {
         }
         Set<String> onDlq = new HashSet<>();
         deadLetters.forEach(dl -> dl.alertKeys().forEach(k -> onDlq.add(transitionKey(k))));
+        Map<String, String> supersededBy = supersededTransitions(byKey.values(), k -> delivered.contains(k) || onDlq.contains(k), lookEvery, outages);
         for (Map.Entry<String, Transition> t : byKey.entrySet()) {
             if (delivered.contains(t.getKey())) {
                 deliveredTransitions++;
@@ -190,6 +203,9 @@ final class DrillReport {
             } else if (!t.getValue().rule().equals("instance_down") && instanceDownFiring(t.getValue().instance(), t.getValue().arrived())) {
                 Transition v = t.getValue(); // the alerter holds an instance's other alerts back while it is down (inhibitingRules)
                 inhibited.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ")");
+            } else if (supersededBy.containsKey(t.getKey())) {
+                Transition v = t.getValue();
+                superseded.add(v.rule() + " " + v.instance() + " " + v.state() + " (violation at " + v.arrived() + ") " + supersededBy.get(t.getKey()));
             } else {
                 Transition v = t.getValue();
                 // the alerter ignores a violation observed before its alert's last change: show both times
@@ -217,6 +233,63 @@ final class DrillReport {
         failedEveryRetry = failed.size();
         failed.stream().filter(k -> !dlqMessageKeys.contains(k)).forEach(failedNotOnDlq::add);
         return this;
+    }
+
+    /**
+     * The transitions neither delivered nor dead-lettered that the alerter never owed a notification, each with why.
+     *
+     * <p>The alerter does not send transitions: it looks at an instance's alerts when the group is due (its group wait
+     * after the group forms, then every group interval; after a restart, once the successor has read what it missed)
+     * and announces each alert's status at that moment if the receiver was last told otherwise (DedupStage, as
+     * Alertmanager's notification log does). An alert that changes and changes back between two looks has nothing to
+     * announce: the receiver's last word on it is still true. And a change followed by another before the look is
+     * announced as the later one. Precisely, an undelivered transition is superseded when the same alert's next
+     * transition arrived within {@code lookEvery} (plus {@link #ARRIVAL_SLACK}) of it, or both arrived while the
+     * alerter reading the instance was down (an {@code outages} entry), and that next transition
+     * <ul>
+     * <li>was delivered or dead-lettered (the receiver heard the newer state), or</li>
+     * <li>was not, and puts the alert back into the state the receiver was last told of it (the pair cancels out; both
+     * count as superseded).</li>
+     * </ul>
+     * Anything else, notably a transition whose alert then stayed as it was for longer than a group interval, is a
+     * transition lost and stays in {@link #undelivered}.
+     */
+    static Map<String, String> supersededTransitions(Collection<Transition> transitions, Predicate<String> heard, Duration lookEvery,
+            List<Outage> outages) {
+        Map<String, List<Transition>> byAlert = new LinkedHashMap<>();
+        transitions.forEach(t -> byAlert.computeIfAbsent(t.fingerprint(), f -> new ArrayList<>()).add(t));
+        Map<String, String> out = new HashMap<>();
+        for (List<Transition> alert : byAlert.values()) {
+            alert.sort(Comparator.comparing(Transition::arrived));
+            String told = "RESOLVED"; // before its first notification the receiver knows of no firing
+            for (int i = 0; i < alert.size(); i++) {
+                Transition t = alert.get(i);
+                if (heard.test(t.key())) {
+                    told = t.state();
+                    continue;
+                }
+                if (i + 1 == alert.size() || !beforeTheNextLook(t, alert.get(i + 1), lookEvery, outages)) {
+                    continue;
+                }
+                Transition next = alert.get(i + 1);
+                if (heard.test(next.key())) {
+                    out.put(t.key(), "by " + next.state() + " at " + next.arrived() + ", delivered");
+                } else if (next.state().equals(told)) {
+                    out.put(t.key(), "cancelled by " + next.state() + " at " + next.arrived() + ": the receiver's last word was " + told);
+                    out.put(next.key(), "cancels " + t.state() + " at " + t.arrived() + ": the receiver's last word was " + told);
+                    i++;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean beforeTheNextLook(Transition t, Transition next, Duration lookEvery, List<Outage> outages) {
+        if (Duration.between(t.arrived(), next.arrived()).compareTo(lookEvery.plus(ARRIVAL_SLACK)) <= 0) {
+            return true;
+        }
+        return outages.stream().anyMatch(o -> o.instances().contains(t.instance()) && !t.arrived().isBefore(o.from())
+                && !next.arrived().isAfter(o.to().plus(ARRIVAL_SLACK)));
     }
 
     /**

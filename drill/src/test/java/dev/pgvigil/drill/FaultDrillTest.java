@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -46,9 +48,12 @@ class FaultDrillTest {
     private static final int PARTITIONS = 6;
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String ALERTER_GROUP = "drill-alerters";
+    private static final Duration GROUP_WAIT = Duration.ofSeconds(1);
+    private static final Duration GROUP_INTERVAL = Duration.ofSeconds(2);
 
     private final List<ServiceProcess> services = new ArrayList<>();
     private final List<Phase> phases = new ArrayList<>();
+    private final List<DrillReport.Outage> outages = new ArrayList<>();
     private Path dir;
     private BrokerProcess.Cluster kafka;
     private LocalFleet fleet;
@@ -158,12 +163,12 @@ class FaultDrillTest {
                     alerter:
                       groupId: %s
                       groupInstanceId: alerter-%d
-                      groupWait: 1s
-                      groupInterval: 2s
+                      groupWait: %ds
+                      groupInterval: %ds
                       retry: {maxAttempts: 4, initialBackoff: 1s, maxBackoff: 4s}
                       webhooks: [{name: drill, url: "%s", timeout: 15s}]
                       httpEnabled: false
-                    """.formatted(ALERTER_GROUP, i, receiver.url())));
+                    """.formatted(ALERTER_GROUP, i, GROUP_WAIT.toSeconds(), GROUP_INTERVAL.toSeconds(), receiver.url())));
         }
     }
 
@@ -217,40 +222,60 @@ class FaultDrillTest {
 
     /**
      * 2b. The receiver answers slowly (6 s); sessions idle in a transaction on cluster a make its ten targets fire;
-     * while a message of alerter-1 is held, alerter-1 is killed; it is restarted 3 s later.
+     * while a message of alerter-1 announcing one of them is held, alerter-1 is killed; it is restarted 3 s later.
      */
     private void alerterCrashWhileDelivering(Set<String> all) throws Exception {
         progress("alerterCrashWhileDelivering");
         Set<String> ownedByAlerter1 = instancesOf("alerter-1", fleet.targetsOf("a"));
         assertThat(ownedByAlerter1).as("targets of cluster a whose violations alerter-1 reads").isNotEmpty();
+        Set<String> readByAlerter1 = instancesOf("alerter-1", fleet.targets().stream().map(LocalFleet.Target::id).toList());
         receiver.slow(Duration.ofSeconds(6));
         Instant opened = Instant.now();
         fleet.holdTransactions("a");
-        String[] held = new String[1];
+        // The restarted alerter sends each alert's status as it is then, not the message it was killed sending: a held
+        // alert that changes before the successor's first flush comes back with another key, or not at all when it
+        // changed and changed back (dead_rows flaps every few seconds here; the first run of 2026-12-07 held a dead_rows
+        // resolution, the alert fired again while alerter-1 was down, and the held message never came back). An
+        // idle_in_transaction alert of cluster a cannot change meanwhile: its sessions stay idle in their transactions
+        // until this phase releases them, and its critical threshold is out of reach. So the held alert is one of those,
+        // announced as news; it was never stamped, so it must come back with the same key (status, start, sequence).
+        // The message's key is the same too unless another alert of the instance in it changed: noted, not required.
+        String[] held = new String[2]; // message key, alert key
         await(() -> {
-            receiver.inFlight().forEach((key, instance) -> {
-                if (ownedByAlerter1.contains(instance)) {
-                    held[0] = key;
+            receiver.inFlight().forEach((key, message) -> {
+                if (ownedByAlerter1.contains(message.instance())) {
+                    message.alerts().stream().filter(a -> a.news() && a.rule().equals("idle_in_transaction")).findFirst().ifPresent(a -> {
+                        held[0] = key;
+                        held[1] = a.key();
+                    });
                 }
             });
             return held[0] != null;
-        }, Duration.ofSeconds(90), "a message of alerter-1 held by the receiver");
+        }, Duration.ofSeconds(90), "a message of alerter-1 announcing an idle_in_transaction alert held by the receiver");
         ServiceProcess alerter = named("alerter-1");
         Instant injected = alerter.kill9();
         receiver.slow(Duration.ZERO);
         LocalFleet.sleep(Duration.ofSeconds(3));
         alerter.start();
         Instant undone = Instant.now();
-        await(() -> receiver.deliveries().stream().filter(d -> d.succeeded() && d.messageKey().equals(held[0])).count() >= 2,
-                WAIT, "the held message sent again with the same idempotency key");
-        Instant again = receiver.deliveries().stream().filter(d -> d.messageKey().equals(held[0]))
-                .map(WebhookReceiver.Delivery::arrived).max(Instant::compareTo).orElseThrow();
+        await(() -> resent(held[1], injected).isPresent(), WAIT, "the held idle_in_transaction alert sent again with the same idempotency key");
+        WebhookReceiver.Delivery again = resent(held[1], injected).orElseThrow();
+        // until its first notification the restarted alerter had not looked at its alerts: what changed and changed
+        // back meanwhile was never announced (DrillReport.superseded)
+        outages.add(new DrillReport.Outage(readByAlerter1, injected, again.arrived()));
         await(() -> firingDelivered("idle_in_transaction", fleet.targetsOf("a"), opened), Duration.ofSeconds(30),
                 "every idle_in_transaction alert of cluster a");
         fleet.releaseTransactions();
         await(() -> resolvedDelivered("idle_in_transaction", fleet.targetsOf("a"), opened), Duration.ofSeconds(60), "their resolution");
         phases.add(new Phase("2b. kill -9 alerter-1 while the receiver (slowed to 6 s) holds its message", injected, undone, all, injected,
-                "held message sent again " + DrillReport.secs(Duration.between(injected, again)) + " after the kill, same Idempotency-Key"));
+                "held alert sent again " + DrillReport.secs(Duration.between(injected, again.arrived())) + " after the kill, same key; "
+                        + (again.messageKey().equals(held[0]) ? "same Idempotency-Key" : "in another message (another alert of it changed)")));
+    }
+
+    /** The first 2xx delivery after {@code since} that carries the alert with idempotency key {@code alertKey}. */
+    private Optional<WebhookReceiver.Delivery> resent(String alertKey, Instant since) {
+        return receiver.deliveries().stream().filter(d -> d.succeeded() && d.arrived().isAfter(since) && d.alertKeys().contains(alertKey))
+                .min(Comparator.comparing(WebhookReceiver.Delivery::arrived));
     }
 
     /** 3a. Cluster b crashes and restarts at once (its counters start again from zero). Returns when. */
@@ -329,7 +354,7 @@ class FaultDrillTest {
                 .countSnapshots()
                 .countDoubleCollection(Duration.ofSeconds(INTERVAL_SECONDS))
                 .countDeltas(ids(fleet.targetsOf("b")), crashedAt)
-                .countNotifications(windows)
+                .countNotifications(windows, GROUP_WAIT.compareTo(GROUP_INTERVAL) > 0 ? GROUP_WAIT : GROUP_INTERVAL, outages)
                 .countFalseAlerts(stopped);
 
         List<String> out = new ArrayList<>();
@@ -355,6 +380,8 @@ class FaultDrillTest {
         out.add(row("every alert transition (firing, resolved)", "delivered at least once; duplicates counted and explained",
                 r.transitions + " transitions: " + r.deliveredTransitions + " delivered, " + r.dlqOnlyTransitions
                         + " on the DLQ only (receiver failing), " + r.inhibited.size() + " held back by the instance's instance_down (inhibition), "
+                        + r.superseded.size() + " superseded before delivery (the alert changed again within one group interval or while its "
+                        + "alerter was down, and the later state was delivered or was what the receiver had last been told), "
                         + r.undelivered.size() + " neither; " + r.duplicateDeliveries
                         + " duplicate deliveries " + r.duplicatesByCause + " (same idempotency key)",
                 r.undelivered.isEmpty() && r.transitions > 0));
@@ -377,6 +404,7 @@ class FaultDrillTest {
         details.addAll(r.spikes.stream().limit(20).map(s -> "- spike: " + s).toList());
         details.addAll(r.undelivered.stream().limit(20).map(s -> "- undelivered: " + s).toList());
         details.addAll(r.inhibited.stream().limit(20).map(s -> "- inhibited, not sent: " + s).toList());
+        details.addAll(r.superseded.stream().limit(20).map(s -> "- superseded, not sent: " + s).toList());
         details.addAll(r.failedNotOnDlq.stream().limit(20).map(s -> "- failed, not on the DLQ: " + s).toList());
         details.addAll(r.falseInstanceDown.stream().limit(20).map(s -> "- false instance_down: " + s).toList());
         details.addAll(r.doubleCollections.stream().limit(20).map(s -> "- collected twice in one interval: " + s).toList());

@@ -33,9 +33,15 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** An alert in a request being held: its {@code fingerprint:STATE:startsAt:sequence} key, its rule, whether it is news (not "still firing"). */
+    record HeldAlert(String key, String rule, boolean news) {}
+
+    /** A request being held open: the message's instance and alerts. */
+    record Held(String instance, List<HeldAlert> alerts) {}
+
     private final HttpServer server;
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    private final Map<String, String> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Held> inFlight = new ConcurrentHashMap<>();
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean failing;
 
@@ -63,8 +69,8 @@ final class WebhookReceiver implements AutoCloseable {
         this.failing = failing;
     }
 
-    /** The requests being held open right now: message key → instance. */
-    Map<String, String> inFlight() {
+    /** The requests being held open right now, by message key. */
+    Map<String, Held> inFlight() {
         return Map.copyOf(inFlight);
     }
 
@@ -77,10 +83,14 @@ final class WebhookReceiver implements AutoCloseable {
         JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
         String instance = body.path("instance").asText();
         List<String> keys = new ArrayList<>();
-        body.path("alerts").forEach(a -> keys.add(a.path("idempotencyKey").asText()));
+        List<HeldAlert> alerts = new ArrayList<>();
+        body.path("alerts").forEach(a -> {
+            keys.add(a.path("idempotencyKey").asText());
+            alerts.add(new HeldAlert(a.path("idempotencyKey").asText(), a.path("rule").asText(), !a.path("change").asText().equals("still_firing")));
+        });
         int status = failing ? 500 : 200;
         String messageKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        inFlight.put(messageKey, instance);
+        inFlight.put(messageKey, new Held(instance, alerts));
         try {
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());

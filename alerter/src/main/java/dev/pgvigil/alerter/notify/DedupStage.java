@@ -22,18 +22,25 @@ public final class DedupStage implements Stage {
         this.repeatInterval = repeatInterval;
     }
 
-    /** Why {@code alert} belongs in a notification now, or empty when it does not. */
+    /**
+     * Why {@code alert} belongs in a notification now, or empty when it does not. An alert with a
+     * notification pending that is not in flight here lost its delivery to a crash (or a rebalance): the
+     * receiver may have heard it or only what came before, so whatever the alert says now is news. Without
+     * this, a resolution that reached the receiver just before the crash and a firing again after it would
+     * look like "still firing" to the log, and the receiver would never hear of the firing.
+     */
     public Optional<Change> change(Alert alert, Instant now) {
+        boolean uncertain = alert.pendingStatus() != null;
         if (alert.status() == AlertStatus.RESOLVED) {
-            return alert.lastNotifiedStatus() == AlertStatus.FIRING ? Optional.of(Change.RESOLVED) : Optional.empty();
+            return alert.lastNotifiedStatus() == AlertStatus.FIRING || uncertain ? Optional.of(Change.RESOLVED) : Optional.empty();
         }
-        if (alert.lastNotifiedStatus() != AlertStatus.FIRING) {
+        if (alert.lastNotifiedStatus() != AlertStatus.FIRING || alert.pendingStatus() == AlertStatus.RESOLVED) {
             return Optional.of(Change.NEW);
         }
         if (alert.lastNotifiedSeverity() != alert.severity()) {
             return Optional.of(Change.SEVERITY_CHANGED);
         }
-        if (!alert.lastNotifiedAt().plus(repeatInterval).isAfter(now)) {
+        if (uncertain || !alert.lastNotifiedAt().plus(repeatInterval).isAfter(now)) {
             return Optional.of(Change.REPEAT);
         }
         return Optional.of(Change.STILL_FIRING);

@@ -44,7 +44,7 @@ public final class AlertBook {
                     current.severity(), AlertStatus.RESOLVED, v.getValue(), v.getThreshold(), v.getMessage(),
                     current.startsAt(), observed, observed,
                     current.lastNotifiedAt(), current.lastNotifiedStatus(), current.lastNotifiedSeverity(),
-                    current.notificationCount(), partition);
+                    current.notificationCount(), current.pendingStatus(), partition);
         } else if (current == null) {
             next = new Alert(v.getFingerprint(), v.getRule(), v.getInstanceId(), v.getObject(), v.getLabels(),
                     v.getSeverity(), AlertStatus.FIRING, v.getValue(), v.getThreshold(), v.getMessage(),
@@ -54,7 +54,7 @@ public final class AlertBook {
                     v.getSeverity(), AlertStatus.FIRING, v.getValue(), v.getThreshold(), v.getMessage(),
                     v.getStartsAt(), null, observed,
                     current.lastNotifiedAt(), current.lastNotifiedStatus(), current.lastNotifiedSeverity(),
-                    current.notificationCount(), partition);
+                    current.notificationCount(), current.pendingStatus(), partition);
         }
         if (next.equals(current)) {
             return Optional.empty();
@@ -115,6 +115,20 @@ public final class AlertBook {
         return Optional.of(next);
     }
 
+    /**
+     * Records that a notification carrying {@code sent} is about to be delivered. Returns the updated alert,
+     * or empty when this alerter no longer owns it.
+     */
+    public Optional<Alert> handOver(Alert sent) {
+        Alert current = byFingerprint.get(sent.fingerprint());
+        if (current == null) {
+            return Optional.empty();
+        }
+        Alert next = current.pending(sent);
+        put(next);
+        return Optional.of(next);
+    }
+
     /** Forgets the alerts of partitions this alerter no longer owns; returns them. */
     public List<Alert> removePartitions(Collection<Integer> partitions) {
         List<Alert> removed = new ArrayList<>();
@@ -129,12 +143,14 @@ public final class AlertBook {
 
     /**
      * Resolved alerts with nothing left to announce (never announced as firing, or their resolution
-     * was announced) that ended more than {@code retention} ago: ready to be removed.
+     * was announced, and no notification of unknown fate) that ended more than {@code retention} ago:
+     * ready to be removed.
      */
     public List<Alert> finished(Instant now, Duration retention, Set<String> inFlight) {
         return byFingerprint.values().stream()
                 .filter(a -> a.status() == AlertStatus.RESOLVED)
                 .filter(a -> a.lastNotifiedStatus() != AlertStatus.FIRING)
+                .filter(a -> a.pendingStatus() == null)
                 .filter(a -> !inFlight.contains(a.fingerprint()))
                 .filter(a -> !a.endsAt().plus(retention).isAfter(now))
                 .toList();

@@ -27,6 +27,7 @@ public final class AlertCodec {
                 .setLastNotifiedStatus(a.lastNotifiedStatus())
                 .setLastNotifiedSeverity(a.lastNotifiedSeverity())
                 .setNotificationCount(a.notificationCount())
+                .setPendingStatus(a.pendingStatus())
                 .build();
     }
 
@@ -35,6 +36,6 @@ public final class AlertCodec {
                 s.getSeverity(), s.getStatus(), s.getValue(), s.getThreshold(), s.getMessage(),
                 s.getStartsAt(), s.getEndsAt(), s.getUpdatedAt(),
                 s.getLastNotifiedAt(), s.getLastNotifiedStatus(), s.getLastNotifiedSeverity(),
-                s.getNotificationCount(), partition);
+                s.getNotificationCount(), s.getPendingStatus(), partition);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,9 +37,18 @@ public final class AlertStateStore {
         this.producer = producer;
     }
 
-    public Future<RecordMetadata> write(Alert alert) {
-        return producer.send(new ProducerRecord<>(topic, alert.partition(), key(alert),
-                serde.serialize(topic, AlertCodec.toState(alert))));
+    /** Completes when the broker has the write (exceptionally when it refused it). */
+    public CompletableFuture<RecordMetadata> write(Alert alert) {
+        CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, alert.partition(), key(alert), serde.serialize(topic, AlertCodec.toState(alert))),
+                (metadata, error) -> {
+                    if (error != null) {
+                        written.completeExceptionally(error);
+                    } else {
+                        written.complete(metadata);
+                    }
+                });
+        return written;
     }
 
     /** A tombstone: compaction drops the alert for good. */

@@ -56,6 +56,20 @@ class DedupStageTest {
     }
 
     @Test
+    void aNotificationOfUnknownFateMakesTheCurrentStatusNewsWhateverTheLogSays() {
+        Alert announced = notified(cache, sentAt);
+        Alert resolvedSent = resolved(announced, sentAt.plusSeconds(60));
+        // the resolution left, its alerter crashed before the stamp, and the alert fires again: the receiver may think it resolved
+        Alert firingAgain = notified(cache, sentAt).pending(resolvedSent);
+        assertThat(dedup.change(firingAgain, sentAt.plusSeconds(62))).contains(Change.NEW);
+        // a firing left unstamped and the alert resolved: the receiver may think it still fires
+        Alert resolvedAfter = resolved(cache.pending(cache), sentAt.plusSeconds(60));
+        assertThat(dedup.change(resolvedAfter, sentAt.plusSeconds(61))).contains(Change.RESOLVED);
+        // the stamp settles it
+        assertThat(dedup.change(resolvedAfter.notified(resolvedAfter, sentAt.plusSeconds(61)), sentAt.plusSeconds(62))).isEmpty();
+    }
+
+    @Test
     void aGroupWithNewsCarriesItsOtherFiringAlertsAndSkipsThoseInFlight() {
         Alert old = notified(firing("dead_rows", "db-1", Severity.WARNING), sentAt);
         Alert fresh = firing("connections_used", "db-1", Severity.CRITICAL);

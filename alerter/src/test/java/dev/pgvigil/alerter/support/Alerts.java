@@ -26,13 +26,13 @@ public final class Alerts {
     public static Alert resolved(Alert a, Instant at) {
         return new Alert(a.fingerprint(), a.rule(), a.instanceId(), a.object(), a.labels(), a.severity(), AlertStatus.RESOLVED,
                 a.value(), a.threshold(), a.message(), a.startsAt(), at, at, a.lastNotifiedAt(), a.lastNotifiedStatus(),
-                a.lastNotifiedSeverity(), a.notificationCount(), a.partition());
+                a.lastNotifiedSeverity(), a.notificationCount(), a.pendingStatus(), a.partition());
     }
 
     public static Alert withSeverity(Alert a, Severity severity) {
         return new Alert(a.fingerprint(), a.rule(), a.instanceId(), a.object(), a.labels(), severity, a.status(),
                 a.value(), a.threshold(), a.message(), a.startsAt(), a.endsAt(), a.updatedAt(), a.lastNotifiedAt(),
-                a.lastNotifiedStatus(), a.lastNotifiedSeverity(), a.notificationCount(), a.partition());
+                a.lastNotifiedStatus(), a.lastNotifiedSeverity(), a.notificationCount(), a.pendingStatus(), a.partition());
     }
 
     public static Violation violation(String rule, String instance, String object, Severity severity, ViolationState state,
