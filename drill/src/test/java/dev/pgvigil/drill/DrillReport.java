@@ -244,8 +244,9 @@ final class DrillReport {
      * Alertmanager's notification log does). An alert that changes and changes back between two looks has nothing to
      * announce: the receiver's last word on it is still true. And a change followed by another before the look is
      * announced as the later one. Precisely, an undelivered transition is superseded when the same alert's next
-     * transition arrived within {@code lookEvery} (plus {@link #ARRIVAL_SLACK}) of it, or both arrived while the
-     * alerter reading the instance was down (an {@code outages} entry), and that next transition
+     * transition arrived before the alerter's next look: within {@code lookEvery} (plus {@link #ARRIVAL_SLACK}) of it,
+     * or, when the alerter reading the instance was down (an {@code outages} entry) in that time, before its successor
+     * looked; and that next transition
      * <ul>
      * <li>was delivered or dead-lettered (the receiver heard the newer state), or</li>
      * <li>was not, and puts the alert back into the state the receiver was last told of it (the pair cancels out; both
@@ -284,12 +285,19 @@ final class DrillReport {
         return out;
     }
 
+    /**
+     * Whether {@code next} arrived before the alerter's first look after {@code t}: {@code lookEvery} later, or, when
+     * the instance's alerter was down at any moment until then (a change taken in just before a kill included), once
+     * its successor looked.
+     */
     private static boolean beforeTheNextLook(Transition t, Transition next, Duration lookEvery, List<Outage> outages) {
-        if (Duration.between(t.arrived(), next.arrived()).compareTo(lookEvery.plus(ARRIVAL_SLACK)) <= 0) {
-            return true;
+        Instant look = t.arrived().plus(lookEvery);
+        for (Outage o : outages) {
+            if (o.instances().contains(t.instance()) && !o.from().isAfter(look) && !o.to().isBefore(t.arrived()) && o.to().isAfter(look)) {
+                look = o.to();
+            }
         }
-        return outages.stream().anyMatch(o -> o.instances().contains(t.instance()) && !t.arrived().isBefore(o.from())
-                && !next.arrived().isAfter(o.to().plus(ARRIVAL_SLACK)));
+        return !next.arrived().isAfter(look.plus(ARRIVAL_SLACK));
     }
 
     /**

@@ -73,4 +73,17 @@ class DrillReportTest {
         DrillReport.Outage other = new DrillReport.Outage(Set.of("b-03"), down.from(), down.to());
         assertThat(superseded(List.of(fired, resolved, again), Set.of(fired, again), List.of(other))).isEmpty();
     }
+
+    @Test
+    void aChangeTakenInJustBeforeItsAlerterWasKilledIsSupersededByTheOneItsSuccessorAnnounces() {
+        // a-01 of the 02:31 run: resolved 0.5 s before alerter-1 was killed (inside its group interval, so not yet looked
+        // at), firing again while it was down; the successor's first look announced the firing
+        Transition fired = t("a-01", "FIRING", "02:33:43.183", "02:33:45.000");
+        Transition resolved = t("a-01", "RESOLVED", "02:33:43.183", "02:34:14.501");
+        Transition again = t("a-01", "FIRING", "02:34:16.000", "02:34:19.000");
+        DrillReport.Outage down = new DrillReport.Outage(Set.of("a-01"), Instant.parse("2026-12-07T02:34:15Z"), Instant.parse("2026-12-07T02:34:23.000Z"));
+        assertThat(superseded(List.of(fired, resolved, again), Set.of(fired, again), List.of(down))).containsOnlyKeys(resolved.key());
+        // the alerter up all along: it looked 2 s later and owed the resolution
+        assertThat(superseded(List.of(fired, resolved, again), Set.of(fired, again), List.of())).isEmpty();
+    }
 }
