@@ -130,10 +130,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@code brokers} nodes on random loopback ports, data in a temporary folder deleted on close; for tests. */
     public static EmbeddedKafka startTemporaryCluster(int brokers) {
+        Path dir;
         try {
-            return startCluster(Files.createTempDirectory("pgvigil-kafka-"), brokers, 0, Map.of(), true);
+            dir = Files.createTempDirectory("pgvigil-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        try {
+            return startCluster(dir, brokers, 0, Map.of(), true);
+        } catch (RuntimeException e) { // refused before a cluster existed to delete it (e.g. a size out of range)
+            Folders.deleteQuietly(dir);
+            throw e;
         }
     }
 
