@@ -130,17 +130,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@code brokers} nodes on random loopback ports, data in a temporary folder deleted on close; for tests. */
     public static EmbeddedKafka startTemporaryCluster(int brokers) {
-        Path dir;
         try {
-            dir = Files.createTempDirectory("pgvigil-kafka-");
+            return startCluster(Files.createTempDirectory("pgvigil-kafka-"), brokers, 0, Map.of(), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        try {
-            return startCluster(dir, brokers, 0, Map.of(), true);
-        } catch (RuntimeException e) { // refused before a cluster existed to delete it (e.g. a size out of range)
-            Folders.deleteQuietly(dir);
-            throw e;
         }
     }
 
@@ -171,7 +164,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static EmbeddedKafka startCluster(Path dataDir, int brokers, int firstPort, Map<String, String> overrides, boolean deleteOnClose,
                                               ClientSecurity security) {
-        ClusterPlan plan = ClusterPlan.allocate(brokers, firstPort);
+        ClusterPlan plan;
+        try {
+            plan = ClusterPlan.allocate(brokers, firstPort);
+        } catch (RuntimeException e) { // refused before a cluster exists whose close would delete the folder
+            if (deleteOnClose) {
+                Folders.deleteQuietly(dataDir);
+            }
+            throw e;
+        }
         Instant began = Instant.now();
         EmbeddedKafka kafka = new EmbeddedKafka(dataDir, nodes(dataDir, plan, security), overrides, deleteOnClose, security);
         try {
