@@ -87,7 +87,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private static LocalPostgres start(PostgresBinaries bin, Options options) {
-        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean root = runningAsRoot();
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         LocalPostgres pg = new LocalPostgres(bin, newDataDir(root), EmbeddedKafka.freePort(), password, root);
         try {
@@ -122,14 +122,18 @@ public final class LocalPostgres implements AutoCloseable {
             // postmaster.pid: the server's pid on line 1, its port on line 4
             boolean live = pidFile.size() >= 4 && ProcessHandle.of(Long.parseLong(pidFile.get(0).strip())).map(ProcessHandle::isAlive).orElse(false);
             int port = pidFile.size() >= 4 ? Integer.parseInt(pidFile.get(3).strip()) : 0;
-            boolean root = "root".equals(System.getProperty("user.name"));
-            LocalPostgres pg = new LocalPostgres(PostgresBinaries.of(major), dataDir, port, null, root);
+            LocalPostgres pg = new LocalPostgres(PostgresBinaries.of(major), dataDir, port, null, runningAsRoot());
             pg.running = live;
             return Optional.of(pg);
         } catch (IOException | NumberFormatException e) {
             log.warn("{} does not look like a cluster of ours ({}); left as it is", dataDir, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** initdb refuses root: then the server runs as the postgres OS user. */
+    private static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     /** An empty data folder (mode 0700) in a new temporary folder, both owned by the postgres OS user when run as root. */
