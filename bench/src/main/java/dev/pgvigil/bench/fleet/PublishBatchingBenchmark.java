@@ -2,6 +2,7 @@ package dev.pgvigil.bench.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.bench.analyzer.AnalyzerBenchmark;
+import dev.pgvigil.bench.sidebyside.SideBySide;
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
 import dev.pgvigil.collector.CollectorStats;
 import dev.pgvigil.collector.TargetRunner;
@@ -183,13 +184,8 @@ public final class PublishBatchingBenchmark {
     private static Mode mode(String name, List<long[]> rounds, List<Double> latencies) {
         long n = rounds.stream().mapToLong(r -> r[0]).sum();
         long failed = rounds.stream().mapToLong(r -> r[1]).sum();
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Mode(name, (int) n, (int) failed, rounds.stream().mapToLong(r -> r[2]).sum() / 1e6 / n,
-                rounds.stream().mapToLong(r -> r[3]).sum() / 1e6 / n, percentile(sorted, 0.50), percentile(sorted, 0.99));
-    }
-
-    private static double percentile(double[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
+                rounds.stream().mapToLong(r -> r[3]).sum() / 1e6 / n, SideBySide.percentile(latencies, 0.50), SideBySide.percentile(latencies, 0.99));
     }
 
     private static void report(List<Mode> modes, int targets, int interval, boolean json) throws Exception {

@@ -254,7 +254,7 @@ public final class SideBySide {
     }
 
     /** Nearest-rank percentile of the latencies; a missed event (NaN) counts as the largest. */
-    static double percentile(List<Double> values, double p) {
+    public static double percentile(List<Double> values, double p) {
         if (values.isEmpty()) {
             return Double.NaN;
         }
