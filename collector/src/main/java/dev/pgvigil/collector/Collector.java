@@ -196,8 +196,12 @@ public final class Collector implements AutoCloseable {
         }
 
         @Override
-        public void stop(String targetId) {
-            stop(targetId, () -> {});
+        public CompletableFuture<Void> stop(String targetId) {
+            CompletableFuture<Void> lastCycleOver = new CompletableFuture<>();
+            if (!stop(targetId, () -> lastCycleOver.complete(null))) {
+                lastCycleOver.complete(null);
+            }
+            return lastCycleOver;
         }
 
         @Override
@@ -211,16 +215,19 @@ public final class Collector implements AutoCloseable {
             denied.complete(refusal);
         }
 
-        private void stop(String targetId, Runnable afterLastCycle) {
+        /** @return false when the target was not being collected (and {@code afterLastCycle} does not run) */
+        private boolean stop(String targetId, Runnable afterLastCycle) {
             Scheduled s = running.remove(targetId);
-            if (s != null) {
-                s.ticks().cancel(false);
-                s.runner().retire(() -> {
-                    sharedTexts.release(s.runner().target());
-                    afterLastCycle.run();
-                });
-                log.info("stopped collecting {}", targetId);
+            if (s == null) {
+                return false;
             }
+            s.ticks().cancel(false);
+            s.runner().retire(() -> {
+                sharedTexts.release(s.runner().target());
+                afterLastCycle.run();
+            });
+            log.info("stopped collecting {}", targetId);
+            return true;
         }
     }
 

@@ -7,13 +7,17 @@ import dev.pgvigil.schema.Target;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,14 +46,23 @@ public final class FleetMembership implements Fencing, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetMembership.class);
     /** A dead or hung collector's targets move after this: within the 20 s the fleet promises. */
     public static final int SESSION_TIMEOUT_MS = 15_000;
+    /**
+     * How long a member giving targets up (a rebalance, or leaving) holds them while their running cycles commit:
+     * a cycle's snapshot commits under the targets' owner, so it is handed over, not dropped. The group waits for it.
+     */
+    static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(5);
 
     /** What the collector does with its share. Called on the membership thread; must be quick. */
     public interface Listener {
         /** Start collecting {@code target}, or restart it if it changed. */
         void start(TargetConfig target);
 
-        /** Stop collecting a target that moved to another collector (or that this one gives up). */
-        void stop(String targetId);
+        /**
+         * Stop collecting a target that moves to another collector (or that this one gives up).
+         *
+         * @return completed once the target's running cycle, if any, ended: its snapshot committed or failed
+         */
+        CompletableFuture<Void> stop(String targetId);
 
         /** Stop collecting a target that left the fleet (removed from the topic, or disabled). */
         void removed(String targetId);
@@ -121,9 +134,13 @@ public final class FleetMembership implements Fencing, AutoCloseable {
             KafkaDenied.in(e, kafka).ifPresentOrElse(listener::denied,
                     () -> log.error("collector left the group on an error: {}", e.toString()));
         } finally {
-            owned.values().forEach(targets -> targets.keySet().forEach(listener::stop));
-            owned.clear();
-            consumer.close(Duration.ofSeconds(5));
+            // leaving hands this member's targets over (Rebalance.onPartitionsRevoked), or drops them when it is no
+            // longer a member; the group's answer may take a few seconds more than the handover
+            try {
+                consumer.close(HANDOVER_TIMEOUT.plusSeconds(5));
+            } finally {
+                dropAll(); // whatever the close did not reach
+            }
         }
     }
 
@@ -153,17 +170,58 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         }
     }
 
+    /**
+     * Gives up the targets of {@code partitions} while still their owner: stops them, lets their running cycles commit
+     * under this member's fence (up to {@link #HANDOVER_TIMEOUT}), and only then removes the fence. The group hands
+     * the partitions to another member once this returns, so a target never has two collectors at once.
+     */
+    private void handOver(Collection<TopicPartition> partitions) {
+        // in a rebalance the group's generation has moved on: the last snapshots commit under the new one, with
+        // positions that may not have been taken yet (a close right after an assignment)
+        metadata = consumer.groupMetadata();
+        List<CompletableFuture<Void>> lastCycles = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Map<String, TargetConfig> targets = owned.get(tp.partition());
+            if (targets != null) {
+                positions.put(tp.partition(), consumer.position(tp));
+                targets.keySet().forEach(id -> lastCycles.add(listener.stop(id)));
+            }
+        }
+        if (!lastCycles.isEmpty()) {
+            log.info("handing over {} target(s) of {} partition(s) of {}: their running cycles commit first", lastCycles.size(), partitions.size(),
+                    Topics.TARGETS);
+        }
+        try {
+            CompletableFuture.allOf(lastCycles.toArray(CompletableFuture[]::new)).get(HANDOVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("{} of {} target(s) still in a cycle after {} s: their snapshots are dropped, the targets move now",
+                    lastCycles.stream().filter(f -> !f.isDone()).count(), lastCycles.size(), HANDOVER_TIMEOUT.toSeconds());
+        } catch (ExecutionException e) {
+            // a failed last cycle was logged where it failed; the target moves all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        drop(partitions);
+    }
+
+    /** Removes the fences of {@code partitions} first (they are not ours: nothing more may be published), then stops their targets. */
     private void drop(Collection<TopicPartition> partitions) {
+        List<String> dropped = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             Map<String, TargetConfig> targets = owned.remove(tp.partition());
             positions.remove(tp.partition());
             if (targets != null) {
                 targets.keySet().forEach(id -> {
                     partitionOf.remove(id);
-                    listener.stop(id);
+                    dropped.add(id);
                 });
             }
         }
+        dropped.forEach(listener::stop); // a target already handed over is stopped already: nothing happens
+    }
+
+    private void dropAll() {
+        drop(owned.keySet().stream().map(p -> new TopicPartition(Topics.TARGETS, p)).toList());
     }
 
     @Override
@@ -180,7 +238,7 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         return new Fence(m, Map.of(new TopicPartition(Topics.TARGETS, partition), new OffsetAndMetadata(position)));
     }
 
-    /** Leaves the group (its targets move at once) after stopping every target of this member. */
+    /** Leaves the group after handing every target of this member over: their running cycles commit first (up to {@link #HANDOVER_TIMEOUT}). */
     @Override
     public void close() {
         running = false;
@@ -209,7 +267,7 @@ public final class FleetMembership implements Fencing, AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            drop(partitions);
+            handOver(partitions);
         }
 
         @Override

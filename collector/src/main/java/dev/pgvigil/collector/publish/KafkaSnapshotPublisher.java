@@ -8,6 +8,7 @@ import dev.pgvigil.schema.kafka.TopicSetup;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,9 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
             }
         }
     }
+
+    /** How long a batch the group coordinator refused waits for its member to see the group's newer generation. */
+    private static final Duration REFENCE_WAIT = Duration.ofSeconds(3);
 
     /** Records waiting for a transaction: a snapshot's (fenced by its target's owner) or a status removal's (target null). */
     private record Pending(String what, String target, List<OutRecord> records, CompletableFuture<Void> done) {}
@@ -253,20 +257,22 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
 
     /** One transaction per group metadata (nearly always one): a target no longer ours is dropped here, at commit time. */
     private void commit(List<Pending> batch) {
-        Map<Optional<ConsumerGroupMetadata>, List<Fenced>> byMember = new LinkedHashMap<>();
+        List<Fenced> fenced = new ArrayList<>();
         for (Pending p : batch) {
             Fencing.Fence fence = p.target() == null ? Fencing.Fence.UNFENCED : fencing.fence(p.target());
             if (fence == null) {
                 p.done().completeExceptionally(PublishException.moved(p.target()));
-                continue;
+            } else {
+                fenced.add(new Fenced(p, fence));
             }
-            byMember.computeIfAbsent(Optional.ofNullable(fence.metadata()), m -> new ArrayList<>()).add(new Fenced(p, fence));
         }
-        byMember.values().forEach(this::commitTogether);
+        byMember(fenced).forEach(together -> commitTogether(together, true));
     }
 
-    private void commitTogether(List<Fenced> together) {
+    /** @param mayRefence whether a refusal by the group coordinator may be retried under the group's newer metadata */
+    private void commitTogether(List<Fenced> together, boolean mayRefence) {
         String what = together.size() == 1 ? together.get(0).pending().what() : together.size() + " snapshots";
+        ConsumerGroupMetadata refused = together.get(0).fence().metadata();
         try {
             inTransaction(what, p -> {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -283,13 +289,80 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
         } catch (PublishException e) {
             if (together.size() > 1 && refusedForOneRecord(e)) {
                 log.warn("Kafka refused a transaction of {} for one record's sake ({}): each is sent on its own", what, e.getMessage());
-                together.forEach(f -> commitTogether(List.of(f)));
+                together.forEach(f -> commitTogether(List.of(f), mayRefence));
+            } else if (mayRefence && refused != null && refusedByGroup(e)) {
+                for (List<Fenced> again : byMember(refence(together, refused, e))) {
+                    log.info("the collectors' group rebalanced during a commit: {} snapshot(s) committed again under generation {}", again.size(),
+                            again.get(0).fence().metadata().generationId());
+                    commitTogether(again, false);
+                }
             } else {
                 together.forEach(f -> f.pending().done().completeExceptionally(e));
             }
         } catch (KafkaDenied e) {
             together.forEach(f -> f.pending().done().completeExceptionally(e));
         }
+    }
+
+    /**
+     * A refused batch's snapshots under their owner's current fence, once the membership has seen the group's newer
+     * generation (a rebalance bumps it for every member, including for targets that stay): the coordinator refused the
+     * metadata, not the member. A target that moved away meanwhile is dropped; one without a later generation of the
+     * same member after {@link #REFENCE_WAIT} (a member that left the group, a zombie) fails with the refusal.
+     */
+    private List<Fenced> refence(List<Fenced> together, ConsumerGroupMetadata refused, PublishException refusal) {
+        List<Fenced> again = new ArrayList<>();
+        List<Fenced> waiting = new ArrayList<>(together);
+        long deadline = System.nanoTime() + REFENCE_WAIT.toNanos();
+        while (true) {
+            for (var it = waiting.iterator(); it.hasNext(); ) {
+                Pending p = it.next().pending();
+                Fencing.Fence fence = fencing.fence(p.target());
+                if (fence == null) {
+                    p.done().completeExceptionally(PublishException.moved(p.target()));
+                    it.remove();
+                } else if (fence.metadata() != null && laterGenerationOf(fence.metadata(), refused)) {
+                    again.add(new Fenced(p, fence));
+                    it.remove();
+                }
+            }
+            if (waiting.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        waiting.forEach(f -> f.pending().done().completeExceptionally(refusal));
+        return again;
+    }
+
+    /**
+     * The same member, a later generation: it stayed in the group throughout. A member that was dropped and joined again
+     * has a new id, and what it collected before may have been collected by another meanwhile.
+     */
+    private static boolean laterGenerationOf(ConsumerGroupMetadata current, ConsumerGroupMetadata refused) {
+        return current.memberId().equals(refused.memberId()) && current.generationId() > refused.generationId();
+    }
+
+    /** One list per group metadata (nearly always one), in the order given: each becomes one transaction. */
+    private static Collection<List<Fenced>> byMember(List<Fenced> fenced) {
+        Map<Optional<ConsumerGroupMetadata>, List<Fenced>> byMember = new LinkedHashMap<>();
+        fenced.forEach(f -> byMember.computeIfAbsent(Optional.ofNullable(f.fence().metadata()), m -> new ArrayList<>()).add(f));
+        return byMember.values();
+    }
+
+    /** The group coordinator refused the transaction's offsets: the metadata was not the group's current one. */
+    private static boolean refusedByGroup(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommitFailedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Errors that belong to a record, not to Kafka or to this collector: the other records of the batch were fine. */
