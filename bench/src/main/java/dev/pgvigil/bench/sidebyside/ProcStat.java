@@ -14,6 +14,9 @@ record ProcStat(double cpuSeconds, long peakRssBytes) {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // the command name (field 2) may hold spaces: count fields after its closing parenthesis
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if (f[0].equals("Z") || f[0].equals("X")) {
+                return new ProcStat(Double.NaN, 0); // exited, not yet reaped by its parent (this JVM): its numbers no longer grow
+            }
             double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS; // utime, stime (fields 14, 15)
             long hwm = 0;
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

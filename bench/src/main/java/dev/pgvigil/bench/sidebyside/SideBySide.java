@@ -119,11 +119,7 @@ public final class SideBySide {
         int dbs = fleet.targets().size();
         progress("stack " + stack.id() + ": started " + stack.processes().keySet() + ", warming up " + o.warmupSeconds() + " s");
         sleep(Duration.ofSeconds(o.warmupSeconds()));
-        stats(stack).forEach((name, s) -> {
-            if (Double.isNaN(s.cpuSeconds())) {
-                throw new IllegalStateException("stack " + stack.id() + ": " + name + " exited during the warm-up; see " + name + ".log in the stack's directory");
-            }
-        });
+        requireRunning(stack, stats(stack), "the warm-up");
         MonitorCost.reset(fleet);
         Map<String, ProcStat> before = stats(stack);
         long storedBefore = stack.storedBytes();
@@ -133,6 +129,7 @@ public final class SideBySide {
         sleep(Duration.ofMinutes(o.minutes()));
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, ProcStat> after = stats(stack);
+        requireRunning(stack, after, "the measurement"); // a stack short of a process would look cheap
         MonitorCost.Reading cost = MonitorCost.read(fleet);
         long stored = stack.storedBytes() - storedBefore;
         double cycles = seconds / AlertRules.INTERVAL_SECONDS;
@@ -173,6 +170,15 @@ public final class SideBySide {
                 resolved == null ? "no resolved notification" : "resolved"));
         sleep(Duration.ofSeconds(2 * AlertRules.INTERVAL_SECONDS)); // let the next event's interval start clean
         return latency;
+    }
+
+    private static void requireRunning(Stack stack, Map<String, ProcStat> stats, String during) {
+        stats.forEach((name, s) -> {
+            if (Double.isNaN(s.cpuSeconds())) {
+                throw new IllegalStateException("stack " + stack.id() + ": " + name + " exited during " + during + "; see " + name
+                        + ".log in the stack's directory");
+            }
+        });
     }
 
     private static Map<String, ProcStat> stats(Stack stack) {

@@ -114,6 +114,10 @@ public final class TargetsTopic {
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // one request at a time: on a topic created a moment ago, a first batch refused because its partition was not
+        // open yet was overtaken by the next one, and the broker then refused the first one's retry as out of order
+        // until the 30 s timeout (seen when a collector started with a broker that had just started)
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "pgvigil-targets-writer");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
