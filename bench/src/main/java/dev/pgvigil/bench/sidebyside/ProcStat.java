@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A process's CPU time and peak resident memory as the kernel counts them ({@code /proc/<pid>/stat}, {@code status}). */
-record ProcStat(double cpuSeconds, long peakRssBytes) {
+/**
+ * A process's CPU time and peak resident memory as the kernel counts them ({@code /proc/<pid>/stat}, {@code status}), and
+ * the part of the CPU time its JIT compiler threads took (a JVM's {@code C1/C2 CompilerThread}s; 0 for others): the
+ * warm-up a JVM pays once per start, which a native process does not pay at all.
+ */
+record ProcStat(double cpuSeconds, double jitSeconds, long peakRssBytes) {
     /** Clock ticks per second of utime/stime: USER_HZ is 100 on every Linux architecture Java runs on. */
     private static final double TICKS = 100.0;
 
@@ -15,18 +19,40 @@ record ProcStat(double cpuSeconds, long peakRssBytes) {
             // the command name (field 2) may hold spaces: count fields after its closing parenthesis
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             if (f[0].equals("Z") || f[0].equals("X")) {
-                return new ProcStat(Double.NaN, 0); // exited, not yet reaped by its parent (this JVM): its numbers no longer grow
+                return new ProcStat(Double.NaN, 0, 0); // exited, not yet reaped by its parent (this JVM): its numbers no longer grow
             }
-            double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS; // utime, stime (fields 14, 15)
+            double cpu = cpuSeconds(stat);
             long hwm = 0;
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmHWM:")) {
                     hwm = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
-            return new ProcStat(cpu, hwm);
+            return new ProcStat(cpu, jitSeconds(pid), hwm);
         } catch (IOException e) {
-            return new ProcStat(Double.NaN, 0); // gone
+            return new ProcStat(Double.NaN, 0, 0); // gone
         }
+    }
+
+    /** utime + stime (fields 14 and 15) of a {@code stat} line; the command name (field 2) may hold spaces. */
+    private static double cpuSeconds(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+    }
+
+    private static double jitSeconds(long pid) throws IOException {
+        double jit = 0;
+        try (var threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : threads.toList()) {
+                try {
+                    if (Files.readString(t.resolve("comm")).contains("CompilerThre")) { // comm holds 15 characters of the name
+                        jit += cpuSeconds(Files.readString(t.resolve("stat")));
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile (the JVM retires idle compiler threads): its time left with it
+                }
+            }
+        }
+        return jit;
     }
 }

@@ -53,7 +53,8 @@ public final class SideBySide {
         }
     }
 
-    record ProcessCost(String name, double cpuSeconds, long peakRssBytes) {}
+    /** @param jitSeconds the part of {@code cpuSeconds} a JVM's JIT compiler threads took (0 for a native process) */
+    record ProcessCost(String name, double cpuSeconds, double jitSeconds, long peakRssBytes) {}
 
     /** Event kind → latency (s) of each repeat; NaN where no notification named it within the timeout. */
     record Result(String stack, int databases, double windowSeconds, List<ProcessCost> processes, double cpuSecondsPerDbHour,
@@ -150,7 +151,8 @@ public final class SideBySide {
         }
         Map<String, ProcStat> end = stats(stack);
         List<ProcessCost> processes = new ArrayList<>();
-        after.forEach((name, s) -> processes.add(new ProcessCost(name, s.cpuSeconds() - before.get(name).cpuSeconds(), end.get(name).peakRssBytes())));
+        after.forEach((name, s) -> processes.add(new ProcessCost(name, s.cpuSeconds() - before.get(name).cpuSeconds(),
+                s.jitSeconds() - before.get(name).jitSeconds(), end.get(name).peakRssBytes())));
         return new Result(stack.id(), dbs, seconds, processes, cpu / dbs / (seconds / 3600),
                 processes.stream().mapToLong(ProcessCost::peakRssBytes).sum(), cost, cost.serverMs() / cycles / dbs,
                 stored / (double) dbs / (seconds / 86_400), stack.retentionDays(), perCycle, latencies);
@@ -227,9 +229,12 @@ public final class SideBySide {
         for (Result r : results) {
             System.out.printf(Locale.ROOT, "%nstack %s (%d databases)%n", r.stack(), r.databases());
             for (ProcessCost p : r.processes()) {
-                System.out.printf(Locale.ROOT, "  %-24s CPU %8.1f s   peak RSS %7.1f MiB%n", p.name(), p.cpuSeconds(), p.peakRssBytes() / 1048576.0);
+                System.out.printf(Locale.ROOT, "  %-24s CPU %8.1f s (JIT %6.1f s)   peak RSS %7.1f MiB%n", p.name(), p.cpuSeconds(), p.jitSeconds(),
+                        p.peakRssBytes() / 1048576.0);
             }
-            System.out.printf(Locale.ROOT, "  CPU per monitored database per hour:  %.2f s%n", r.cpuSecondsPerDbHour());
+            double jit = r.processes().stream().mapToDouble(ProcessCost::jitSeconds).sum();
+            System.out.printf(Locale.ROOT, "  CPU per monitored database per hour:  %.2f s (%.2f s without JIT compilation)%n", r.cpuSecondsPerDbHour(),
+                    r.cpuSecondsPerDbHour() - jit / r.databases() / (r.windowSeconds() / 3600));
             System.out.printf(Locale.ROOT, "  peak RSS, all processes:              %.1f MiB%n", r.peakRssBytes() / 1048576.0);
             System.out.printf(Locale.ROOT, "  monitored servers' time per cycle per database: %.2f ms (%d calls of %d statements in the window)%n",
                     r.serverMsPerCyclePerDb(), r.monitorCost().calls(), r.monitorCost().statements());

@@ -183,7 +183,7 @@ public final class FleetMembership implements Fencing, AutoCloseable {
         for (TopicPartition tp : partitions) {
             Map<String, TargetConfig> targets = owned.get(tp.partition());
             if (targets != null) {
-                positions.put(tp.partition(), consumer.position(tp));
+                positions.computeIfAbsent(tp.partition(), p -> consumer.position(tp));
                 targets.keySet().forEach(id -> lastCycles.add(listener.stop(id)));
             }
         }
