@@ -3,12 +3,11 @@ package dev.pgvigil.collector.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
+import dev.pgvigil.collector.publish.CollectorTopicsBroker;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.Publication;
 import dev.pgvigil.collector.publish.SnapshotRecords;
 import dev.pgvigil.collector.publish.StatusRecords;
-import dev.pgvigil.common.config.KafkaSettings;
-import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
@@ -30,9 +29,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A collector that gives targets up, in a rebalance or by leaving, hands their last snapshots over instead of dropping
@@ -45,20 +43,8 @@ class FleetHandoverTest {
     /** Long enough that every handover finds its last snapshot still waiting for its transaction. */
     private static final Duration LINGER = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EmbeddedKafka kafka;
-    private static KafkaSettings settings;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.startTemporary();
-        settings = new KafkaSettings(kafka.bootstrapServers(), null, 1, null);
-        KafkaSnapshotPublisher.ensureTopics(settings);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final CollectorTopicsBroker broker = new CollectorTopicsBroker();
 
     @Test
     void aCollectorThatLeavesCommitsTheSnapshotsOfItsLastCyclesFirst() throws Exception {
@@ -147,7 +133,7 @@ class FleetHandoverTest {
             var offsets = Map.of(new TopicPartition(Topics.TARGETS, 0), new org.apache.kafka.clients.consumer.OffsetAndMetadata(0));
             java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
             Fencing fencing = id -> new Fencing.Fence(asked.getAndIncrement() == 0 ? before : after, offsets);
-            try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), fencing, "generation",
+            try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(broker.settings(), Duration.ofSeconds(10), fencing, "generation",
                     KafkaSnapshotPublisher.Batching.NONE, new StatusRecords("test"))) {
                 Publication p = SnapshotRecords.failed(new SnapshotRef("generation-x", UUID.randomUUID().toString(), Instant.now()), Map.of(), "test",
                         Duration.ZERO);
@@ -158,7 +144,7 @@ class FleetHandoverTest {
     }
 
     private static KafkaConsumer<String, byte[]> member(String group) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName()),
                 new StringDeserializer(), new ByteArrayDeserializer());
@@ -191,8 +177,8 @@ class FleetHandoverTest {
         final KafkaSnapshotPublisher publisher;
 
         Member(String group) {
-            membership = new FleetMembership(settings, group, this);
-            publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), membership, group,
+            membership = new FleetMembership(broker.settings(), group, this);
+            publisher = new KafkaSnapshotPublisher(broker.settings(), Duration.ofSeconds(10), membership, group,
                     new KafkaSnapshotPublisher.Batching(256, LINGER), new StatusRecords(membership.name()));
             membership.start();
         }
@@ -240,7 +226,7 @@ class FleetHandoverTest {
 
     /** Adds {@code count} targets; returns how many the topic holds now (every member of every group sees them all). */
     private static int addTargets(String prefix, int count) {
-        TargetsTopic topic = new TargetsTopic(settings);
+        TargetsTopic topic = new TargetsTopic(broker.settings());
         topic.applyAdditive(IntStream.rangeClosed(1, count).mapToObj(i -> new TargetConfig(prefix + "-" + i,
                 "jdbc:postgresql://127.0.0.1:1/postgres", "monitor", null, null, null, null, Map.of(), null, null)).toList());
         return topic.read().size();
@@ -261,7 +247,7 @@ class FleetHandoverTest {
     /** Envelope key and snapshot id of every committed envelope, as {@link Snapshot#key()} spells them. */
     private static Set<String> committedEnvelopeKeys() {
         Set<String> keys = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafka().bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition p = new TopicPartition(Topics.SNAPSHOTS, 0);
             c.assign(List.of(p));

@@ -3,8 +3,6 @@ package dev.pgvigil.collector.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.collector.fleet.Fencing;
-import dev.pgvigil.common.config.KafkaSettings;
-import dev.pgvigil.embedded.EmbeddedKafka;
 import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
@@ -23,9 +21,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Snapshots handed over together share a transaction; one that Kafka refuses for its own sake, or whose target moved,
@@ -34,20 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaSnapshotPublisherTest {
     private static final Duration LONG_LINGER = Duration.ofSeconds(1);
-    private static EmbeddedKafka kafka;
-    private static KafkaSettings settings;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.startTemporary();
-        settings = new KafkaSettings(kafka.bootstrapServers(), null, 1, null);
-        KafkaSnapshotPublisher.ensureTopics(settings);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final CollectorTopicsBroker broker = new CollectorTopicsBroker();
 
     @Test
     void snapshotsHandedOverTogetherShareOneTransactionAndOneAtATimeEachHaveTheirOwn() throws Exception {
@@ -130,14 +115,14 @@ class KafkaSnapshotPublisherTest {
      */
     @Test
     void aPublisherWhoseBrokerWentAwayMidTransactionPublishesAgainOnceItIsBack() throws Exception {
-        try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(settings, Duration.ofSeconds(3), id -> Fencing.Fence.UNFENCED,
+        try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(broker.settings(), Duration.ofSeconds(3), id -> Fencing.Fence.UNFENCED,
                 "publisher-test", KafkaSnapshotPublisher.Batching.NONE, new StatusRecords("test"))) {
             publisher.publish(snapshot("before"));
-            kafka.stopBroker(1); // the class's broker: started again below, on its ports and data
+            broker.kafka().stopBroker(1); // the class's broker: started again below, on its ports and data
             try {
                 assertThat(failure(publisher.submit(snapshot("while-down")))).isInstanceOf(KafkaSnapshotPublisher.PublishException.class);
             } finally {
-                kafka.startBroker(1);
+                broker.kafka().startBroker(1);
             }
             Publication after = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -156,7 +141,7 @@ class KafkaSnapshotPublisherTest {
     }
 
     private static KafkaSnapshotPublisher publisher(KafkaSnapshotPublisher.Batching batching, Fencing fencing) {
-        return new KafkaSnapshotPublisher(settings, Duration.ofSeconds(10), fencing, "publisher-test", batching, new StatusRecords("test"));
+        return new KafkaSnapshotPublisher(broker.settings(), Duration.ofSeconds(10), fencing, "publisher-test", batching, new StatusRecords("test"));
     }
 
     /** A one-envelope snapshot of a target of its own (ids are unique per test run). */
@@ -204,7 +189,7 @@ class KafkaSnapshotPublisherTest {
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.kafka().bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
     }
 }
