@@ -15,13 +15,11 @@ record ProcStat(double cpuSeconds, double jitSeconds, long peakRssBytes) {
 
     static ProcStat of(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // the command name (field 2) may hold spaces: count fields after its closing parenthesis
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = fields(Files.readString(Path.of("/proc/" + pid + "/stat")));
             if (f[0].equals("Z") || f[0].equals("X")) {
                 return new ProcStat(Double.NaN, 0, 0); // exited, not yet reaped by its parent (this JVM): its numbers no longer grow
             }
-            double cpu = cpuSeconds(stat);
+            double cpu = cpuSeconds(f);
             long hwm = 0;
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -34,10 +32,14 @@ record ProcStat(double cpuSeconds, double jitSeconds, long peakRssBytes) {
         }
     }
 
-    /** utime + stime (fields 14 and 15) of a {@code stat} line; the command name (field 2) may hold spaces. */
-    private static double cpuSeconds(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+    /** The fields of a {@code stat} line from the state (field 3) on: the command name (field 2) may hold spaces. */
+    private static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** utime + stime (fields 14 and 15). */
+    private static double cpuSeconds(String[] fields) {
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS;
     }
 
     private static double jitSeconds(long pid) throws IOException {
@@ -46,7 +48,7 @@ record ProcStat(double cpuSeconds, double jitSeconds, long peakRssBytes) {
             for (Path t : threads.toList()) {
                 try {
                     if (Files.readString(t.resolve("comm")).contains("CompilerThre")) { // comm holds 15 characters of the name
-                        jit += cpuSeconds(Files.readString(t.resolve("stat")));
+                        jit += cpuSeconds(fields(Files.readString(t.resolve("stat"))));
                     }
                 } catch (IOException e) {
                     // the thread ended meanwhile (the JVM retires idle compiler threads): its time left with it

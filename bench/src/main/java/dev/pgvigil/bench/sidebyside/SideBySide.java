@@ -153,7 +153,7 @@ public final class SideBySide {
         List<ProcessCost> processes = new ArrayList<>();
         after.forEach((name, s) -> processes.add(new ProcessCost(name, s.cpuSeconds() - before.get(name).cpuSeconds(),
                 s.jitSeconds() - before.get(name).jitSeconds(), end.get(name).peakRssBytes())));
-        return new Result(stack.id(), dbs, seconds, processes, cpu / dbs / (seconds / 3600),
+        return new Result(stack.id(), dbs, seconds, processes, perDatabaseHour(cpu, dbs, seconds),
                 processes.stream().mapToLong(ProcessCost::peakRssBytes).sum(), cost, cost.serverMs() / cycles / dbs,
                 stored / (double) dbs / (seconds / 86_400), stack.retentionDays(), perCycle, latencies);
     }
@@ -172,6 +172,11 @@ public final class SideBySide {
                 resolved == null ? "no resolved notification" : "resolved"));
         sleep(Duration.ofSeconds(2 * AlertRules.INTERVAL_SECONDS)); // let the next event's interval start clean
         return latency;
+    }
+
+    /** CPU seconds spent in a window of {@code windowSeconds}, per monitored database per hour. */
+    private static double perDatabaseHour(double cpuSeconds, int databases, double windowSeconds) {
+        return cpuSeconds / databases / (windowSeconds / 3600);
     }
 
     private static void requireRunning(Stack stack, Map<String, ProcStat> stats, String during) {
@@ -234,7 +239,7 @@ public final class SideBySide {
             }
             double jit = r.processes().stream().mapToDouble(ProcessCost::jitSeconds).sum();
             System.out.printf(Locale.ROOT, "  CPU per monitored database per hour:  %.2f s (%.2f s without JIT compilation)%n", r.cpuSecondsPerDbHour(),
-                    r.cpuSecondsPerDbHour() - jit / r.databases() / (r.windowSeconds() / 3600));
+                    r.cpuSecondsPerDbHour() - perDatabaseHour(jit, r.databases(), r.windowSeconds()));
             System.out.printf(Locale.ROOT, "  peak RSS, all processes:              %.1f MiB%n", r.peakRssBytes() / 1048576.0);
             System.out.printf(Locale.ROOT, "  monitored servers' time per cycle per database: %.2f ms (%d calls of %d statements in the window)%n",
                     r.serverMsPerCyclePerDb(), r.monitorCost().calls(), r.monitorCost().statements());

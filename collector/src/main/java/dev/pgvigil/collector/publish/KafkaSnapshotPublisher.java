@@ -357,19 +357,20 @@ public final class KafkaSnapshotPublisher implements AutoCloseable {
 
     /** The group coordinator refused the transaction's offsets: the metadata was not the group's current one. */
     private static boolean refusedByGroup(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CommitFailedException) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(e, List.of(CommitFailedException.class));
     }
 
     /** Errors that belong to a record, not to Kafka or to this collector: the other records of the batch were fine. */
     private static boolean refusedForOneRecord(Throwable e) {
+        return causedBy(e, List.of(RecordTooLargeException.class, RecordBatchTooLargeException.class, InvalidRecordException.class,
+                CorruptRecordException.class));
+    }
+
+    /** Whether {@code e} or any of its causes is one of {@code kinds}. */
+    private static boolean causedBy(Throwable e, List<Class<? extends Throwable>> kinds) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException || t instanceof InvalidRecordException
-                    || t instanceof CorruptRecordException) {
+            Throwable cause = t;
+            if (kinds.stream().anyMatch(k -> k.isInstance(cause))) {
                 return true;
             }
         }
