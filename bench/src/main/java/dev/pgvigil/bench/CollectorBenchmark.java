@@ -44,13 +44,16 @@ public final class CollectorBenchmark {
     private static final Path EXPORTER = Path.of("/usr/bin/prometheus-postgres-exporter");
     private static final Path EXPORTER_QUERIES = Path.of("/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml");
 
+    /** {@code [--profile] [--size-refresh-seconds N]} (the collector's default; 0 measures every size on every read). */
     public static void main(String[] args) throws Exception {
-        singleInstance(Arrays.asList(args).contains("--profile"));
+        List<String> a = Arrays.asList(args);
+        int at = a.indexOf("--size-refresh-seconds");
+        singleInstance(a.contains("--profile"), at < 0 ? null : Integer.valueOf(a.get(at + 1)));
     }
 
     // ---------------------------------------------------------------- one big instance
 
-    private static void singleInstance(boolean profile) throws Exception {
+    private static void singleInstance(boolean profile, Integer sizeRefreshSeconds) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(new LocalPostgres.Options(List.of("pg_stat_statements.max = 10000")))) {
             long setupStart = System.nanoTime();
             LargeDatabase.populate(pg, "postgres");
@@ -59,7 +62,9 @@ public final class CollectorBenchmark {
 
             TargetConfig target = new TargetConfig("bench", pg.jdbcUrl("postgres"), LocalPostgres.SUPERUSER, pg.superuserPassword(),
                     null, null, null, null, null, null);
-            CollectorConfig config = CollectorConfig.of(List.of(target));
+            CollectorConfig config = new CollectorConfig(null, null, null, null, null, null, null, sizeRefreshSeconds, null, null, null,
+                    null, List.of(target), false, null, null);
+            System.out.printf(Locale.ROOT, "sizes measured at most every %d s (0: on every read)%n", config.sizeRefreshSeconds());
             Timing collectorMs;
             List<Long> readMs = new ArrayList<>();
             try (TargetRunner runner = new TargetRunner(target, config)) {

@@ -10,6 +10,7 @@ import dev.pgvigil.catalogue.read.ServerInfo;
 import dev.pgvigil.catalogue.read.SnapshotReader;
 import dev.pgvigil.embedded.LocalPostgres;
 import dev.pgvigil.schema.SnapshotRef;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -49,7 +50,7 @@ class TargetConnectionPlanningTest {
     void everyStatementOfASessionIsPlannedOnceHoweverOftenItRuns() throws Exception {
         TargetConfig target = new TargetConfig("shop", pg.jdbcUrl("shop"), "watcher", "watcher-pw", null, null, null, null,
                 List.of("shop"), null);
-        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 100),
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 100, Duration.ZERO),
                 DatabaseScope.only("shop"));
         int cycles = 4;
         try (TargetConnection connection = new TargetConnection(target, ConnectionLimits.of(null, null, 5, null), true)) {

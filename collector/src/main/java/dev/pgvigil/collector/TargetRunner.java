@@ -90,7 +90,7 @@ public final class TargetRunner implements AutoCloseable {
         // index definitions read afresh as often as full snapshots are sent: a safety net under their signatures
         this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
                 new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength()),
-                config.fullSnapshotEvery()), target.databaseScope(), clusterTexts);
+                config.fullSnapshotEvery(), Duration.ofSeconds(config.sizeRefreshSeconds())), target.databaseScope(), clusterTexts);
         this.records = new SnapshotRecords(config.chunkMaxBytes());
     }
 

@@ -89,7 +89,7 @@ class CollectorGroupTest {
     }
 
     private static CollectorConfig config(String group, List<TargetConfig> fileTargets) {
-        return new CollectorConfig(2, null, null, null, null, 2, null, null, null, null, null, fileTargets, false, null, group);
+        return new CollectorConfig(2, null, null, null, null, 2, null, null, null, null, null, null, fileTargets, false, null, group);
     }
 
     @Test

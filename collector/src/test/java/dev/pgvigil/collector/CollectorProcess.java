@@ -15,7 +15,7 @@ public final class CollectorProcess {
 
     public static void main(String[] args) throws Exception {
         KafkaSettings kafka = new KafkaSettings(args[0], null, 1, null);
-        CollectorConfig config = new CollectorConfig(2, null, null, null, null, 2, null, null, null, null, null, List.of(), false, null, args[1]);
+        CollectorConfig config = new CollectorConfig(2, null, null, null, null, 2, null, null, null, null, null, null, List.of(), false, null, args[1]);
         Collector collector = new Collector(config, kafka);
         Runtime.getRuntime().addShutdownHook(new Thread(collector::close)); // SIGTERM: leave the group, end transactions
         collector.start();

@@ -1,5 +1,6 @@
 package dev.pgvigil.bench.fleet;
 
+import dev.pgvigil.collector.config.CollectorConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvigil.bench.analyzer.AnalyzerBenchmark;
 import dev.pgvigil.catalogue.ConnectionLimits;
@@ -121,9 +122,9 @@ public final class SessionCyclesBenchmark {
                 c.get();
                 connectNs += System.nanoTime() - start;
                 connections.add(c);
-                // index definitions read afresh as often as the collector's default full snapshot (every sixth)
-                readers.add(new SnapshotReader(new SnapshotReader.Options(2000, new ActivityReader.Options(100, 0, 2000), 6),
-                        t.databaseScope()));
+                // index definitions read afresh as often as the collector's default full snapshot (every sixth), sizes as its default
+                readers.add(new SnapshotReader(new SnapshotReader.Options(2000, new ActivityReader.Options(100, 0, 2000), 6,
+                        Duration.ofSeconds(CollectorConfig.DEFAULT_SIZE_REFRESH_SECONDS)), t.databaseScope()));
             }
             double connectMs = connectNs / 1e6 / targets.size();
             System.out.printf(Locale.ROOT, "%s: connect %.1f ms a session%n  cycle   wall ms   server plan ms   server exec ms  (per target)   plans made%n",

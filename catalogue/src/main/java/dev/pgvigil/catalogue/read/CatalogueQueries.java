@@ -30,9 +30,10 @@ public final class CatalogueQueries {
                 sql.add(StatementsReader.statsResetSql(v));
             }
         });
-        sql.add(inline(IndexesReader.SQL, "'{}'", "'{}'")); // no definitions known: the query of a first or refreshing read
-        sql.add(TablesReader.sql(server.versionNum(), true));
-        sql.add(inline(DatabaseReader.SQL, "'{}'", "'{}'", "'{}'")); // every database
+        // no definitions or sizes known: the queries of a first or refreshing read
+        sql.add(inline(IndexesReader.SQL, "'{}'", "'{}'", "'{}'", "'{}'"));
+        sql.add(inline(TablesReader.sql(server.versionNum(), true), "'{}'", "'{}'"));
+        sql.add(inline(DatabaseReader.SQL, "'{}'", "'{}'", "'{}'", "'{}'")); // every database
         sql.add(ActivityReader.LIMITS_SQL);
         sql.add(inline(ActivityReader.SQL, String.valueOf(queryTextMaxLength)));
         sql.add(inline(SettingsReader.SQL, SettingsReader.NAMES.stream().map(n -> "'" + n + "'")

@@ -2,6 +2,7 @@ package dev.pgvigil.catalogue.read;
 
 import dev.pgvigil.schema.DatabaseStat;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -11,12 +12,13 @@ public final class DatabaseReader {
      * The shared-objects row (datname null) is not a database. Same columns from PostgreSQL 13 to 17. The
      * scope is applied in SQL because pg_database_size walks a database's directory: a cluster of 250
      * databases watched one target each would otherwise stat every file of all 250 on every target's cycle.
+     * The first parameter: the databases whose size is known (oid[]), which are not measured (see {@link SizeCache}).
      */
     static final String SQL = """
             SELECT /* pgvigil */ s.datid, s.datname, s.numbackends, s.xact_commit, s.xact_rollback,
                    s.blks_read, s.blks_hit, s.tup_returned, s.tup_fetched, s.tup_inserted, s.tup_updated, s.tup_deleted,
                    s.conflicts, s.temp_files, s.temp_bytes, s.deadlocks, s.blk_read_time, s.blk_write_time, s.stats_reset,
-                   pg_database_size(d.oid) AS size_bytes,
+                   CASE WHEN d.oid = ANY (?::bigint[]::oid[]) THEN NULL ELSE pg_database_size(d.oid) END AS size_bytes,
                    age(d.datfrozenxid) AS frozen_xid_age
             FROM pg_stat_database s
             JOIN pg_database d ON d.oid = s.datid
@@ -26,7 +28,15 @@ public final class DatabaseReader {
     private DatabaseReader() {}
 
     public static List<DatabaseStat> read(Connection c, DatabaseScope scope) throws SQLException {
-        return Rows.list(c, SQL, ps -> scope.bind(c, ps, 1), rs -> DatabaseStat.newBuilder()
+        return read(c, scope, new SizeCache.Known<>());
+    }
+
+    /** @param sizes sizes measured before; left holding this read's */
+    static List<DatabaseStat> read(Connection c, DatabaseScope scope, SizeCache.Known<Long> sizes) throws SQLException {
+        List<DatabaseStat> databases = Rows.list(c, SQL, ps -> {
+            ps.setArray(1, c.createArrayOf("int8", sizes.before().keySet().toArray()));
+            scope.bind(c, ps, 2);
+        }, rs -> DatabaseStat.newBuilder()
                         .setDatid(rs.getLong("datid"))
                         .setDatname(rs.getString("datname"))
                         .setNumbackends(rs.getInt("numbackends"))
@@ -46,8 +56,20 @@ public final class DatabaseReader {
                         .setBlkReadTimeMs(rs.getDouble("blk_read_time"))
                         .setBlkWriteTimeMs(rs.getDouble("blk_write_time"))
                         .setStatsReset(Rows.instant(rs, "stats_reset"))
-                        .setSizeBytes(rs.getLong("size_bytes"))
+                        .setSizeBytes(size(rs, sizes))
                         .setFrozenXidAge(rs.getLong("frozen_xid_age"))
                         .build());
+        sizes.readDone();
+        return databases;
+    }
+
+    private static long size(ResultSet rs, SizeCache.Known<Long> sizes) throws SQLException {
+        long datid = rs.getLong("datid");
+        Long measured = Rows.longOrNull(rs, "size_bytes");
+        if (measured == null) {
+            return sizes.carried(datid);
+        }
+        sizes.measured(datid, measured);
+        return measured;
     }
 }

@@ -26,13 +26,16 @@ public final class IndexesReader {
      *
      * <p>Parameters: the indexes whose definition the reader already has (indexrelid[]) and the signature
      * each was read with (bigint[]). pg_get_indexdef runs only for an index whose signature is not among
-     * them; see {@link IndexDefinitionCache} for what the signature covers.
+     * them; see {@link IndexDefinitionCache} for what the signature covers. Then the indexes whose size
+     * is known (indexrelid[]) and the file node each was measured on (bigint[]): their size_bytes is null,
+     * see {@link SizeCache}.
      */
     static final String SQL = """
             WITH /* pgvigil */ locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l
                     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())),
                 known AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]) AS k(indexrelid, signature)),
+                sized AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]::oid[]) AS z(relid, filenode)),
                 catalogue AS MATERIALIZED (SELECT concat_ws(' ', current_setting('search_path'), current_setting('quote_all_identifiers'),
                         (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_namespace),
                         (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_opclass),
@@ -43,8 +46,10 @@ public final class IndexesReader {
                    s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
                    pg_stat_get_blocks_fetched(s.indexrelid) - pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_read,
                    pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_hit,
-                   CASE WHEN lk.locked THEN ic.relpages::bigint * current_setting('block_size')::bigint
+                   CASE WHEN z.relid IS NOT NULL THEN NULL
+                        WHEN lk.locked THEN ic.relpages::bigint * current_setting('block_size')::bigint
                         ELSE coalesce(pg_relation_size(s.indexrelid), 0) END AS size_bytes,
+                   ic.relfilenode::bigint AS filenode,
                    CASE WHEN i.indexprs IS NULL AND i.indpred IS NULL
                         THEN hashtextextended(concat_ws(' ', g.signature, ic.xmin, i.xmin, quote_ident(s.schemaname), quote_ident(s.relname),
                                 (SELECT string_agg(a.xmin::text, ' ' ORDER BY a.attnum) FROM pg_attribute a
@@ -66,6 +71,7 @@ public final class IndexesReader {
                 JOIN pg_index i ON i.indexrelid = s.indexrelid
                 JOIN pg_class ic ON ic.oid = s.indexrelid
                 JOIN pg_am am ON am.oid = ic.relam
+                LEFT JOIN sized z ON z.relid = s.indexrelid AND z.filenode = ic.relfilenode
                 CROSS JOIN catalogue g
                 CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM locked WHERE locked.relation IN (s.indexrelid, s.relid)) AS locked) lk
                 OFFSET 0) x -- a fence: each row's signature is computed once, not again in the CASE above
@@ -73,16 +79,18 @@ public final class IndexesReader {
 
     private IndexesReader() {}
 
-    /** Every definition read afresh. */
+    /** Every definition read and every size measured afresh. */
     public static List<IndexStat> read(Connection c, Map<Long, IndexStat> previous) throws SQLException {
-        return read(c, previous, new IndexDefinitionCache());
+        return read(c, previous, new IndexDefinitionCache(), new SizeCache.Known<>());
     }
 
     /**
      * @param previous the indexes of the previous snapshot by indexrelid, for definitions that cannot be read now
      * @param definitions definitions read before on this connection; left holding this read's
+     * @param sizes sizes measured before; left holding this read's
      */
-    static List<IndexStat> read(Connection c, Map<Long, IndexStat> previous, IndexDefinitionCache definitions) throws SQLException {
+    static List<IndexStat> read(Connection c, Map<Long, IndexStat> previous, IndexDefinitionCache definitions,
+                                SizeCache.Known<SizeCache.Measured> sizes) throws SQLException {
         Map<Long, IndexDefinitionCache.Entry> known = definitions.entries();
         Map<Long, IndexDefinitionCache.Entry> read = new HashMap<>();
         int[] reused = {0};
@@ -96,6 +104,7 @@ public final class IndexesReader {
         List<IndexStat> indexes = Rows.list(c, SQL, ps -> {
             ps.setArray(1, c.createArrayOf("int8", knownIds));
             ps.setArray(2, c.createArrayOf("int8", knownSignatures));
+            SizeCache.bindKnown(c, ps, 3, sizes, SizeCache.Measured::filenode);
         }, rs -> {
             long indexRelid = rs.getLong("indexrelid");
             IndexStat index = withDefinition(rs, previous.get(indexRelid), known.get(indexRelid), IndexStat.newBuilder()
@@ -110,7 +119,7 @@ public final class IndexesReader {
                     .setIdxTupFetch(rs.getLong("idx_tup_fetch"))
                     .setIdxBlksRead(rs.getLong("idx_blks_read"))
                     .setIdxBlksHit(rs.getLong("idx_blks_hit"))
-                    .setSizeBytes(rs.getLong("size_bytes"))
+                    .setSizeBytes(size(rs, indexRelid, sizes))
                     .setAccessMethod(rs.getString("amname"))
                     .setIsUnique(rs.getBoolean("indisunique"))
                     .setIsPrimary(rs.getBoolean("indisprimary"))
@@ -126,7 +135,20 @@ public final class IndexesReader {
             return index;
         });
         definitions.replace(read, reused[0]);
+        sizes.readDone();
         return indexes;
+    }
+
+    /** The size the server measured now (kept unless it is relpages' estimate for a locked index), or the one measured before. */
+    private static long size(ResultSet rs, long indexRelid, SizeCache.Known<SizeCache.Measured> sizes) throws SQLException {
+        Long measured = Rows.longOrNull(rs, "size_bytes");
+        if (measured == null) {
+            return sizes.carried(indexRelid).bytes();
+        }
+        if (!rs.getBoolean("locked")) {
+            sizes.measured(indexRelid, new SizeCache.Measured(rs.getLong("filenode"), measured));
+        }
+        return measured;
     }
 
     private static IndexStat withDefinition(ResultSet rs, IndexStat previous, IndexDefinitionCache.Entry known, IndexStat.Builder b)

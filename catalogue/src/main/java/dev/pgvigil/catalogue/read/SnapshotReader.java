@@ -25,17 +25,22 @@ public final class SnapshotReader {
      *     seen) are read afresh on every this many reads (1: on every read); in between, only those of indexes
      *     whose catalogue rows changed (see {@link IndexDefinitionCache}) and of statements not seen before
      *     (see {@link StatementTexts})
+     * @param sizeRefresh relation and database sizes are measured afresh at most this often; in between, only
+     *     those of relations new or rewritten since (see {@link SizeCache}); zero measures them on every read
      */
-    public record Options(int queryTextMaxLength, ActivityReader.Options activity, int indexDefinitionsRefreshEvery) {
+    public record Options(int queryTextMaxLength, ActivityReader.Options activity, int indexDefinitionsRefreshEvery, Duration sizeRefresh) {
         public Options {
             if (indexDefinitionsRefreshEvery < 1) {
                 throw new IllegalArgumentException("indexDefinitionsRefreshEvery must be at least 1, not " + indexDefinitionsRefreshEvery);
             }
+            if (sizeRefresh == null || sizeRefresh.isNegative()) {
+                throw new IllegalArgumentException("sizeRefresh must be zero or more, not " + sizeRefresh);
+            }
         }
 
-        /** Every index definition read afresh on every read: for one-off snapshots. */
+        /** Every index definition read and every size measured afresh on every read: for one-off snapshots. */
         public Options(int queryTextMaxLength, ActivityReader.Options activity) {
-            this(queryTextMaxLength, activity, 1);
+            this(queryTextMaxLength, activity, 1, Duration.ZERO);
         }
     }
 
@@ -51,6 +56,7 @@ public final class SnapshotReader {
     private final IndexDefinitionCache definitions = new IndexDefinitionCache();
     private final StatementTexts texts = new StatementTexts();
     private final ClusterStatementTexts clusterTexts;
+    private final SizeCache sizes;
     /** The connection the cached definitions and texts were read on, and how many reads have used them. */
     private Connection definitionsConnection;
     private int definitionsReads;
@@ -64,6 +70,7 @@ public final class SnapshotReader {
         this.options = options;
         this.scope = scope;
         this.clusterTexts = clusterTexts;
+        this.sizes = new SizeCache(options.sizeRefresh());
     }
 
     /** The index definitions this reader holds: for tests. */
@@ -90,6 +97,7 @@ public final class SnapshotReader {
         if (c != definitionsConnection) {
             definitions.clear();
             texts.clear();
+            sizes.clear();
             definitionsConnection = c;
             definitionsReads = 0;
         } else if (definitionsReads >= options.indexDefinitionsRefreshEvery()) {
@@ -102,6 +110,7 @@ public final class SnapshotReader {
         } catch (SQLException | RuntimeException e) {
             definitions.clear();
             texts.clear();
+            sizes.clear();
             throw e;
         }
     }
@@ -109,6 +118,7 @@ public final class SnapshotReader {
     private Snapshot readAll(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
         long start = System.nanoTime();
         List<String> warnings = new ArrayList<>();
+        sizes.startRead(start);
 
         Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
         var statements = view.isEmpty() ? null : attempt("statements", warnings,
@@ -125,20 +135,26 @@ public final class SnapshotReader {
             listener.statements(statements);
         }
 
-        var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes, definitions));
+        var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes, definitions, sizes.indexes));
         if (indexes == null) {
             definitions.clear();
+            sizes.indexes.clear();
+            sizes.tables.clear(); // the tables query now measures its indexes' sizes itself
         } else {
             definitionsReads++;
             previousIndexes = indexes.stream().collect(Collectors.toMap(IndexStat::getIndexRelid, i -> i, (a, b) -> a));
             listener.indexes(indexes);
         }
-        var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum(), indexes));
-        if (tables != null) {
+        var tables = attempt("tables", warnings, () -> TablesReader.read(c, server.versionNum(), indexes, sizes.tables));
+        if (tables == null) {
+            sizes.tables.clear();
+        } else {
             listener.tables(tables);
         }
-        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, scope));
-        if (databases != null) {
+        var databases = attempt("database", warnings, () -> DatabaseReader.read(c, scope, sizes.databases));
+        if (databases == null) {
+            sizes.databases.clear();
+        } else {
             listener.databases(databases);
         }
         var activity = attempt("activity", warnings, () -> ActivityReader.read(c, ref, options.activity(), scope));

@@ -3,6 +3,7 @@ package dev.pgvigil.catalogue.read;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.TableStat;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,14 @@ import java.util.stream.Collectors;
  * instead. Only a lock taken between that check and the size call can still time the query out.
  */
 public final class TablesReader {
-    /** %1$s: the locked relations; %2$s: n_ins_since_vacuum, which PostgreSQL 13 added; %3$s: the indexes' size. */
+    /**
+     * %1$s: the locked relations; %2$s: n_ins_since_vacuum, which PostgreSQL 13 added; %3$s: the indexes' size.
+     * Parameters: the tables whose sizes are known (relid[]) and the file node each was measured on
+     * (bigint[]); their sizes are null (see {@link SizeCache}). The same in {@link #CATALOGUE_SQL}.
+     */
     private static final String SQL = """
-            WITH /* pgvigil */ locked AS MATERIALIZED (%1$s)
+            WITH /* pgvigil */ locked AS MATERIALIZED (%1$s),
+                 sized AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]::oid[]) AS z(relid, filenode))
             SELECT current_database() AS datname, s.relid, s.schemaname, s.relname,
                    s.seq_scan, s.seq_tup_read, s.idx_scan, s.idx_tup_fetch,
                    s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.n_tup_hot_upd, s.n_live_tup, s.n_dead_tup,
@@ -38,19 +44,22 @@ public final class TablesReader {
                    ib.idx_blks_read, ib.idx_blks_hit,
                    pg_stat_get_blocks_fetched(nullif(c.reltoastrelid, 0)) - pg_stat_get_blocks_hit(nullif(c.reltoastrelid, 0)) AS toast_blks_read,
                    pg_stat_get_blocks_hit(nullif(c.reltoastrelid, 0)) AS toast_blks_hit,
-                   CASE WHEN l.relation IS NULL THEN coalesce(pg_relation_size(s.relid), 0)
+                   CASE WHEN z.relid IS NOT NULL THEN NULL
+                        WHEN l.relation IS NULL THEN coalesce(pg_relation_size(s.relid), 0)
                         ELSE c.relpages::bigint * current_setting('block_size')::bigint END AS heap_size,
                    %3$s AS indexes_size,
-                   CASE WHEN c.reltoastrelid = 0 THEN 0
+                   CASE WHEN z.relid IS NOT NULL THEN NULL
+                        WHEN c.reltoastrelid = 0 THEN 0
                         WHEN l.relation IS NULL THEN coalesce(pg_total_relation_size(c.reltoastrelid), 0)
                         ELSE (SELECT t.relpages::bigint * current_setting('block_size')::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) END AS toast_size,
-                   c.reloptions
+                   c.reloptions, c.relfilenode::bigint AS filenode, l.relation IS NOT NULL AS locked
             FROM pg_stat_user_tables s
             JOIN pg_class c ON c.oid = s.relid
             CROSS JOIN LATERAL (SELECT sum(pg_stat_get_blocks_fetched(i.indexrelid) - pg_stat_get_blocks_hit(i.indexrelid))::bigint AS idx_blks_read,
                                        sum(pg_stat_get_blocks_hit(i.indexrelid))::bigint AS idx_blks_hit
                                 FROM pg_index i WHERE i.indrelid = s.relid) ib
-            LEFT JOIN (SELECT DISTINCT relation FROM locked) l ON l.relation = s.relid""";
+            LEFT JOIN (SELECT DISTINCT relation FROM locked) l ON l.relation = s.relid
+            LEFT JOIN sized z ON z.relid = s.relid AND z.filenode = c.relfilenode""";
 
     /**
      * pg_stat_user_tables' rows and columns straight from the catalogue (PostgreSQL 15 and later, where
@@ -60,7 +69,8 @@ public final class TablesReader {
      * does not list. %1$s: the locked relations.
      */
     private static final String CATALOGUE_SQL = """
-            WITH /* pgvigil */ locked AS MATERIALIZED (%1$s)
+            WITH /* pgvigil */ locked AS MATERIALIZED (%1$s),
+                 sized AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]::oid[]) AS z(relid, filenode))
             SELECT current_database() AS datname, c.oid AS relid, n.nspname AS schemaname, c.relname, c.relkind,
                    pg_stat_get_numscans(c.oid) AS seq_scan, pg_stat_get_tuples_returned(c.oid) AS seq_tup_read,
                    pg_stat_get_tuples_fetched(c.oid) AS tup_fetched,
@@ -81,15 +91,19 @@ public final class TablesReader {
                    CASE WHEN c.relkind = 'p' THEN (SELECT sum(pg_stat_get_blocks_hit(i.indexrelid))::bigint FROM pg_index i WHERE i.indrelid = c.oid) END AS p_idx_blks_hit,
                    pg_stat_get_blocks_fetched(nullif(c.reltoastrelid, 0)) - pg_stat_get_blocks_hit(nullif(c.reltoastrelid, 0)) AS toast_blks_read,
                    pg_stat_get_blocks_hit(nullif(c.reltoastrelid, 0)) AS toast_blks_hit,
-                   CASE WHEN l.relation IS NULL THEN coalesce(pg_relation_size(c.oid), 0)
+                   CASE WHEN z.relid IS NOT NULL THEN NULL
+                        WHEN l.relation IS NULL THEN coalesce(pg_relation_size(c.oid), 0)
                         ELSE c.relpages::bigint * current_setting('block_size')::bigint END AS heap_size,
-                   CASE WHEN c.reltoastrelid = 0 THEN 0
+                   CASE WHEN z.relid IS NOT NULL THEN NULL
+                        WHEN c.reltoastrelid = 0 THEN 0
                         WHEN l.relation IS NULL THEN coalesce(pg_total_relation_size(c.reltoastrelid), 0)
                         ELSE (SELECT t.relpages::bigint * current_setting('block_size')::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) END AS toast_size,
-                   c.reloptions
+                   0::bigint AS indexes_size, -- added up from the indexes kind by the reader
+                   c.reloptions, c.relfilenode::bigint AS filenode, l.relation IS NOT NULL AS locked
             FROM pg_class c
             LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN (SELECT DISTINCT relation FROM locked) l ON l.relation = c.oid
+            LEFT JOIN sized z ON z.relid = c.oid AND z.filenode = c.relfilenode
             WHERE c.relkind IN ('r', 't', 'm', 'p')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'""";
 
@@ -110,7 +124,8 @@ public final class TablesReader {
 
     /** Opens every index of the table again: used only when the indexes reader could not give the sizes. */
     private static final String INDEXES_SIZE_SQL = """
-            CASE WHEN l.relation IS NULL THEN coalesce(pg_indexes_size(s.relid), 0)
+            CASE WHEN z.relid IS NOT NULL THEN NULL
+                        WHEN l.relation IS NULL THEN coalesce(pg_indexes_size(s.relid), 0)
                         ELSE (SELECT coalesce(sum(ic.relpages), 0)::bigint * current_setting('block_size')::bigint
                               FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = s.relid) END""";
 
@@ -134,11 +149,19 @@ public final class TablesReader {
      *     whose counters add up to its idx_scan, idx_tup_fetch and idx_blks_*; null to ask the server
      */
     public static List<TableStat> read(Connection c, int serverVersionNum, List<IndexStat> indexes) throws SQLException {
+        return read(c, serverVersionNum, indexes, new SizeCache.Known<>());
+    }
+
+    /** @param sizes sizes measured before; left holding this read's */
+    static List<TableStat> read(Connection c, int serverVersionNum, List<IndexStat> indexes, SizeCache.Known<SizeCache.TableSizes> sizes)
+            throws SQLException {
         Map<Long, IndexSums> sums = indexes == null ? null
                 : indexes.stream().collect(Collectors.toMap(IndexStat::getRelid, IndexSums::of, IndexSums::plus));
         boolean fromCatalogue = sums != null && fromCatalogue(serverVersionNum);
-        return Rows.list(c, sql(serverVersionNum, sums != null), rs -> {
+        List<TableStat> tables = Rows.list(c, sql(serverVersionNum, sums != null),
+                ps -> SizeCache.bindKnown(c, ps, 1, sizes, SizeCache.TableSizes::filenode), rs -> {
             long relid = rs.getLong("relid");
+            SizeCache.TableSizes size = sizes(rs, relid, sizes);
             TableStat.Builder b = TableStat.newBuilder()
                     .setDatname(rs.getString("datname"))
                     .setRelid(relid)
@@ -166,9 +189,9 @@ public final class TablesReader {
                     .setHeapBlksHit(rs.getLong("heap_blks_hit"))
                     .setToastBlksRead(Rows.longOrNull(rs, "toast_blks_read"))
                     .setToastBlksHit(Rows.longOrNull(rs, "toast_blks_hit"))
-                    .setHeapSizeBytes(rs.getLong("heap_size"))
-                    .setIndexesSizeBytes(sums == null ? rs.getLong("indexes_size") : sums.getOrDefault(relid, IndexSums.NONE).sizeBytes())
-                    .setToastSizeBytes(rs.getLong("toast_size"))
+                    .setHeapSizeBytes(size.heapBytes())
+                    .setIndexesSizeBytes(sums == null ? size.indexesBytes() : sums.getOrDefault(relid, IndexSums.NONE).sizeBytes())
+                    .setToastSizeBytes(size.toastBytes())
                     .setReloptions(Rows.texts(rs, "reloptions"));
             if (!fromCatalogue) {
                 b.setIdxScan(Rows.longOrNull(rs, "idx_scan"))
@@ -191,6 +214,21 @@ public final class TablesReader {
             }
             return b.build();
         });
+        sizes.readDone();
+        return tables;
+    }
+
+    /** The sizes the server measured now (kept unless read from relpages for a locked table), or those measured before. */
+    private static SizeCache.TableSizes sizes(ResultSet rs, long relid, SizeCache.Known<SizeCache.TableSizes> sizes) throws SQLException {
+        Long heap = Rows.longOrNull(rs, "heap_size");
+        if (heap == null) {
+            return sizes.carried(relid);
+        }
+        var measured = new SizeCache.TableSizes(rs.getLong("filenode"), heap, rs.getLong("toast_size"), rs.getLong("indexes_size"));
+        if (!rs.getBoolean("locked")) {
+            sizes.measured(relid, measured);
+        }
+        return measured;
     }
 
     /** One table's indexes added up. */

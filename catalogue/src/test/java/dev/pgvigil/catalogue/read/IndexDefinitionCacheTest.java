@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgvigil.embedded.LocalPostgres;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.SnapshotRef;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -84,7 +85,7 @@ class IndexDefinitionCacheTest {
 
     @Test
     void aReaderDropsItsDefinitionsOnANewConnectionAndRefreshesThemEveryNReads() throws SQLException {
-        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 3), DatabaseScope.ALL);
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 3, Duration.ZERO), DatabaseScope.ALL);
         try (Connection c = pg.connect("postgres")) {
             ServerInfo server = reader.server(c);
             List<Integer> reused = new ArrayList<>();
@@ -109,7 +110,7 @@ class IndexDefinitionCacheTest {
      * @param expectReused how many definitions the read must take from the cache; -1: not checked
      */
     private static void assertReadEqualsServer(Connection c, IndexDefinitionCache cache, int expectReused) throws SQLException {
-        List<IndexStat> cached = IndexesReader.read(c, Map.of(), cache);
+        List<IndexStat> cached = IndexesReader.read(c, Map.of(), cache, new SizeCache.Known<>());
         Map<Long, IndexStat> fresh = IndexesReader.read(c, Map.of()).stream()
                 .collect(Collectors.toMap(IndexStat::getIndexRelid, Function.identity()));
         Map<Long, String> server = new HashMap<>();

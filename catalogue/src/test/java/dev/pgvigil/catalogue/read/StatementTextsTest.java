@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgvigil.embedded.LocalPostgres;
 import dev.pgvigil.schema.SnapshotRef;
 import dev.pgvigil.schema.StatementStat;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -79,7 +80,7 @@ class StatementTextsTest {
     /** Evictions are seen through pg_stat_statements_info (14+), so the periodic refresh keeps the texts. */
     @Test
     void aReaderKeepsItsTextsAcrossTheRefreshOfIndexDefinitions() throws SQLException {
-        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 2), DatabaseScope.ALL);
+        SnapshotReader reader = new SnapshotReader(new SnapshotReader.Options(1000, new ActivityReader.Options(10, 0, 1000), 2, Duration.ZERO), DatabaseScope.ALL);
         try (Connection c = pg.connect("postgres")) {
             ServerInfo server = reader.server(c);
             SnapshotRef ref = new SnapshotRef("i", "s", Instant.now());

@@ -17,8 +17,8 @@ final class DemoTargets {
     static CollectorConfig collectorConfig(CollectorConfig settings, TargetConfig demo) {
         CollectorConfig s = settings;
         return new CollectorConfig(s.intervalSeconds(), s.statementTimeoutMs(), s.lockTimeoutMs(), s.connectTimeoutSeconds(),
-                s.reconnectMaxBackoffSeconds(), s.threads(), s.fullSnapshotEvery(), s.queryTextMaxLength(), s.chunkMaxBytes(),
-                s.maxSessions(), s.sessionMinAgeSeconds(), List.of(demo), false, null);
+                s.reconnectMaxBackoffSeconds(), s.threads(), s.fullSnapshotEvery(), s.sizeRefreshSeconds(), s.queryTextMaxLength(),
+                s.chunkMaxBytes(), s.maxSessions(), s.sessionMinAgeSeconds(), List.of(demo), false, null, null);
     }
 
     static TargetConfig target(DemoDatabase.Target demo, Path passwordFile) {

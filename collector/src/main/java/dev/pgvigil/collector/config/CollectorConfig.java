@@ -20,6 +20,7 @@ public record CollectorConfig(
         Integer reconnectMaxBackoffSeconds,
         Integer threads,
         Integer fullSnapshotEvery,
+        Integer sizeRefreshSeconds,
         Integer queryTextMaxLength,
         Integer chunkMaxBytes,
         Integer maxSessions,
@@ -36,6 +37,8 @@ public record CollectorConfig(
     public static final int MAX_CHUNK_BYTES = 900_000;
     /** The consumer group of the collectors that share one fleet (pgvigil.targets). */
     public static final String DEFAULT_GROUP_ID = "pgvigil-collectors";
+    /** Sizes move slowly and measuring them is most of a big database's read (docs/collector.md, *Sizes*). */
+    public static final int DEFAULT_SIZE_REFRESH_SECONDS = 60;
 
     public CollectorConfig {
         intervalSeconds = Limits.intOrDefault("intervalSeconds", intervalSeconds, DEFAULT_INTERVAL_SECONDS, 1, 86_400);
@@ -54,6 +57,7 @@ public record CollectorConfig(
         // not sized by the file's targets: the group decides how many this collector gets
         threads = Limits.intOrDefault("threads", threads, 8, 1, 256);
         fullSnapshotEvery = Limits.intOrDefault("fullSnapshotEvery", fullSnapshotEvery, 6, 1, 10_000);
+        sizeRefreshSeconds = Limits.intOrDefault("sizeRefreshSeconds", sizeRefreshSeconds, DEFAULT_SIZE_REFRESH_SECONDS, 0, 86_400);
         queryTextMaxLength = Limits.intOrDefault("queryTextMaxLength", queryTextMaxLength, 2_000, 16, 100_000);
         chunkMaxBytes = Limits.intOrDefault("chunkMaxBytes", chunkMaxBytes, 256 * 1024, 16 * 1024, MAX_CHUNK_BYTES);
         maxSessions = Limits.intOrDefault("maxSessions", maxSessions, 50, 0, 10_000);
@@ -77,18 +81,19 @@ public record CollectorConfig(
                            Integer chunkMaxBytes, Integer maxSessions, Integer sessionMinAgeSeconds, List<TargetConfig> targets,
                            Boolean httpEnabled, HttpSettings http) {
         this(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds, threads,
-                fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, httpEnabled, http, null);
+                fullSnapshotEvery, null, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, httpEnabled, http, null);
     }
 
     /** Defaults for everything, with these targets, and no HTTP endpoint (for embedding: tests, benchmarks, standalone). */
     public static CollectorConfig of(List<TargetConfig> targets) {
-        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, targets, false, null, null);
+        return new CollectorConfig(null, null, null, null, null, null, null, null, null, null, null, null, targets, false, null, null);
     }
 
     /** The same configuration in the consumer group {@code id}. */
     public CollectorConfig withGroupId(String id) {
         return new CollectorConfig(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds,
-                threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, httpEnabled, http, id);
+                threads, fullSnapshotEvery, sizeRefreshSeconds, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets,
+                httpEnabled, http, id);
     }
 
     /** What bounds each session with a target. */
@@ -99,6 +104,7 @@ public record CollectorConfig(
     /** The same configuration serving /health and /metrics with these settings. */
     public CollectorConfig withHttp(HttpSettings settings) {
         return new CollectorConfig(intervalSeconds, statementTimeoutMs, lockTimeoutMs, connectTimeoutSeconds, reconnectMaxBackoffSeconds,
-                threads, fullSnapshotEvery, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets, true, settings, groupId);
+                threads, fullSnapshotEvery, sizeRefreshSeconds, queryTextMaxLength, chunkMaxBytes, maxSessions, sessionMinAgeSeconds, targets,
+                true, settings, groupId);
     }
 }

@@ -36,6 +36,7 @@ class CollectorConfigTest {
         assertThat(c.statementTimeoutMs()).isEqualTo(5000);
         assertThat(c.lockTimeoutMs()).isEqualTo(1000);
         assertThat(c.fullSnapshotEvery()).isEqualTo(6);
+        assertThat(c.sizeRefreshSeconds()).isEqualTo(60);
         assertThat(c.chunkMaxBytes()).isLessThan(1_000_000);
         assertThat(c.threads()).isEqualTo(8);
         assertThat(c.targets().get(0).intervalSeconds(c.intervalSeconds())).isEqualTo(30);
@@ -90,6 +91,8 @@ class CollectorConfigTest {
         Path file = dir.resolve("interval.yaml");
         assertThatThrownBy(() -> load(file, "collector:\n  intervalSeconds: 0\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("collector: intervalSeconds must be between 1 and 86400, got 0");
+        assertThatThrownBy(() -> load(file, "collector:\n  sizeRefreshSeconds: -1\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("collector: sizeRefreshSeconds must be between 0 and 86400, got -1");
         assertThatThrownBy(() -> load(file, "collector:\n  intervalSeconds: soon\n")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(file + ":2: collector.intervalSeconds:");
         assertThatThrownBy(() -> load(file, """
