@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,8 +15,19 @@ import java.util.Map;
  * pg_stat_statements counts it (both stacks log in as {@link LocalFleet#MONITOR}), summed over the clusters.
  */
 final class MonitorCost {
-    /** Server time (ms) and calls of the monitoring role's statements since the last {@link #reset}. */
-    record Reading(double serverMs, long calls, long statements) {}
+    /**
+     * Server time (ms) and calls of the monitoring role's statements since the last {@link #reset}, and the
+     * server time of the costliest statement shapes ({@link #SHAPE}), largest first.
+     */
+    record Reading(double serverMs, long calls, long statements, Map<String, Double> topMs) {}
+
+    /**
+     * A statement's shape: its first words and the last catalogue relation it reads from, so that one query
+     * run in many databases (a queryid per database) counts once, and pgvigil's queries, which all begin
+     * with the same CTE, are told apart.
+     */
+    private static final String SHAPE = "left(regexp_replace(query, '\\s+', ' ', 'g'), 28) || ' … ' || coalesce(substring(query from '.*FROM\\s+(pg_\\w+)'), '')";
+    private static final int TOP = 6;
 
     private MonitorCost() {}
 
@@ -34,7 +46,17 @@ final class MonitorCost {
         double ms = 0;
         long calls = 0;
         long statements = 0;
+        Map<String, Double> byShape = new HashMap<>();
         for (LocalFleet.Target t : onePerCluster(fleet).values()) {
+            try (Connection c = t.pg().connect(t.database()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT " + SHAPE + ", sum(total_exec_time) FROM pg_stat_statements(true) "
+                         + "WHERE userid = '" + LocalFleet.MONITOR + "'::regrole GROUP BY 1")) {
+                while (rs.next()) {
+                    byShape.merge(rs.getString(1), rs.getDouble(2), Double::sum);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
             try (Connection c = t.pg().connect(t.database()); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0), count(*) "
                          + "FROM pg_stat_statements(false) WHERE userid = '" + LocalFleet.MONITOR + "'::regrole")) {
@@ -46,7 +68,10 @@ final class MonitorCost {
                 throw new IllegalStateException(e);
             }
         }
-        return new Reading(ms, calls, statements);
+        Map<String, Double> top = new LinkedHashMap<>();
+        byShape.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(TOP)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return new Reading(ms, calls, statements, top);
     }
 
     /** Mean server time (ms) of reading pg_stat_statements with texts and without, as the monitoring role. */

@@ -24,7 +24,8 @@ final class PgvigilStack implements Stack {
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Path brokerData;
 
-    PgvigilStack(String targetsYaml, String webhook, Path dir) throws IOException {
+    /** @param sizeRefreshSeconds the collector's {@code sizeRefreshSeconds}, or null for its default */
+    PgvigilStack(String targetsYaml, String webhook, Path dir, Integer sizeRefreshSeconds) throws IOException {
         Files.createDirectories(dir);
         BrokerProcess.Running broker = BrokerProcess.start("broker", dir, 0, "768m");
         processes.add(broker.process());
@@ -38,9 +39,10 @@ final class PgvigilStack implements Stack {
         service("collector", dir, kafka + """
                 collector:
                   intervalSeconds: %d
+                  sizeRefreshSeconds: %s
                   httpEnabled: false
                   targets:
-                %s""".formatted(AlertRules.INTERVAL_SECONDS, targetsYaml));
+                %s""".formatted(AlertRules.INTERVAL_SECONDS, sizeRefreshSeconds == null ? "null" : sizeRefreshSeconds, targetsYaml));
         service("analyzer", dir, kafka + """
                 analyzer:
                   stateDir: %s

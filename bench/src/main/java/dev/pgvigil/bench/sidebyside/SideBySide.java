@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * Side by side (issue 16): postgres_exporter + Prometheus + Alertmanager (stack A) against pgvigil (stack B) on
  * the same fleet, one stack after the other under the same workload: CPU and peak memory of every process, the
  * monitored servers' cost, bytes stored, what each knows, and the latency of planted events. Options:
- * {@code --fleet 20|100|large|N --minutes M --repeats R --stack A|B|both --events kind,... --warmup S --json}.
+ * {@code --fleet 20|100|large|N --minutes M --repeats R --stack A|B|both --events kind,... --warmup S --json}, and
+ * {@code --size-refresh-seconds N} for pgvigil's collector (its default otherwise).
  * Setup and figures: docs/benchmark-side-by-side.md.
  */
 public final class SideBySide {
@@ -35,7 +36,8 @@ public final class SideBySide {
     private static final Duration DETECT_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(3);
 
-    record Options(String fleet, int minutes, int repeats, List<String> stacks, List<PlantedEvents.Kind> events, int warmupSeconds, boolean json) {
+    record Options(String fleet, int minutes, int repeats, List<String> stacks, List<PlantedEvents.Kind> events, int warmupSeconds, boolean json,
+                   Integer sizeRefreshSeconds) {
         static Options parse(String[] args) {
             List<String> a = Arrays.asList(args);
             String stack = value(a, "--stack", "both");
@@ -44,7 +46,8 @@ public final class SideBySide {
                     : List.of(PlantedEvents.Kind.values());
             return new Options(value(a, "--fleet", "20"), Integer.parseInt(value(a, "--minutes", "10")),
                     Integer.parseInt(value(a, "--repeats", "5")), stack.equals("both") ? List.of("A", "B") : List.of(stack.toUpperCase(Locale.ROOT)),
-                    kinds, Integer.parseInt(value(a, "--warmup", "60")), a.contains("--json"));
+                    kinds, Integer.parseInt(value(a, "--warmup", "60")), a.contains("--json"),
+                    a.contains("--size-refresh-seconds") ? Integer.valueOf(value(a, "--size-refresh-seconds", null)) : null);
         }
 
         private static String value(List<String> a, String name, String absent) {
@@ -98,7 +101,7 @@ public final class SideBySide {
                     Path stackDir = dir.resolve("stack-" + id);
                     Stack stack = id.equals("A")
                             ? new PrometheusStack(clustersOf(fleet), LocalFleet.MONITOR, password, receiver.url("alertmanager"), stackDir)
-                            : new PgvigilStack(fleet.targetsYaml(), receiver.url("pgvigil"), stackDir);
+                            : new PgvigilStack(fleet.targetsYaml(), receiver.url("pgvigil"), stackDir, o.sizeRefreshSeconds());
                     Thread stopOnExit = new Thread(stack::close, "stop-stack-" + id); // its processes are not this JVM's threads
                     Runtime.getRuntime().addShutdownHook(stopOnExit);
                     try (stack) {
@@ -243,6 +246,8 @@ public final class SideBySide {
             System.out.printf(Locale.ROOT, "  peak RSS, all processes:              %.1f MiB%n", r.peakRssBytes() / 1048576.0);
             System.out.printf(Locale.ROOT, "  monitored servers' time per cycle per database: %.2f ms (%d calls of %d statements in the window)%n",
                     r.serverMsPerCyclePerDb(), r.monitorCost().calls(), r.monitorCost().statements());
+            double cycles = r.windowSeconds() / AlertRules.INTERVAL_SECONDS;
+            r.monitorCost().topMs().forEach((shape, ms) -> System.out.printf(Locale.ROOT, "    %7.2f ms  %s%n", ms / cycles / r.databases(), shape));
             System.out.printf(Locale.ROOT, "  stored per database per day:          %.2f MiB (retention %.0f days: %.1f MiB kept)%n",
                     r.bytesPerDbPerDay() / 1048576.0, r.retentionDays(), r.bytesPerDbPerDay() * r.retentionDays() / 1048576.0);
             System.out.println("  per cycle: " + r.perCycle());

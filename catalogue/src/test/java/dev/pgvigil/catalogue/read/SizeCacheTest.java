@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,19 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 class SizeCacheTest {
     private static final String ROWS = "INSERT INTO app.%s SELECT g, repeat(md5(g::text), %d) FROM generate_series(%d, %d) g";
-    static LocalPostgres pg;
+    private static LocalPostgres pg;
 
     @BeforeAll
-    static void start() {
+    static void startWithThreeTables() {
         pg = LocalPostgres.start();
-        pg.execute("postgres",
-                "CREATE SCHEMA app",
-                "CREATE TABLE app.grows (id int PRIMARY KEY, payload text)",
-                "CREATE TABLE app.truncated (id int PRIMARY KEY, payload text)",
-                "CREATE TABLE app.rewritten (id int PRIMARY KEY, payload text)",
-                ROWS.formatted("grows", 4, 1, 2_000),
-                ROWS.formatted("truncated", 4, 1, 2_000),
-                ROWS.formatted("rewritten", 4, 1, 4_000));
+        pg.execute("postgres", "CREATE SCHEMA app");
+        for (String table : List.of("grows", "truncated", "rewritten")) {
+            pg.execute("postgres", "CREATE TABLE app.%s (id int PRIMARY KEY, payload text)".formatted(table),
+                    ROWS.formatted(table, 4, 1, table.equals("rewritten") ? 4_000 : 2_000));
+        }
     }
 
     @AfterAll
