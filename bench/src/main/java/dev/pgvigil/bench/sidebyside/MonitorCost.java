@@ -48,22 +48,16 @@ final class MonitorCost {
         long statements = 0;
         Map<String, Double> byShape = new HashMap<>();
         for (LocalFleet.Target t : onePerCluster(fleet).values()) {
+            // one read per cluster: the totals are the sums over the shapes
             try (Connection c = t.pg().connect(t.database()); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT " + SHAPE + ", sum(total_exec_time) FROM pg_stat_statements(true) "
+                 ResultSet rs = s.executeQuery("SELECT " + SHAPE + ", sum(total_exec_time), sum(calls), count(*) FROM pg_stat_statements(true) "
                          + "WHERE userid = '" + LocalFleet.MONITOR + "'::regrole GROUP BY 1")) {
                 while (rs.next()) {
                     byShape.merge(rs.getString(1), rs.getDouble(2), Double::sum);
+                    ms += rs.getDouble(2);
+                    calls += rs.getLong(3);
+                    statements += rs.getLong(4);
                 }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            try (Connection c = t.pg().connect(t.database()); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0), count(*) "
-                         + "FROM pg_stat_statements(false) WHERE userid = '" + LocalFleet.MONITOR + "'::regrole")) {
-                rs.next();
-                ms += rs.getDouble(1);
-                calls += rs.getLong(2);
-                statements += rs.getLong(3);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }

@@ -157,7 +157,7 @@ public final class SideBySide {
         after.forEach((name, s) -> processes.add(new ProcessCost(name, s.cpuSeconds() - before.get(name).cpuSeconds(),
                 s.jitSeconds() - before.get(name).jitSeconds(), end.get(name).peakRssBytes())));
         return new Result(stack.id(), dbs, seconds, processes, perDatabaseHour(cpu, dbs, seconds),
-                processes.stream().mapToLong(ProcessCost::peakRssBytes).sum(), cost, cost.serverMs() / cycles / dbs,
+                processes.stream().mapToLong(ProcessCost::peakRssBytes).sum(), cost, perCyclePerDatabase(cost.serverMs(), seconds, dbs),
                 stored / (double) dbs / (seconds / 86_400), stack.retentionDays(), perCycle, latencies);
     }
 
@@ -180,6 +180,11 @@ public final class SideBySide {
     /** CPU seconds spent in a window of {@code windowSeconds}, per monitored database per hour. */
     private static double perDatabaseHour(double cpuSeconds, int databases, double windowSeconds) {
         return cpuSeconds / databases / (windowSeconds / 3600);
+    }
+
+    /** Server time (ms) over a window, per collection cycle and per monitored database. */
+    private static double perCyclePerDatabase(double ms, double windowSeconds, int databases) {
+        return ms / (windowSeconds / AlertRules.INTERVAL_SECONDS) / databases;
     }
 
     private static void requireRunning(Stack stack, Map<String, ProcStat> stats, String during) {
@@ -246,8 +251,8 @@ public final class SideBySide {
             System.out.printf(Locale.ROOT, "  peak RSS, all processes:              %.1f MiB%n", r.peakRssBytes() / 1048576.0);
             System.out.printf(Locale.ROOT, "  monitored servers' time per cycle per database: %.2f ms (%d calls of %d statements in the window)%n",
                     r.serverMsPerCyclePerDb(), r.monitorCost().calls(), r.monitorCost().statements());
-            double cycles = r.windowSeconds() / AlertRules.INTERVAL_SECONDS;
-            r.monitorCost().topMs().forEach((shape, ms) -> System.out.printf(Locale.ROOT, "    %7.2f ms  %s%n", ms / cycles / r.databases(), shape));
+            r.monitorCost().topMs().forEach((shape, ms) -> System.out.printf(Locale.ROOT, "    %7.2f ms  %s%n",
+                    perCyclePerDatabase(ms, r.windowSeconds(), r.databases()), shape));
             System.out.printf(Locale.ROOT, "  stored per database per day:          %.2f MiB (retention %.0f days: %.1f MiB kept)%n",
                     r.bytesPerDbPerDay() / 1048576.0, r.retentionDays(), r.bytesPerDbPerDay() * r.retentionDays() / 1048576.0);
             System.out.println("  per cycle: " + r.perCycle());

@@ -2,7 +2,6 @@ package dev.pgvigil.catalogue.read;
 
 import dev.pgvigil.schema.DatabaseStat;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -56,20 +55,10 @@ public final class DatabaseReader {
                         .setBlkReadTimeMs(rs.getDouble("blk_read_time"))
                         .setBlkWriteTimeMs(rs.getDouble("blk_write_time"))
                         .setStatsReset(Rows.instant(rs, "stats_reset"))
-                        .setSizeBytes(size(rs, sizes))
+                        .setSizeBytes(sizes.sizeOf(rs.getLong("datid"), Rows.longOrNull(rs, "size_bytes"), true))
                         .setFrozenXidAge(rs.getLong("frozen_xid_age"))
                         .build());
         sizes.readDone();
         return databases;
-    }
-
-    private static long size(ResultSet rs, SizeCache.Known<Long> sizes) throws SQLException {
-        long datid = rs.getLong("datid");
-        Long measured = Rows.longOrNull(rs, "size_bytes");
-        if (measured == null) {
-            return sizes.carried(datid);
-        }
-        sizes.measured(datid, measured);
-        return measured;
     }
 }

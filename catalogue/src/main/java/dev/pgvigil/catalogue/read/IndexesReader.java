@@ -141,14 +141,9 @@ public final class IndexesReader {
 
     /** The size the server measured now (kept unless it is relpages' estimate for a locked index), or the one measured before. */
     private static long size(ResultSet rs, long indexRelid, SizeCache.Known<SizeCache.Measured> sizes) throws SQLException {
-        Long measured = Rows.longOrNull(rs, "size_bytes");
-        if (measured == null) {
-            return sizes.carried(indexRelid).bytes();
-        }
-        if (!rs.getBoolean("locked")) {
-            sizes.measured(indexRelid, new SizeCache.Measured(rs.getLong("filenode"), measured));
-        }
-        return measured;
+        Long bytes = Rows.longOrNull(rs, "size_bytes");
+        SizeCache.Measured now = bytes == null ? null : new SizeCache.Measured(rs.getLong("filenode"), bytes);
+        return sizes.sizeOf(indexRelid, now, !rs.getBoolean("locked")).bytes();
     }
 
     private static IndexStat withDefinition(ResultSet rs, IndexStat previous, IndexDefinitionCache.Entry known, IndexStat.Builder b)

@@ -35,19 +35,19 @@ final class SizeCache {
         private Map<Long, V> before = Map.of();
         private final Map<Long, V> now = new HashMap<>();
 
-        /** The size measured before, for a row the server did not measure again. */
-        V carried(long oid) {
-            V v = before.get(oid);
+        /**
+         * The size of {@code oid} in this read: {@code measuredNow}, kept for the next reads when {@code keep}
+         * (not an estimate), or, when the server did not measure it (null), the size measured before.
+         */
+        V sizeOf(long oid, V measuredNow, boolean keep) {
+            V v = measuredNow != null ? measuredNow : before.get(oid);
             if (v == null) {
                 throw new IllegalStateException("the server skipped measuring " + oid + ", which was not known");
             }
-            now.put(oid, v);
+            if (measuredNow == null || keep) {
+                now.put(oid, v);
+            }
             return v;
-        }
-
-        /** A size this read measured. */
-        void measured(long oid, V v) {
-            now.put(oid, v);
         }
 
         Map<Long, V> before() {

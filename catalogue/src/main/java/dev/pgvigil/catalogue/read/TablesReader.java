@@ -221,14 +221,8 @@ public final class TablesReader {
     /** The sizes the server measured now (kept unless read from relpages for a locked table), or those measured before. */
     private static SizeCache.TableSizes sizes(ResultSet rs, long relid, SizeCache.Known<SizeCache.TableSizes> sizes) throws SQLException {
         Long heap = Rows.longOrNull(rs, "heap_size");
-        if (heap == null) {
-            return sizes.carried(relid);
-        }
-        var measured = new SizeCache.TableSizes(rs.getLong("filenode"), heap, rs.getLong("toast_size"), rs.getLong("indexes_size"));
-        if (!rs.getBoolean("locked")) {
-            sizes.measured(relid, measured);
-        }
-        return measured;
+        var now = heap == null ? null : new SizeCache.TableSizes(rs.getLong("filenode"), heap, rs.getLong("toast_size"), rs.getLong("indexes_size"));
+        return sizes.sizeOf(relid, now, !rs.getBoolean("locked"));
     }
 
     /** One table's indexes added up. */
