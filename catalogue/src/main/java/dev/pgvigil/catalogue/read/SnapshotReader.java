@@ -1,15 +1,17 @@
 package dev.pgvigil.catalogue.read;
 
 import dev.pgvigil.schema.IndexStat;
+import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.SnapshotRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Runs every reader against one connection and gathers a {@link Snapshot}. Each reader runs in its own
@@ -57,6 +59,9 @@ public final class SnapshotReader {
     private final StatementTexts texts = new StatementTexts();
     private final ClusterStatementTexts clusterTexts;
     private final SizeCache sizes;
+    /** The settings last read on this connection, and the configuration load they reflect: see {@link #settings}. */
+    private List<Setting> lastSettings;
+    private Instant lastSettingsLoadTime;
     /** The connection the cached definitions and texts were read on, and how many reads have used them. */
     private Connection definitionsConnection;
     private int definitionsReads;
@@ -95,9 +100,7 @@ public final class SnapshotReader {
      */
     public Snapshot read(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
         if (c != definitionsConnection) {
-            definitions.clear();
-            texts.clear();
-            sizes.clear();
+            forget();
             definitionsConnection = c;
             definitionsReads = 0;
         } else if (definitionsReads >= options.indexDefinitionsRefreshEvery()) {
@@ -108,11 +111,17 @@ public final class SnapshotReader {
         try {
             return readAll(c, ref, server, listener);
         } catch (SQLException | RuntimeException e) {
-            definitions.clear();
-            texts.clear();
-            sizes.clear();
+            forget();
             throw e;
         }
+    }
+
+    /** Everything kept from earlier reads: on a new connection, and after a read that failed. */
+    private void forget() {
+        definitions.clear();
+        texts.clear();
+        sizes.clear();
+        lastSettings = null;
     }
 
     private Snapshot readAll(Connection c, SnapshotRef ref, ServerInfo server, ReadListener listener) throws SQLException {
@@ -161,7 +170,7 @@ public final class SnapshotReader {
         if (activity != null) {
             listener.activity(activity);
         }
-        var settings = attempt("settings", warnings, () -> SettingsReader.read(c));
+        var settings = settings(c, server, warnings);
         if (settings != null) {
             listener.settings(settings);
         }
@@ -171,6 +180,20 @@ public final class SnapshotReader {
         }
         return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,
                 warnings, Duration.ofNanos(System.nanoTime() - start), replication);
+    }
+
+    /**
+     * The settings as this session sees them. They change only when the session loads the configuration files
+     * again (ALTER SYSTEM and edited files take a reload, and so does pending_restart), so until
+     * pg_conf_load_time moves the last read stands; a restarted server is a new connection. This saves reading
+     * pg_settings, which builds every one of the server's few hundred settings, on almost every cycle.
+     */
+    private List<Setting> settings(Connection c, ServerInfo server, List<String> warnings) throws SQLException {
+        if (lastSettings == null || server.configLoadTime() == null || !server.configLoadTime().equals(lastSettingsLoadTime)) {
+            lastSettings = attempt("settings", warnings, () -> SettingsReader.read(c));
+            lastSettingsLoadTime = server.configLoadTime();
+        }
+        return lastSettings;
     }
 
     private static <T> T attempt(String kind, List<String> warnings, Read<T> read) throws SQLException {
