@@ -62,7 +62,7 @@ public final class Collector implements AutoCloseable {
     private final KafkaSettings kafka;
     private final CollectorStats stats = new CollectorStats();
     private final Map<String, Scheduled> running = new ConcurrentHashMap<>();
-    private final SharedStatementTexts sharedTexts = new SharedStatementTexts();
+    private final SharedClusterStatements sharedStatements = new SharedClusterStatements();
     /** Kafka refused a login or an ACL: retrying cannot help, so whoever runs the collector closes it. */
     private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     private FleetMembership membership;
@@ -184,7 +184,7 @@ public final class Collector implements AutoCloseable {
                     return;
                 }
                 stop(target.id());
-                TargetRunner runner = new TargetRunner(target, config, encoders, sharedTexts.acquire(target));
+                TargetRunner runner = new TargetRunner(target, config, encoders, sharedStatements.acquire(target));
                 long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
                 // spread over at most a second: a target that moved here resumes at once, with a full snapshot
                 long offsetMs = Math.floorMod(target.id().hashCode(), 1000) % intervalMs;
@@ -223,7 +223,7 @@ public final class Collector implements AutoCloseable {
             }
             s.ticks().cancel(false);
             s.runner().retire(() -> {
-                sharedTexts.release(s.runner().target());
+                sharedStatements.release(s.runner().target());
                 afterLastCycle.run();
             });
             log.info("stopped collecting {}", targetId);

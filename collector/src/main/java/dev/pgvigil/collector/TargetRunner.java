@@ -12,7 +12,7 @@ import dev.pgvigil.common.kafka.KafkaDenied;
 import dev.pgvigil.catalogue.read.ActivityReader;
 import dev.pgvigil.catalogue.read.ServerInfo;
 import dev.pgvigil.catalogue.read.Snapshot;
-import dev.pgvigil.catalogue.read.ClusterStatementTexts;
+import dev.pgvigil.catalogue.read.ClusterStatements;
 import dev.pgvigil.catalogue.read.SnapshotReader;
 import dev.pgvigil.schema.SnapshotInfo;
 import dev.pgvigil.schema.SnapshotRef;
@@ -75,9 +75,9 @@ public final class TargetRunner implements AutoCloseable {
 
     /**
      * @param encoder as above
-     * @param clusterTexts the statement texts shared with the collector's other targets on the same server, or null
+     * @param cluster what this target shares of pg_stat_statements with the collector's other targets on the same server, or null
      */
-    TargetRunner(TargetConfig target, CollectorConfig config, ExecutorService encoder, ClusterStatementTexts clusterTexts) {
+    TargetRunner(TargetConfig target, CollectorConfig config, ExecutorService encoder, ClusterStatements cluster) {
         this.ownEncoder = encoder == null;
         this.encoder = encoder != null ? encoder : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "pgvigil-collector-encode-" + target.id());
@@ -90,7 +90,7 @@ public final class TargetRunner implements AutoCloseable {
         // index definitions read afresh as often as full snapshots are sent: a safety net under their signatures
         this.reader = new SnapshotReader(new SnapshotReader.Options(config.queryTextMaxLength(),
                 new ActivityReader.Options(config.maxSessions(), config.sessionMinAgeSeconds(), config.queryTextMaxLength()),
-                config.fullSnapshotEvery(), Duration.ofSeconds(config.sizeRefreshSeconds())), target.databaseScope(), clusterTexts);
+                config.fullSnapshotEvery(), Duration.ofSeconds(config.sizeRefreshSeconds())), target.databaseScope(), cluster);
         this.records = new SnapshotRecords(config.chunkMaxBytes());
     }
 

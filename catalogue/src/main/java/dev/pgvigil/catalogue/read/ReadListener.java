@@ -7,6 +7,7 @@ import dev.pgvigil.schema.ReplicationSnapshot;
 import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.StatementStat;
 import dev.pgvigil.schema.TableStat;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,7 +17,11 @@ import java.util.List;
 public interface ReadListener {
     ReadListener NONE = new ReadListener() {};
 
-    default void statements(List<StatementStat> statements) {}
+    /**
+     * @param countedAt when the server counted them: the snapshot's time, or just before it when a reader of another
+     *     database of the same cluster read them for both (see {@link ClusterStatements})
+     */
+    default void statements(List<StatementStat> statements, Instant countedAt) {}
 
     default void indexes(List<IndexStat> indexes) {}
 

@@ -3,6 +3,7 @@ package dev.pgvigil.catalogue.read;
 import dev.pgvigil.schema.IndexStat;
 import dev.pgvigil.schema.Setting;
 import dev.pgvigil.schema.SnapshotRef;
+import dev.pgvigil.schema.StatementStat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -57,7 +58,9 @@ public final class SnapshotReader {
     private Map<Long, IndexStat> previousIndexes = Map.of();
     private final IndexDefinitionCache definitions = new IndexDefinitionCache();
     private final StatementTexts texts = new StatementTexts();
-    private final ClusterStatementTexts clusterTexts;
+    private final ClusterStatements cluster;
+    /** When the counters this reader used last were read: it never takes a shared read older than that. */
+    private Instant statementsReadAt;
     private final SizeCache sizes;
     /** The settings last read on this connection, and the configuration load they reflect: see {@link #settings}. */
     private List<Setting> lastSettings;
@@ -70,11 +73,11 @@ public final class SnapshotReader {
         this(options, scope, null);
     }
 
-    /** @param clusterTexts the statement texts shared with the readers of the other databases of the cluster, or null */
-    public SnapshotReader(Options options, DatabaseScope scope, ClusterStatementTexts clusterTexts) {
+    /** @param cluster what this reader shares of pg_stat_statements with the readers of the cluster's other databases, or null */
+    public SnapshotReader(Options options, DatabaseScope scope, ClusterStatements cluster) {
         this.options = options;
         this.scope = scope;
-        this.clusterTexts = clusterTexts;
+        this.cluster = cluster;
         this.sizes = new SizeCache(options.sizeRefresh());
     }
 
@@ -131,7 +134,7 @@ public final class SnapshotReader {
 
         Optional<StatementsView> view = Optional.ofNullable(attempt("statements", warnings, () -> StatementsReader.find(c).orElse(null)));
         var statements = view.isEmpty() ? null : attempt("statements", warnings,
-                () -> StatementsReader.read(c, view.get(), options.queryTextMaxLength(), scope, texts, clusterTexts));
+                () -> statements(c, view.get()));
         if (statements == null) {
             texts.clear();
         }
@@ -141,7 +144,8 @@ public final class SnapshotReader {
         }
         var resetAt = statements == null ? null : attempt("statements", warnings, () -> StatementsReader.statsReset(c, view.get()));
         if (statements != null) {
-            listener.statements(statements);
+            // counters another database's reader read for this one, before this snapshot began, carry their own time
+            listener.statements(statements, statementsReadAt.isBefore(ref.getCollectedAt()) ? statementsReadAt : ref.getCollectedAt());
         }
 
         var indexes = attempt("indexes", warnings, () -> IndexesReader.read(c, previousIndexes, definitions, sizes.indexes));
@@ -180,6 +184,16 @@ public final class SnapshotReader {
         }
         return new Snapshot(ref, server, statements != null, resetAt, databases, statements, tables, indexes, activity, settings,
                 warnings, Duration.ofNanos(System.nanoTime() - start), replication);
+    }
+
+    /** This reader's statements, from counters it reads itself or that a reader of the same cluster read just before. */
+    private List<StatementStat> statements(Connection c, StatementsView view) throws SQLException {
+        StatementsReader.Counters counters = cluster != null && cluster.sharesCounters()
+                ? cluster.counters(view, statementsReadAt, () -> StatementsReader.counters(c, view, DatabaseScope.ALL))
+                : StatementsReader.counters(c, view, scope);
+        List<StatementStat> statements = StatementsReader.statements(c, view, options.queryTextMaxLength(), scope, counters, texts, cluster);
+        statementsReadAt = counters.readAt();
+        return statements;
     }
 
     /**

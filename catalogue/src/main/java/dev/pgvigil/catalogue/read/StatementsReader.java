@@ -55,7 +55,7 @@ public final class StatementsReader {
             FROM %1$s.pg_stat_statements(true) s
             WHERE s.queryid = ANY (?)""";
 
-    /** The texts of every statement of the cluster, cut to a length (the parameter): see {@link ClusterStatementTexts}. */
+    /** The texts of every statement of the cluster, cut to a length (the parameter): see {@link ClusterStatements}. */
     private static final String ALL_TEXTS_SQL = """
             SELECT /* pgvigil */ s.queryid, s.userid, s.dbid, %2$s AS toplevel, left(s.query, ?) AS query
             FROM %1$s.pg_stat_statements(true) s
@@ -94,6 +94,14 @@ public final class StatementsReader {
                 DatabaseScope.sql("d.datname"));
     }
 
+    /**
+     * One read of the counters (no texts): what pg_stat_statements_info said just before, and when it was read.
+     * Its rows are never changed once read, so one read can serve the readers of several databases.
+     *
+     * @param infoMark dealloc and stats_reset (14+), or null where there is no pg_stat_statements_info
+     */
+    record Counters(StatementsView view, Instant readAt, long readNanos, String infoMark, List<Entry> rows) {}
+
     /** One read with no texts known before: for one-off reads. */
     public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases)
             throws SQLException {
@@ -108,13 +116,34 @@ public final class StatementsReader {
      * @param cluster the texts shared by the readers of the same cluster and role, or null for none
      */
     public static List<StatementStat> read(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases,
-                                           StatementTexts texts, ClusterStatementTexts cluster) throws SQLException {
+                                           StatementTexts texts, ClusterStatements cluster) throws SQLException {
+        return statements(c, view, queryTextMaxLength, databases, counters(c, view, databases), texts, cluster);
+    }
+
+    /** The counters of the statements of {@code databases}. */
+    static Counters counters(Connection c, StatementsView view, DatabaseScope databases) throws SQLException {
         String infoMark = view.hasInfo() ? Rows.list(c, infoSql(view), rs -> rs.getString("mark")).get(0) : null;
+        Instant readAt = Instant.now();
+        long readNanos = System.nanoTime();
+        List<Entry> rows = new ArrayList<>();
+        Rows.forEach(c, sql(view), ps -> databases.bind(c, ps, 1), rs -> rows.add(new Entry(rs, rs.getString("datname"))));
+        return new Counters(view, readAt, readNanos, infoMark, List.copyOf(rows));
+    }
+
+    /**
+     * The statements of {@code databases} among {@code counters}' rows (which may hold other databases' too),
+     * with their texts.
+     *
+     * @param texts the texts read before on this connection; left holding this read's
+     * @param cluster the texts shared by the readers of the same cluster and role, or null for none
+     */
+    static List<StatementStat> statements(Connection c, StatementsView view, int queryTextMaxLength, DatabaseScope databases,
+                                          Counters counters, StatementTexts texts, ClusterStatements cluster) throws SQLException {
+        String infoMark = counters.infoMark();
         if (infoMark != null) {
             texts.checkInfo(infoMark);
         }
-        List<Entry> rows = new ArrayList<>();
-        Rows.forEach(c, sql(view), ps -> databases.bind(c, ps, 1), rs -> rows.add(new Entry(rs, rs.getString("datname"))));
+        List<Entry> rows = counters.rows().stream().filter(r -> databases.test(r.datname)).toList();
         Set<StatementTexts.Key> present = new HashSet<>();
         rows.forEach(r -> present.add(r.key()));
         Set<StatementTexts.Key> missing = new HashSet<>(present);
@@ -139,9 +168,9 @@ public final class StatementsReader {
         // statement's key (track = all), which must not take the user's row with it
         Map<List<Long>, Entry> byStatement = new LinkedHashMap<>();
         for (Entry row : rows) {
-            row.query = texts.texts().get(row.key());
-            if (!isOwn(row.query)) {
-                byStatement.merge(List.of(row.queryId, row.userId, row.dbId), row, Entry::add);
+            String query = texts.texts().get(row.key());
+            if (!isOwn(query)) {
+                byStatement.merge(List.of(row.queryId, row.userId, row.dbId), row.withQuery(query), Entry::add);
             }
         }
         List<StatementStat> out = new ArrayList<>(byStatement.size());
@@ -193,7 +222,7 @@ public final class StatementsReader {
      * mins, max of maxes, and the sum of squares (calls * (stddev^2 + mean^2)) from which the combined
      * standard deviation follows.
      */
-    private static final class Entry {
+    static final class Entry {
         final long queryId;
         final long userId;
         final long dbId;
@@ -240,6 +269,37 @@ public final class StatementsReader {
             blkReadTime = rs.getDouble("blk_read_time");
             blkWriteTime = rs.getDouble("blk_write_time");
             walBytes = Rows.longOrNull(rs, "wal_bytes");
+        }
+
+        private Entry(Entry o) {
+            queryId = o.queryId;
+            userId = o.userId;
+            dbId = o.dbId;
+            datname = o.datname;
+            toplevel = o.toplevel;
+            query = o.query;
+            calls = o.calls;
+            totalTime = o.totalTime;
+            minTime = o.minTime;
+            maxTime = o.maxTime;
+            sumSq = o.sumSq;
+            rows = o.rows;
+            sharedBlksHit = o.sharedBlksHit;
+            sharedBlksRead = o.sharedBlksRead;
+            sharedBlksDirtied = o.sharedBlksDirtied;
+            sharedBlksWritten = o.sharedBlksWritten;
+            tempBlksRead = o.tempBlksRead;
+            tempBlksWritten = o.tempBlksWritten;
+            blkReadTime = o.blkReadTime;
+            blkWriteTime = o.blkWriteTime;
+            walBytes = o.walBytes;
+        }
+
+        /** A copy with this row's text, to merge into: the row itself stays as read, for the other readers of its read. */
+        Entry withQuery(String text) {
+            Entry copy = new Entry(this);
+            copy.query = text;
+            return copy;
         }
 
         StatementTexts.Key key() {

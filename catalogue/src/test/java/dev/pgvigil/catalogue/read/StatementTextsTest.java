@@ -113,7 +113,7 @@ class StatementTextsTest {
             StatementsReader.read(a, viewA, 2000, shop);
             StatementsReader.read(b, viewB, 2000, branch);
 
-            ClusterStatementTexts cluster = new ClusterStatementTexts();
+            ClusterStatements cluster = new ClusterStatements();
             StatementTexts textsA = new StatementTexts();
             List<StatementStat> readA = StatementsReader.read(a, viewA, 2000, shop, textsA, cluster);
             assertThat(cluster.fetches()).as("the first reader fetched every text of the cluster").isEqualTo(1);

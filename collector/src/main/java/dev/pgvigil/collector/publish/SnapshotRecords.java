@@ -23,6 +23,7 @@ import dev.pgvigil.schema.kafka.AvroSerde;
 import dev.pgvigil.schema.kafka.Serdes;
 import dev.pgvigil.schema.kafka.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -92,22 +93,24 @@ public final class SnapshotRecords {
 
         @Override
         public void databases(List<DatabaseStat> databases) {
-            chunked(Kind.DATABASE, databases, DatabaseStat::getDatid, DatabaseStatsChunk::new);
+            chunked(Kind.DATABASE, ref, databases, DatabaseStat::getDatid, DatabaseStatsChunk::new);
         }
 
+        /** Counted before the snapshot began (shared with another database's target): their chunks say when. */
         @Override
-        public void statements(List<StatementStat> statements) {
-            chunked(Kind.STATEMENTS, statements, st -> List.of(st.getQueryId(), st.getUserId(), st.getDbId()), StatementsChunk::new);
+        public void statements(List<StatementStat> statements, Instant countedAt) {
+            SnapshotRef at = countedAt.equals(ref.getCollectedAt()) ? ref : SnapshotRef.newBuilder(ref).setCollectedAt(countedAt).build();
+            chunked(Kind.STATEMENTS, at, statements, st -> List.of(st.getQueryId(), st.getUserId(), st.getDbId()), StatementsChunk::new);
         }
 
         @Override
         public void tables(List<TableStat> tables) {
-            chunked(Kind.TABLES, tables, TableStat::getRelid, TablesChunk::new);
+            chunked(Kind.TABLES, ref, tables, TableStat::getRelid, TablesChunk::new);
         }
 
         @Override
         public void indexes(List<IndexStat> indexes) {
-            chunked(Kind.INDEXES, indexes, IndexStat::getIndexRelid, IndexesChunk::new);
+            chunked(Kind.INDEXES, ref, indexes, IndexStat::getIndexRelid, IndexesChunk::new);
         }
 
         @Override
@@ -132,8 +135,9 @@ public final class SnapshotRecords {
             then(() -> built.put(Kind.REPLICATION, new KindRecords(List.of(record(Kind.REPLICATION, ref, replication)), List.of())));
         }
 
-        private <E extends SpecificRecord> void chunked(Kind kind, List<E> entities, Function<E, Object> key, ChunkFactory<E> factory) {
-            then(() -> built.put(kind, chunks(kind, ref, tracker.select(kind, entities, key, full), full, factory)));
+        private <E extends SpecificRecord> void chunked(Kind kind, SnapshotRef at, List<E> entities, Function<E, Object> key,
+                                                        ChunkFactory<E> factory) {
+            then(() -> built.put(kind, chunks(kind, at, tracker.select(kind, entities, key, full), full, factory)));
         }
 
         private void then(Runnable step) {

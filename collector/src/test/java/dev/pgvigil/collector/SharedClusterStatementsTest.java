@@ -3,21 +3,21 @@ package dev.pgvigil.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvigil.catalogue.conninfo.TargetConfig;
-import dev.pgvigil.catalogue.read.ClusterStatementTexts;
+import dev.pgvigil.catalogue.read.ClusterStatements;
 import org.junit.jupiter.api.Test;
 
 /** Targets share statement texts only with targets on the same server as the same role, and only while one runs. */
-class SharedStatementTextsTest {
+class SharedClusterStatementsTest {
     private static TargetConfig target(String id, String url, String user) {
         return TargetConfig.of(id, url, user, null, null);
     }
 
     @Test
     void theDatabasesOfOneServerAndRoleShareTheirTextsUntilTheLastStops() {
-        SharedStatementTexts shared = new SharedStatementTexts();
+        SharedClusterStatements shared = new SharedClusterStatements();
         TargetConfig orders = target("orders", "jdbc:postgresql://db1:5432/orders", "monitor");
         TargetConfig billing = target("billing", "postgresql://monitor@db1:5432/billing?sslmode=require", null);
-        ClusterStatementTexts first = shared.acquire(orders);
+        ClusterStatements first = shared.acquire(orders);
         assertThat(shared.acquire(billing)).as("same server, same role").isSameAs(first);
 
         assertThat(shared.acquire(target("other-role", "jdbc:postgresql://db1:5432/orders", "app"))).isNotSameAs(first);
