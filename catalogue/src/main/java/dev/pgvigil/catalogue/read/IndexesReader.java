@@ -25,8 +25,8 @@ public final class IndexesReader {
      * 4,000 indexes), an expression by its text, which only pg_get_indexdef can give.
      *
      * <p>Parameters: the indexes whose definition the reader already has (indexrelid[]) and the signature
-     * each was read with (bigint[]). pg_get_indexdef runs only for an index whose signature is not among
-     * them; see {@link IndexDefinitionCache} for what the signature covers. Then the indexes whose size
+     * each was read with (bigint[]). pg_get_indexdef and the key columns' names are read only for an index whose
+     * signature is not among them; see {@link IndexDefinitionCache} for what the signature covers. Then the indexes whose size
      * is known (indexrelid[]) and the file node each was measured on (bigint[]): their size_bytes is null,
      * see {@link SizeCache}.
      */
@@ -41,7 +41,15 @@ public final class IndexesReader {
                         (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_opclass),
                         (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_collation),
                         (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_am)) AS signature)
-            SELECT x.*, CASE WHEN x.locked OR x.signature = k.signature THEN NULL ELSE pg_get_indexdef(x.indexrelid) END AS definition
+            SELECT x.*, CASE WHEN x.locked OR x.signature = k.signature THEN NULL ELSE pg_get_indexdef(x.indexrelid) END AS definition,
+                   CASE WHEN NOT x.locked AND x.signature = k.signature THEN NULL
+                        ELSE ARRAY(SELECT CASE WHEN x.indkey[a.attnum - 1] = 0 AND NOT x.locked
+                                               THEN pg_get_indexdef(x.indexrelid, a.attnum, true)
+                                               WHEN x.indkey[a.attnum - 1] = 0 THEN quote_ident(a.attname)
+                                               ELSE (SELECT quote_ident(t.attname) FROM pg_attribute t
+                                                     WHERE t.attrelid = x.relid AND t.attnum = x.indkey[a.attnum - 1]) END
+                                   FROM pg_attribute a
+                                   WHERE a.attrelid = x.indexrelid AND a.attnum BETWEEN 1 AND x.indnkeyatts ORDER BY a.attnum) END AS columns
             FROM (SELECT current_database() AS datname, s.indexrelid, s.relid, s.schemaname, s.relname, s.indexrelname,
                    s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
                    pg_stat_get_blocks_fetched(s.indexrelid) - pg_stat_get_blocks_hit(s.indexrelid) AS idx_blks_read,
@@ -54,13 +62,7 @@ public final class IndexesReader {
                         THEN hashtextextended(concat_ws(' ', g.signature, ic.xmin, i.xmin, quote_ident(s.schemaname), quote_ident(s.relname),
                                 (SELECT string_agg(a.xmin::text, ' ' ORDER BY a.attnum) FROM pg_attribute a
                                  WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))), 0) END AS signature,
-                   ARRAY(SELECT CASE WHEN i.indkey[a.attnum - 1] = 0 AND NOT lk.locked
-                                     THEN pg_get_indexdef(s.indexrelid, a.attnum, true)
-                                     WHEN i.indkey[a.attnum - 1] = 0 THEN quote_ident(a.attname)
-                                     ELSE (SELECT quote_ident(t.attname) FROM pg_attribute t
-                                           WHERE t.attrelid = i.indrelid AND t.attnum = i.indkey[a.attnum - 1]) END
-                         FROM pg_attribute a
-                         WHERE a.attrelid = s.indexrelid AND a.attnum BETWEEN 1 AND i.indnkeyatts ORDER BY a.attnum) AS columns,
+                   i.indkey, i.indnkeyatts,
                    am.amname,
                    CASE WHEN NOT lk.locked THEN pg_get_expr(i.indpred, i.indrelid, true) END AS predicate,
                    i.indpred IS NOT NULL AS partial, lk.locked,
@@ -130,7 +132,7 @@ public final class IndexesReader {
                 reused[0]++;
             }
             if (signature != null && !rs.getBoolean("locked")) {
-                read.put(indexRelid, new IndexDefinitionCache.Entry(signature, index.getDefinition()));
+                read.put(indexRelid, new IndexDefinitionCache.Entry(signature, index.getDefinition(), index.getColumns()));
             }
             return index;
         });
@@ -149,11 +151,10 @@ public final class IndexesReader {
     private static IndexStat withDefinition(ResultSet rs, IndexStat previous, IndexDefinitionCache.Entry known, IndexStat.Builder b)
             throws SQLException {
         if (!rs.getBoolean("locked")) {
-            String definition = rs.getString("definition");
-            if (definition == null && known != null) { // the server found this index's signature among the known ones
-                definition = known.definition();
+            if (rs.getString("definition") == null && known != null) { // the server found this index's signature among the known ones
+                return b.setDefinition(known.definition()).setColumns(known.columns()).setPredicate(null).build();
             }
-            return b.setDefinition(definition).setColumns(Rows.texts(rs, "columns"))
+            return b.setDefinition(rs.getString("definition")).setColumns(Rows.texts(rs, "columns"))
                     .setPredicate(rs.getString("predicate")).build();
         }
         if (previous != null) {
