@@ -7,8 +7,10 @@ import dev.pgvigil.collector.publish.StatusRecords;
 import dev.pgvigil.common.config.KafkaSettings;
 import dev.pgvigil.common.kafka.KafkaDenied;
 import java.time.Duration;
+import java.time.Instant;
 import dev.pgvigil.collector.fleet.Fencing;
 import dev.pgvigil.collector.fleet.FleetMembership;
+import dev.pgvigil.collector.fleet.LastCycles;
 import dev.pgvigil.collector.fleet.TargetRecords;
 import dev.pgvigil.collector.fleet.TargetsPlan;
 import dev.pgvigil.collector.fleet.TargetsApi;
@@ -66,6 +68,7 @@ public final class Collector implements AutoCloseable {
     /** Kafka refused a login or an ACL: retrying cannot help, so whoever runs the collector closes it. */
     private final CompletableFuture<KafkaDenied> denied = new CompletableFuture<>();
     private FleetMembership membership;
+    private LastCycles lastCycles;
     private CollectorMeters targetMeters;
     private KafkaSnapshotPublisher publisher;
     private ScheduledExecutorService ticker;
@@ -91,6 +94,7 @@ public final class Collector implements AutoCloseable {
         if (!fromFile.isEmpty()) {
             log.info("put the config file's targets on {}: {}", Topics.TARGETS, fromFile.lines().get(fromFile.lines().size() - 1));
         }
+        lastCycles = new LastCycles(topic);
         Listener listener = new Listener();
         membership = new FleetMembership(kafka, config.groupId(), listener);
         Set<String> pinnedIds = pinned.stream().map(TargetConfig::id).collect(java.util.stream.Collectors.toSet());
@@ -186,8 +190,10 @@ public final class Collector implements AutoCloseable {
                 stop(target.id());
                 TargetRunner runner = new TargetRunner(target, config, encoders, sharedStatements.acquire(target));
                 long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
-                // spread over at most a second: a target that moved here resumes at once, with a full snapshot
-                long offsetMs = Math.floorMod(target.id().hashCode(), 1000) % intervalMs;
+                // spread over at most a second; a target that moved here resumes, with a full snapshot, one interval
+                // after its last cycle on its previous owner
+                long offsetMs = Math.max(Math.floorMod(target.id().hashCode(), 1000) % intervalMs,
+                        lastCycles.firstCycleIn(target.id(), Duration.ofMillis(intervalMs), Instant.now()).toMillis());
                 targetMeters.bind(target.id());
                 running.put(target.id(), new Scheduled(runner,
                         ticker.scheduleAtFixedRate(() -> tick(runner), offsetMs, intervalMs, TimeUnit.MILLISECONDS)));

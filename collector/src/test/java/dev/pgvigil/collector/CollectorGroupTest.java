@@ -89,7 +89,41 @@ class CollectorGroupTest {
     }
 
     private static CollectorConfig config(String group, List<TargetConfig> fileTargets) {
-        return new CollectorConfig(2, null, null, null, null, 2, null, null, null, null, null, null, fileTargets, false, null, group);
+        return config(group, fileTargets, 2);
+    }
+
+    private static CollectorConfig config(String group, List<TargetConfig> fileTargets, int intervalSeconds) {
+        return new CollectorConfig(intervalSeconds, null, null, null, null, 2, null, null, null, null, null, null, fileTargets, false, null,
+                group);
+    }
+
+    /** A collector that died a moment after a cycle: the one that takes its target over waits for the rest of that interval. */
+    @Test
+    void aTargetResumesOneIntervalAfterItsLastCycleOnAnotherCollector() throws Exception {
+        KafkaSnapshotPublisher.ensureTopics(settings);
+        Instant lastCycle = Instant.now();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(settings.clientProperties(),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            dev.pgvigil.schema.TargetStatus status = dev.pgvigil.schema.TargetStatus.newBuilder().setCollector("pgvigil-collector-gone")
+                    .setLastCycleAt(lastCycle).build();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.TARGETS_STATUS, "resume-1",
+                    Serdes.targetStatus().serialize(Topics.TARGETS_STATUS, status))).get();
+        }
+        Collector c = new Collector(config("resume", List.of(target("resume-1"), target("resume-new")), 10), settings);
+        try (StatsTopics out = new StatsTopics(kafka.bootstrapServers())) {
+            c.start();
+            Instant started = Instant.now();
+            SnapshotInfo fresh = out.await(i -> i.getRef().getInstanceId().equals("resume-new"), WAIT, "of the target never collected");
+            assertThat(Duration.between(started, fresh.getRef().getCollectedAt())).as("a target without a last cycle starts at once")
+                    .isLessThan(Duration.ofSeconds(8));
+            SnapshotInfo resumed = out.await(i -> i.getRef().getInstanceId().equals("resume-1"), WAIT, "of the target taken over");
+            assertThat(resumed.getRef().getCollectedAt()).isAfterOrEqualTo(lastCycle.plusSeconds(10));
+        } finally {
+            c.close();
+            TargetsTopic topic = new TargetsTopic(settings); // the other tests' collectors read the same targets topic
+            topic.write(TargetsPlan.removal("resume-1"));
+            topic.write(TargetsPlan.removal("resume-new"));
+        }
     }
 
     @Test
@@ -152,6 +186,12 @@ class CollectorGroupTest {
                         "of " + id + " from the collector that took it over");
             }
             assertThat(Duration.between(closedAt, Instant.now())).isLessThan(Duration.ofSeconds(20));
+            // and resumes each one interval (2 s) after its last cycle on a, not at once: no interval gets two snapshots
+            for (String id : moved) {
+                Instant lastOnA = cycles(out, id, a.name()).stream().max(Instant::compareTo).orElseThrow();
+                Instant firstOnB = cycles(out, id, b.name()).stream().min(Instant::compareTo).orElseThrow();
+                assertThat(Duration.between(lastOnA, firstOnB)).as(id).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            }
         } finally {
             a.close();
             b.close();
@@ -476,6 +516,13 @@ class CollectorGroupTest {
         Set<String> all = new HashSet<>(a.targets());
         all.addAll(b.targets());
         return all;
+    }
+
+    /** When the cycles of {@code id} that {@code collector} ran began, from the statuses published with them. */
+    private static List<Instant> cycles(StatsTopics out, String id, String collector) {
+        return out.raw(Topics.TARGETS_STATUS).stream().filter(r -> id.equals(r.key()) && r.value() != null)
+                .map(r -> Serdes.targetStatus().deserialize(r.topic(), r.value()))
+                .filter(st -> st.getCollector().equals(collector)).map(st -> st.getLastCycleAt()).toList();
     }
 
     private static long count(StatsTopics out, String id) {

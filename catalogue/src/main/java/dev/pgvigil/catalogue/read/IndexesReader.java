@@ -25,10 +25,10 @@ public final class IndexesReader {
      * 4,000 indexes), an expression by its text, which only pg_get_indexdef can give.
      *
      * <p>Parameters: the indexes whose definition the reader already has (indexrelid[]) and the signature
-     * each was read with (bigint[]). pg_get_indexdef and the key columns' names are read only for an index whose
-     * signature is not among them; see {@link IndexDefinitionCache} for what the signature covers. Then the indexes whose size
-     * is known (indexrelid[]) and the file node each was measured on (bigint[]): their size_bytes is null,
-     * see {@link SizeCache}.
+     * each was read with (bigint[]). pg_get_indexdef and the key columns' names are read only for an index
+     * whose signature is not among them; see {@link IndexDefinitionCache} for what the signature covers. Then
+     * the indexes whose size is known (indexrelid[]) and the file node each was measured on (bigint[]): their
+     * size_bytes is null, see {@link SizeCache}.
      */
     static final String SQL = """
             WITH /* pgvigil */ locked AS MATERIALIZED (SELECT l.relation FROM pg_locks l

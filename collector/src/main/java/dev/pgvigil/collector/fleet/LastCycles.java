@@ -1,0 +1,65 @@
+package dev.pgvigil.collector.fleet;
+
+import dev.pgvigil.schema.TargetStatus;
+import dev.pgvigil.schema.kafka.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When each target's last cycle began, as pgvigil.targets.status says (whichever collector ran it). A target that
+ * comes to this collector, moved from one that left or died, or back after this collector restarted, has its first
+ * cycle one interval after that one, not at once: no interval of a target gets two snapshots. A target with no
+ * status, or whose next cycle is already due, starts at once.
+ *
+ * <p>The targets a rebalance hands over arrive within a few polls, so the topic is read at most once per
+ * {@link #FRESH_FOR}. A status from a clock ahead of this one delays a target by at most one interval.
+ */
+public final class LastCycles {
+    static final Duration FRESH_FOR = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(LastCycles.class);
+
+    private final Supplier<Map<String, TargetStatus>> statuses;
+    private Map<String, Instant> lastCycleAt = Map.of();
+    private long readAtNanos;
+    private boolean read;
+
+    public LastCycles(TargetsTopic topic) {
+        this(topic::statuses);
+    }
+
+    LastCycles(Supplier<Map<String, TargetStatus>> statuses) {
+        this.statuses = statuses;
+    }
+
+    /** How long from {@code now} the first cycle of {@code targetId}, collected every {@code interval}, should wait. */
+    public synchronized Duration firstCycleIn(String targetId, Duration interval, Instant now) {
+        if (!read || System.nanoTime() - readAtNanos > FRESH_FOR.toNanos()) {
+            lastCycleAt = readStatuses();
+            readAtNanos = System.nanoTime();
+            read = true;
+        }
+        Instant last = lastCycleAt.get(targetId);
+        if (last == null) {
+            return Duration.ZERO;
+        }
+        Duration wait = Duration.between(now, last.plus(interval));
+        return wait.isNegative() ? Duration.ZERO : wait.compareTo(interval) > 0 ? interval : wait;
+    }
+
+    private Map<String, Instant> readStatuses() {
+        try {
+            Map<String, Instant> byTarget = new HashMap<>();
+            statuses.get().forEach((id, s) -> byTarget.put(id, s.getLastCycleAt()));
+            return byTarget;
+        } catch (RuntimeException e) {
+            // then a moved target may get a second snapshot in the interval its previous owner had begun: better than none
+            log.warn("cannot read {}, so targets that come here start at once: {}", Topics.TARGETS_STATUS, e.getMessage());
+            return Map.of();
+        }
+    }
+}
