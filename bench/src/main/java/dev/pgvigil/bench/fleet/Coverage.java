@@ -8,9 +8,12 @@ import java.util.Map;
  * consecutive envelopes of a target, a distance over 1.5 intervals is {@code round(d / interval) - 1} missed intervals
  * (gaps) and one under half an interval is a double collection. The distance from a target's last envelope before
  * the window to its first in it counts, and so does the distance from its last one to the window's end. Pairs that
- * span the kill are counted apart: their gap is the failover's.
+ * span the kill are counted apart: their gap is the failover's. Of the doubles, those whose two envelopes came from
+ * different collectors (a takeover that did not wait for the interval its target's previous owner had begun), and
+ * those whose second envelope began after the kill (the survivor's backlog), are also counted apart.
  */
-record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubles, long maxGapMs, String maxGapTarget,
+record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubles, long doublesAcrossCollectors, long doublesAfterKill,
+                long maxGapMs, String maxGapTarget,
                 long maxGapAroundKillMs, String maxGapAroundKillTarget, long movedTargets, long failed, long targetsWithout) {
 
     static Coverage count(Map<String, List<EnvelopeLedger.Envelope>> byTarget, List<String> targets, long fromMs, long toMs,
@@ -19,6 +22,8 @@ record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubl
         long steady = 0;
         long aroundKill = 0;
         long doubles = 0;
+        long doublesAcross = 0;
+        long doublesAfterKill = 0;
         long maxGap = 0;
         String maxGapTarget = "-";
         long maxKillGap = 0;
@@ -29,12 +34,14 @@ record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubl
         for (String target : targets) {
             List<EnvelopeLedger.Envelope> all = byTarget.getOrDefault(target, List.of());
             Long previous = null;
+            String previousCollector = null;
             String ownerBefore = null;
             String ownerAfter = null;
             boolean any = false;
             for (EnvelopeLedger.Envelope e : all) {
                 if (e.collectedAt() < fromMs) {
                     previous = e.collectedAt();
+                    previousCollector = e.collector();
                     continue;
                 }
                 if (e.collectedAt() >= toMs) {
@@ -55,6 +62,12 @@ record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubl
                     boolean spansKill = previous < killMs && e.collectedAt() >= killMs;
                     if (d < intervalMs / 2) {
                         doubles++;
+                        if (!e.collector().equals(previousCollector)) {
+                            doublesAcross++;
+                        }
+                        if (e.collectedAt() >= killMs) {
+                            doublesAfterKill++;
+                        }
                     }
                     long missed = missed(d, intervalMs);
                     if (spansKill) {
@@ -72,6 +85,7 @@ record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubl
                     }
                 }
                 previous = e.collectedAt();
+                previousCollector = e.collector();
             }
             if (!any) {
                 without++;
@@ -94,7 +108,7 @@ record Coverage(long envelopes, long gapsSteady, long gapsAroundKill, long doubl
                 moved++;
             }
         }
-        return new Coverage(envelopes, steady, aroundKill, doubles, maxGap, maxGapTarget, maxKillGap, maxKillTarget, moved, failed, without);
+        return new Coverage(envelopes, steady, aroundKill, doubles, doublesAcross, doublesAfterKill, maxGap, maxGapTarget, maxKillGap, maxKillTarget, moved, failed, without);
     }
 
     private static long missed(long distanceMs, long intervalMs) {
