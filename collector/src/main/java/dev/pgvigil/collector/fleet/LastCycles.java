@@ -24,9 +24,9 @@ public final class LastCycles {
     private static final Logger log = LoggerFactory.getLogger(LastCycles.class);
 
     private final Supplier<Map<String, TargetStatus>> statuses;
-    private Map<String, Instant> lastCycleAt = Map.of();
+    /** Null until the topic is first read. */
+    private Map<String, Instant> lastCycleAt;
     private long readAtNanos;
-    private boolean read;
 
     public LastCycles(TargetsTopic topic) {
         this(topic::statuses);
@@ -38,10 +38,9 @@ public final class LastCycles {
 
     /** How long from {@code now} the first cycle of {@code targetId}, collected every {@code interval}, should wait. */
     public synchronized Duration firstCycleIn(String targetId, Duration interval, Instant now) {
-        if (!read || System.nanoTime() - readAtNanos > FRESH_FOR.toNanos()) {
+        if (lastCycleAt == null || System.nanoTime() - readAtNanos > FRESH_FOR.toNanos()) {
             lastCycleAt = readStatuses();
             readAtNanos = System.nanoTime();
-            read = true;
         }
         Instant last = lastCycleAt.get(targetId);
         if (last == null) {
