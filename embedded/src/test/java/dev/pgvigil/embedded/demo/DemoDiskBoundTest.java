@@ -17,9 +17,16 @@ import org.junit.jupiter.api.Test;
  * at every moment (the share is sampled each second, not only at the end, since a reset of the xmin horizon
  * followed by a vacuum would clear them for a while).
  * Without the janitor, the {@code events} table alone would be well over {@link #EVENTS_BOUND_BYTES} by then.
+ *
+ * <p>The janitor and the open snapshots keep the demo's clock, {@value #SPEED_UP} times faster, but the updates
+ * go only as fast as the machine scans the bloated table, often several times slower than asked. The dead share
+ * of a sample is the updates made within one horizon (five to ten demo minutes) over the table, so it falls under
+ * the critical 20 % when the machine manages less than about a tenth of the asked rate. At 120 times a loaded
+ * two-core CI machine managed 11 times and 87 % of its samples were over; at 40 times a machine loaded the same
+ * way keeps 98 % over, at the price of a longer run (updates are the bound either way).
  */
 class DemoDiskBoundTest {
-    static final int SPEED_UP = 120;
+    static final int SPEED_UP = 40;
     static final int DEMO_MINUTES = 20; // four janitor and two idle-in-transaction cycles
     static final long DISK_BOUND_BYTES = 500L << 20;
     static final long EVENTS_BOUND_BYTES = 40L << 20;
@@ -38,7 +45,7 @@ class DemoDiskBoundTest {
             int samples = 0;
             int samplesOverCritical = 0;
             try (DemoWorkload ignored = DemoWorkload.start(pg, SPEED_UP); Connection c = pg.connect(DemoDatabase.DATABASE)) {
-                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+                long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
                 while (updated < rowUpdatesGoal && System.nanoTime() < deadline) {
                     Thread.sleep(1000);
                     updated = number(c, "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'events'");
