@@ -11,11 +11,24 @@ import java.util.Map;
  * <p>An entry is kept with a signature of everything its text is made of, computed by the server in the
  * same query: the xmin of the index's pg_class row (its name, reloptions, tablespace) and pg_index row
  * (columns, options, flags; REINDEX CONCURRENTLY swaps both), the schema and table names (ALTER SCHEMA
- * RENAME, ALTER TABLE RENAME, SET SCHEMA), the xmin of the table's pg_attribute rows the index uses
- * (RENAME COLUMN changes those, not pg_class), and, the same for every index, the search_path and
- * quote_all_identifiers settings and the xmin sums of pg_namespace, pg_opclass, pg_collation and pg_am
- * (operator class and collation names, and whether they are printed qualified). An update always
- * writes a new row version with a new xmin; in-place updates (VACUUM's relpages) change nothing printed.
+ * RENAME, ALTER TABLE RENAME, SET SCHEMA), the search_path and quote_all_identifiers settings, and two
+ * counters of the database's catalogue changes from its cumulative statistics: the updates of pg_attribute
+ * (RENAME COLUMN changes a table's pg_attribute row, not pg_class) and of pg_namespace with its deletes, and
+ * every insert, update and delete of pg_opclass, pg_collation and pg_am (operator class and collation names,
+ * and whether they are printed qualified). An update always writes a new row version with a new xmin;
+ * in-place updates (VACUUM's relpages) change nothing printed.
+ *
+ * <p>The counters are a database's, not a table's, so any column's ALTER throws every entry away once. They
+ * replace a per-index look at the table's pg_attribute rows and sums over the four catalogues (0.8 and 0.5 ms
+ * of a 2.4 ms query for 48 indexes on a quiet server): DDL is rare, cycles are not. pg_attribute's inserts and
+ * deletes, and pg_namespace's inserts, are left out: temporary tables make them (a session's first makes its
+ * temporary schema), and none changes an existing index's text (a new schema prints nothing until an operator
+ * class or collation is made in it, and that is counted).
+ * The server counts a change when the session that made it reports its statistics: from PostgreSQL 15, within
+ * a second of its transaction; before, at the end of a transaction at least half a second after its last report,
+ * or at its exit. So a changed definition is seen within about a second of the DDL, and where the counts lag
+ * (an old server's session idle right after two quick DDLs, or track_counts off) at the latest on the periodic
+ * fresh read below.
  *
  * <p>Indexes with expressions or a predicate are never kept: their text also names functions, operators
  * and types. Whoever holds a cache drops it after a failed read and on a new connection, and starts

@@ -37,10 +37,10 @@ public final class IndexesReader {
                 known AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]) AS k(indexrelid, signature)),
                 sized AS MATERIALIZED (SELECT * FROM unnest(?::bigint[]::oid[], ?::bigint[]::oid[]) AS z(relid, filenode)),
                 catalogue AS MATERIALIZED (SELECT concat_ws(' ', current_setting('search_path'), current_setting('quote_all_identifiers'),
-                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_namespace),
-                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_opclass),
-                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_collation),
-                        (SELECT count(*) || ':' || sum(xmin::text::bigint) FROM pg_am)) AS signature)
+                        pg_stat_get_tuples_updated('pg_catalog.pg_attribute'::regclass),
+                        pg_stat_get_tuples_updated('pg_catalog.pg_namespace'::regclass) + pg_stat_get_tuples_deleted('pg_catalog.pg_namespace'::regclass),
+                        (SELECT sum(pg_stat_get_tuples_inserted(r) + pg_stat_get_tuples_updated(r) + pg_stat_get_tuples_deleted(r))
+                         FROM unnest('{pg_catalog.pg_opclass,pg_catalog.pg_collation,pg_catalog.pg_am}'::regclass[]) AS r)) AS signature)
             SELECT x.*, CASE WHEN x.locked OR x.signature = k.signature THEN NULL ELSE pg_get_indexdef(x.indexrelid) END AS definition,
                    CASE WHEN NOT x.locked AND x.signature = k.signature THEN NULL
                         ELSE ARRAY(SELECT CASE WHEN x.indkey[a.attnum - 1] = 0 AND NOT x.locked
@@ -59,9 +59,7 @@ public final class IndexesReader {
                         ELSE coalesce(pg_relation_size(s.indexrelid), 0) END AS size_bytes,
                    ic.relfilenode::bigint AS filenode,
                    CASE WHEN i.indexprs IS NULL AND i.indpred IS NULL
-                        THEN hashtextextended(concat_ws(' ', g.signature, ic.xmin, i.xmin, quote_ident(s.schemaname), quote_ident(s.relname),
-                                (SELECT string_agg(a.xmin::text, ' ' ORDER BY a.attnum) FROM pg_attribute a
-                                 WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))), 0) END AS signature,
+                        THEN hashtextextended(concat_ws(' ', g.signature, ic.xmin, i.xmin, quote_ident(s.schemaname), quote_ident(s.relname)), 0) END AS signature,
                    i.indkey, i.indnkeyatts,
                    am.amname,
                    CASE WHEN NOT lk.locked THEN pg_get_expr(i.indpred, i.indrelid, true) END AS predicate,
