@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * Every target on its own interval, concurrently on a bounded pool of
  * {@code threads} workers. A ticker only hands cycles to the pool, so a slow target never delays
  * another's tick; a target whose previous cycle is still queued or running when its next is due skips
- * that tick and counts an overrun. Targets start spread over their interval, not all at once.
+ * that tick and counts an overrun, and so does a cycle that would begin less than half an interval after the
+ * previous one began ({@link TargetRunner#runCycle}). Targets start spread over their interval, not all at once.
  *
  * <pre>
  * try (Collector c = new Collector(config, kafka)) { c.start(); ... }

@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The collector's own numbers for {@code /metrics}, per target: cycles, failed cycles, overruns (a tick
- * skipped because the previous cycle still ran), publish failures, and the last cycle's wall time.
+ * skipped because the previous cycle still ran or began late, see {@link TargetRunner#runCycle}), publish failures,
+ * and the last cycle's wall time.
  * They read {@link CollectorStats} when scraped, so collecting pays nothing for them.
  */
 final class CollectorMeters {
@@ -27,7 +28,7 @@ final class CollectorMeters {
         if (bound.add(id)) {
             counter(registry, "pgvigil.collector.cycles", "collection cycles run", id, s -> s.get(id).cycles());
             counter(registry, "pgvigil.collector.cycle.failures", "cycles that could not read the target", id, s -> s.get(id).failures());
-            counter(registry, "pgvigil.collector.overruns", "ticks skipped because the previous cycle was still running", id,
+            counter(registry, "pgvigil.collector.overruns", "ticks skipped because the previous cycle was still running or began less than half an interval before", id,
                     s -> s.get(id).overruns());
             counter(registry, "pgvigil.collector.publish.failures", "snapshots Kafka did not take", id, s -> s.get(id).publishFailures());
             Gauge.builder("pgvigil.collector.last.cycle.seconds", stats, s -> s.get(id).lastCycleMs() / 1000.0)

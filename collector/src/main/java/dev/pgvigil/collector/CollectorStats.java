@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Counters per target for operations (and, later, Micrometer gauges): cycles run, cycles failed, ticks
- * skipped because the previous cycle was still running, and the last cycle's wall time and status.
+ * skipped because the previous cycle was still running or began less than half an interval before, and the last
+ * cycle's wall time and status.
  */
 public final class CollectorStats {
     /** A consistent-enough reading of one target's counters. */

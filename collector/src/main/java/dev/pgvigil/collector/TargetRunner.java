@@ -57,6 +57,8 @@ public final class TargetRunner implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable afterClose = () -> {};
     private long cycle;
+    /** When the last cycle that ran began (System.nanoTime), or null before the first. */
+    private Long lastStartNanos;
     private Instant lastPostmasterStart;
     private boolean lastFailed;
 
@@ -135,10 +137,23 @@ public final class TargetRunner implements AutoCloseable {
     }
 
     /**
-     * collect(), then hand the snapshot to the publisher. The result completes once Kafka took it or refused it; the
+     * collect(), then hand the snapshot to the publisher; unless the previous cycle began less than half an interval
+     * ago, when this one is skipped as an overrun. The result completes once Kafka took it or refused it; the
      * tracker moves on only when Kafka took it. It completes exceptionally only with {@link KafkaDenied}.
      */
     public CompletableFuture<Void> runCycle(KafkaSnapshotPublisher publisher, CollectorStats stats) {
+        long now = System.nanoTime();
+        long sincePrevious = lastStartNanos == null ? Long.MAX_VALUE : now - lastStartNanos;
+        long interval = Duration.ofSeconds(target.intervalSeconds(config.intervalSeconds())).toNanos();
+        if (sincePrevious < interval / 2) {
+            // the previous cycle began late (queued behind others on the pool), and this one is on time: two
+            // snapshots in one interval would be a double; the next tick is at least half an interval after it
+            stats.overrun(target.id());
+            log.warn("{}: this cycle would begin {} ms after the previous one, which began late; skipped (overrun {})",
+                    target.id(), Duration.ofNanos(sincePrevious).toMillis(), stats.get(target.id()).overruns());
+            return CompletableFuture.completedFuture(null);
+        }
+        lastStartNanos = now;
         Publication publication = collect();
         SnapshotInfo info = publication.info();
         return publisher.submit(publication).handle((published, failure) -> {
