@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code threads} workers. A ticker only hands cycles to the pool, so a slow target never delays
  * another's tick; a target whose previous cycle is still queued or running when its next is due skips
  * that tick and counts an overrun, and so does a cycle that would begin less than half an interval after the
- * previous one began ({@link TargetRunner#runCycle}). Targets start spread over their interval, not all at once.
+ * previous one began ({@link TargetRunner#runCycle}). A target's first cycle comes at once, its next ones at its
+ * own place in the interval ({@link CyclePhase}), so a fleet's cycles do not all come due in the same second.
  *
  * <pre>
  * try (Collector c = new Collector(config, kafka)) { c.start(); ... }
@@ -178,7 +179,8 @@ public final class Collector implements AutoCloseable {
     }
 
     /** A target being collected: its runner and its ticks. */
-    private record Scheduled(TargetRunner runner, ScheduledFuture<?> ticks) {}
+    /** A target's runner, its first cycle and its periodic ticks. */
+    private record Scheduled(TargetRunner runner, ScheduledFuture<?> first, ScheduledFuture<?> ticks) {}
 
     /** What the group gives and takes; called on the membership thread. */
     private final class Listener implements FleetMembership.Listener {
@@ -191,13 +193,16 @@ public final class Collector implements AutoCloseable {
                 stop(target.id());
                 TargetRunner runner = new TargetRunner(target, config, encoders, sharedStatements.acquire(target));
                 long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
-                // spread over at most a second; a target that moved here resumes, with a full snapshot, one interval
-                // after its last cycle on its previous owner
-                long offsetMs = Math.max(Math.floorMod(target.id().hashCode(), 1000) % intervalMs,
+                // a new target's first cycle comes at once (spread over at most a second); a target that moved here
+                // resumes, with a full snapshot, one interval after its last cycle on its previous owner. Then it ticks
+                // at its own place in the interval.
+                long firstMs = Math.max(Math.floorMod(target.id().hashCode(), 1000) % intervalMs,
                         lastCycles.firstCycleIn(target.id(), Duration.ofMillis(intervalMs), Instant.now()).toMillis());
+                long periodicMs = CyclePhase.periodicStartIn(target.id(), intervalMs, System.currentTimeMillis(), firstMs);
                 targetMeters.bind(target.id());
                 running.put(target.id(), new Scheduled(runner,
-                        ticker.scheduleAtFixedRate(() -> tick(runner), offsetMs, intervalMs, TimeUnit.MILLISECONDS)));
+                        ticker.schedule(() -> tick(runner), firstMs, TimeUnit.MILLISECONDS),
+                        ticker.scheduleAtFixedRate(() -> tick(runner), periodicMs, intervalMs, TimeUnit.MILLISECONDS)));
                 log.info("collecting {} every {} s", target, target.intervalSeconds(config.intervalSeconds()));
             }
         }
@@ -228,6 +233,7 @@ public final class Collector implements AutoCloseable {
             if (s == null) {
                 return false;
             }
+            s.first().cancel(false);
             s.ticks().cancel(false);
             s.runner().retire(() -> {
                 sharedStatements.release(s.runner().target());
