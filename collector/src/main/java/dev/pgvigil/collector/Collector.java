@@ -178,8 +178,7 @@ public final class Collector implements AutoCloseable {
         return denied.copy();
     }
 
-    /** A target being collected: its runner and its ticks. */
-    /** A target's runner, its first cycle and its periodic ticks. */
+    /** A target being collected: its runner, its first cycle and its periodic ticks. */
     private record Scheduled(TargetRunner runner, ScheduledFuture<?> first, ScheduledFuture<?> ticks) {}
 
     /** What the group gives and takes; called on the membership thread. */
