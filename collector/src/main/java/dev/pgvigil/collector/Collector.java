@@ -192,11 +192,10 @@ public final class Collector implements AutoCloseable {
                 stop(target.id());
                 TargetRunner runner = new TargetRunner(target, config, encoders, sharedStatements.acquire(target));
                 long intervalMs = target.intervalSeconds(config.intervalSeconds()) * 1000L;
-                // a new target's first cycle comes at once (spread over at most a second); a target that moved here
-                // resumes, with a full snapshot, one interval after its last cycle on its previous owner. Then it ticks
-                // at its own place in the interval.
-                long firstMs = Math.max(Math.floorMod(target.id().hashCode(), 1000) % intervalMs,
-                        lastCycles.firstCycleIn(target.id(), Duration.ofMillis(intervalMs), Instant.now()).toMillis());
+                // a target that moved here resumes, with a full snapshot, one interval after its last cycle on its
+                // previous owner
+                long firstMs = lastCycles.firstCycleIn(target.id(), Duration.ofMillis(intervalMs), Instant.now())
+                        .map(Duration::toMillis).orElseGet(() -> CyclePhase.firstIn(target.id(), intervalMs));
                 long periodicMs = CyclePhase.periodicStartIn(target.id(), intervalMs, System.currentTimeMillis(), firstMs);
                 targetMeters.bind(target.id());
                 running.put(target.id(), new Scheduled(runner,

@@ -4,15 +4,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Where in its interval a target's cycles fall: at a place of its own, the same on every collector, so a
- * fleet's cycles spread evenly over the interval instead of all coming due in the same second. A pool
- * handed a thousand cycles at once begins the last of them most of an interval late, and the next
- * interval's order differs, so one target's snapshots came anywhere from a few seconds to nearly two
- * intervals apart (a double or a gap). A target that moves keeps its place, so its new owner resumes
- * in step with its old one.
+ * When a target's cycles fall: the first at once, the next ones at a place in the interval of its own, the
+ * same on every collector, so a fleet's cycles spread evenly over the interval instead of all coming due in
+ * the same second. A pool handed a thousand cycles at once begins the last of them most of an interval late,
+ * and the next interval's order differs, so one target's snapshots came anywhere from a few seconds to nearly
+ * two intervals apart (a double or a gap). A target that moves keeps its place, so its new owner resumes in
+ * step with its old one.
  */
 final class CyclePhase {
     private CyclePhase() {}
+
+    /**
+     * How long the first cycle of a target never collected waits: at once, spread over at most a second so that a
+     * collector's new targets do not all connect in the same millisecond. (One collected before resumes as
+     * {@link dev.pgvigil.collector.fleet.LastCycles} says.)
+     */
+    static long firstIn(String targetId, long intervalMs) {
+        return Math.floorMod(targetId.hashCode(), 1000) % intervalMs;
+    }
 
     /** This target's place in an interval of {@code intervalMs}: ms after each multiple of the interval since the epoch. */
     static long of(String targetId, long intervalMs) {

@@ -22,6 +22,12 @@ class CyclePhaseTest {
     }
 
     @Test
+    void aNewTargetsFirstCycleComesWithinASecondAndWithinItsInterval() {
+        assertThat(CyclePhase.firstIn("orders-eu", MINUTE)).isBetween(0L, 999L);
+        assertThat(CyclePhase.firstIn("orders-eu", 500)).isBetween(0L, 499L);
+    }
+
+    @Test
     void periodicTicksBeginAtTheTargetsPlaceAtLeastHalfAnIntervalAfterItsFirstCycle() {
         long now = 1_765_000_000_123L;
         for (String id : new String[] {"a", "orders-eu", "c1-17"}) {
