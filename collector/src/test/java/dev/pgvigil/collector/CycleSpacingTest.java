@@ -11,6 +11,7 @@ import dev.pgvigil.collector.publish.StatusRecords;
 import dev.pgvigil.schema.SnapshotInfo;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class CycleSpacingTest {
                 TargetRunner runner = new TargetRunner(target, config);
                 StatsTopics topics = new StatsTopics(broker.kafka().bootstrapServers())) {
             long firstBegan = System.nanoTime();
+            Instant firstBeganAt = Instant.now();
             runner.runCycle(publisher, stats).get(30, TimeUnit.SECONDS);
             runner.runCycle(publisher, stats).get(30, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - firstBegan))
@@ -51,23 +53,14 @@ class CycleSpacingTest {
             runner.runCycle(publisher, stats).get(30, TimeUnit.SECONDS);
             assertThat(stats.get("spacing").cycles()).as("half an interval after the first began, a cycle runs").isEqualTo(2);
 
-            List<SnapshotInfo> envelopes = envelopesOf("spacing", topics, 2);
+            // a commit's markers land just after it returns: wait for the last cycle's envelope, then count them all
+            topics.await(i -> i.getRef().getInstanceId().equals("spacing") && i.getRef().getCollectedAt().isAfter(firstBeganAt.plusSeconds(5)),
+                    Duration.ofSeconds(30), "of the cycle half an interval after the first");
+            List<SnapshotInfo> envelopes = topics.envelopes().stream().filter(i -> i.getRef().getInstanceId().equals("spacing")).toList();
             assertThat(envelopes).as("snapshots on the topic").hasSize(2);
             assertThat(Duration.between(envelopes.get(0).getRef().getCollectedAt(), envelopes.get(1).getRef().getCollectedAt()))
                     .as("half an interval apart, by the wall clock the envelopes carry")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(INTERVAL_SECONDS / 2));
-        }
-    }
-
-    /** The target's envelopes once there are at least {@code expected} (a commit's markers land just after it returns), or after 30 s. */
-    private static List<SnapshotInfo> envelopesOf(String targetId, StatsTopics topics, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            List<SnapshotInfo> got = topics.envelopes().stream().filter(i -> i.getRef().getInstanceId().equals(targetId)).toList();
-            if (got.size() >= expected || System.nanoTime() > deadline) {
-                return got;
-            }
-            Thread.sleep(100);
         }
     }
 
