@@ -22,15 +22,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import dev.pgvigil.common.http.HealthChecks;
 import dev.pgvigil.common.http.HttpApiServer;
 import dev.pgvigil.common.http.Router;
@@ -52,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * {@code threads} workers. A ticker only hands cycles to the pool, so a slow target never delays
  * another's tick; a target whose previous cycle is still queued or running when its next is due skips
  * that tick and counts an overrun, and so does a cycle that would begin less than half an interval after the
- * previous one began ({@link TargetRunner#runCycle}). A target's first cycle comes at once, its next ones at its
- * own place in the interval ({@link CyclePhase}), so a fleet's cycles do not all come due in the same second.
+ * previous one began ({@link TargetRunner#runCycle}). A target's first cycle comes at once; once it begins, the next
+ * ones are set at the target's own place in the interval ({@link CyclePhase}), so a fleet's cycles do not all come
+ * due in the same second, and a first cycle that waited on the pool is not followed by ticks that found it still
+ * waiting. First cycles wait for the cycles of targets already collected ({@link WorkOrder}).
  *
  * <pre>
  * try (Collector c = new Collector(config, kafka)) { c.start(); ... }
@@ -75,6 +78,7 @@ public final class Collector implements AutoCloseable {
     private KafkaSnapshotPublisher publisher;
     private ScheduledExecutorService ticker;
     private ThreadPoolExecutor workers;
+    private final WorkOrder workOrder = new WorkOrder();
     private ExecutorService encoders;
     private ServiceMeters meters;
     private HttpApiServer http;
@@ -104,7 +108,7 @@ public final class Collector implements AutoCloseable {
         publisher = new KafkaSnapshotPublisher(kafka, sendTimeout(),
                 id -> pinnedIds.contains(id) ? Fencing.Fence.UNFENCED : membership.fence(id), config.groupId(),
                 KafkaSnapshotPublisher.Batching.DEFAULT, new StatusRecords(membership.name()));
-        workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, WorkOrder.queue(),
                 named("pgvigil-collector-"));
         ticker = Executors.newSingleThreadScheduledExecutor(named("pgvigil-collector-ticker-"));
         // chunking and encoding, overlapped with the targets' queries: CPU work, so no more threads than cores
@@ -178,8 +182,44 @@ public final class Collector implements AutoCloseable {
         return denied.copy();
     }
 
-    /** A target being collected: its runner, its first cycle and its periodic ticks. */
-    private record Scheduled(TargetRunner runner, ScheduledFuture<?> first, ScheduledFuture<?> ticks) {}
+    /** A target being collected: its runner, its interval, its first cycle and, once that began, its periodic ticks. */
+    private static final class Scheduled {
+        final TargetRunner runner;
+        final long intervalMs;
+        private ScheduledFuture<?> first;
+        private ScheduledFuture<?> ticks;
+        private boolean cancelled;
+
+        Scheduled(TargetRunner runner, long intervalMs) {
+            this.runner = runner;
+            this.intervalMs = intervalMs;
+        }
+
+        synchronized void first(ScheduledFuture<?> first) {
+            this.first = first;
+        }
+
+        /** Sets the periodic ticks, unless the target left meanwhile or the collector is closing. */
+        synchronized void ticks(Supplier<ScheduledFuture<?>> schedule) {
+            if (!cancelled && ticks == null) {
+                try {
+                    ticks = schedule.get();
+                } catch (RejectedExecutionException e) {
+                    cancelled = true;
+                }
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (first != null) {
+                first.cancel(false);
+            }
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
+        }
+    }
 
     /** What the group gives and takes; called on the membership thread. */
     private final class Listener implements FleetMembership.Listener {
@@ -196,11 +236,10 @@ public final class Collector implements AutoCloseable {
                 // previous owner
                 long firstMs = lastCycles.firstCycleIn(target.id(), Duration.ofMillis(intervalMs), Instant.now())
                         .map(Duration::toMillis).orElseGet(() -> CyclePhase.firstIn(target.id(), intervalMs));
-                long periodicMs = CyclePhase.periodicStartIn(target.id(), intervalMs, System.currentTimeMillis(), firstMs);
                 targetMeters.bind(target.id());
-                running.put(target.id(), new Scheduled(runner,
-                        ticker.schedule(() -> tick(runner), firstMs, TimeUnit.MILLISECONDS),
-                        ticker.scheduleAtFixedRate(() -> tick(runner), periodicMs, intervalMs, TimeUnit.MILLISECONDS)));
+                Scheduled scheduled = new Scheduled(runner, intervalMs);
+                scheduled.first(ticker.schedule(() -> tick(scheduled, true), firstMs, TimeUnit.MILLISECONDS));
+                running.put(target.id(), scheduled);
                 log.info("collecting {} every {} s", target, target.intervalSeconds(config.intervalSeconds()));
             }
         }
@@ -231,10 +270,9 @@ public final class Collector implements AutoCloseable {
             if (s == null) {
                 return false;
             }
-            s.first().cancel(false);
-            s.ticks().cancel(false);
-            s.runner().retire(() -> {
-                sharedStatements.release(s.runner().target());
+            s.cancel();
+            s.runner.retire(() -> {
+                sharedStatements.release(s.runner.target());
                 afterLastCycle.run();
             });
             log.info("stopped collecting {}", targetId);
@@ -245,7 +283,7 @@ public final class Collector implements AutoCloseable {
     /** Removes a target's status from pgvigil.targets.status, on a worker (the membership thread must not wait for Kafka). */
     private void forget(String targetId) {
         try {
-            workers.execute(() -> {
+            workers.execute(workOrder.steady(() -> {
                 try {
                     publisher.forget(targetId);
                 } catch (KafkaSnapshotPublisher.PublishException e) {
@@ -253,13 +291,14 @@ public final class Collector implements AutoCloseable {
                 } catch (KafkaDenied e) {
                     denied.complete(e);
                 }
-            });
+            }));
         } catch (RuntimeException e) { // rejected while shutting down
             log.debug("{}: status not removed, shutting down", targetId);
         }
     }
 
-    private void tick(TargetRunner runner) {
+    private void tick(Scheduled scheduled, boolean first) {
+        TargetRunner runner = scheduled.runner;
         String id = runner.target().id();
         if (!runner.busy.compareAndSet(false, true)) {
             stats.overrun(id);
@@ -268,7 +307,12 @@ public final class Collector implements AutoCloseable {
         }
         try {
             // the worker is free once the snapshot is handed over; the target's cycle ends when Kafka answered
-            workers.execute(() -> {
+            Runnable cycle = () -> {
+                if (first) {
+                    long periodicMs = CyclePhase.periodicStartIn(id, scheduled.intervalMs, System.currentTimeMillis());
+                    scheduled.ticks(() -> ticker.scheduleAtFixedRate(() -> tick(scheduled, false),
+                            periodicMs, scheduled.intervalMs, TimeUnit.MILLISECONDS));
+                }
                 CompletableFuture<Void> published;
                 try {
                     published = runner.runCycle(publisher, stats);
@@ -285,7 +329,8 @@ public final class Collector implements AutoCloseable {
                     runner.busy.set(false);
                     runner.closeIfRetired();
                 });
-            });
+            };
+            workers.execute(first ? workOrder.first(cycle) : workOrder.steady(cycle));
         } catch (RuntimeException e) { // rejected while shutting down
             runner.busy.set(false);
         }
@@ -314,7 +359,7 @@ public final class Collector implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         encoders.shutdown(); // the cycles that used it are over
-        running.values().forEach(s -> s.runner().close());
+        running.values().forEach(s -> s.runner.close());
         running.clear();
         if (http != null) {
             http.close();

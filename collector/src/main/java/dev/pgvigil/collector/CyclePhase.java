@@ -31,11 +31,11 @@ final class CyclePhase {
     }
 
     /**
-     * How long from {@code nowEpochMs} until the target's first periodic tick: the first moment at its place in
-     * the interval that is at least half an interval after its first cycle, due {@code firstInMs} from now.
+     * How long from {@code nowEpochMs}, when the target's first cycle begins, until its first periodic tick: the
+     * first moment at its place in the interval that is at least half an interval later.
      */
-    static long periodicStartIn(String targetId, long intervalMs, long nowEpochMs, long firstInMs) {
-        long earliest = nowEpochMs + firstInMs + intervalMs / 2;
+    static long periodicStartIn(String targetId, long intervalMs, long nowEpochMs) {
+        long earliest = nowEpochMs + intervalMs / 2;
         long wait = Math.floorMod(of(targetId, intervalMs) - earliest, intervalMs);
         return earliest + wait - nowEpochMs;
     }
