@@ -301,8 +301,7 @@ public final class Collector implements AutoCloseable {
         TargetRunner runner = scheduled.runner;
         String id = runner.target().id();
         if (!runner.busy.compareAndSet(false, true)) {
-            stats.overrun(id);
-            log.warn("{}: previous cycle still running, this one is skipped (overrun {})", id, stats.get(id).overruns());
+            runner.overrun(stats, "previous cycle still running");
             return;
         }
         try {

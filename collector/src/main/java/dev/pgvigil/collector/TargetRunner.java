@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,8 @@ public final class TargetRunner implements AutoCloseable {
     private final Set<String> loggedWarnings = new HashSet<>();
     /** Set while a cycle is queued or running; a tick that finds it set is an overrun. */
     final AtomicBoolean busy = new AtomicBoolean();
+    /** Cycles skipped since the last one that ran: a collector behind its fleet would log one line a target a tick. */
+    private final AtomicInteger overrunsInARow = new AtomicInteger();
     /** Set when the target left this collector; the runner closes once no cycle runs. */
     private volatile boolean retired;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -148,10 +151,13 @@ public final class TargetRunner implements AutoCloseable {
         if (sincePrevious < interval / 2) {
             // the previous cycle began late (queued behind others on the pool), and this one is on time: two
             // snapshots in one interval would be a double; the next tick is at least half an interval after it
-            stats.overrun(target.id());
-            log.warn("{}: this cycle would begin {} ms after the previous one, which began late; skipped (overrun {})",
-                    target.id(), Duration.ofNanos(sincePrevious).toMillis(), stats.get(target.id()).overruns());
+            overrun(stats, "this cycle would begin " + Duration.ofNanos(sincePrevious).toMillis()
+                    + " ms after the previous one, which began late");
             return CompletableFuture.completedFuture(null);
+        }
+        int skipped = overrunsInARow.getAndSet(0);
+        if (skipped > 0) {
+            log.info("{}: caught up after {} skipped cycle{}", target.id(), skipped, skipped == 1 ? "" : "s");
         }
         lastStartNanos = now;
         Publication publication = collect();
@@ -175,6 +181,20 @@ public final class TargetRunner implements AutoCloseable {
             stats.cycle(target.id(), info.getStatus().name(), info.getDurationMs(), info.getRef().getCollectedAt());
             return null;
         });
+    }
+
+    /**
+     * Counts a skipped cycle; the first of a run of them is logged as a warning, the rest only at debug, and the
+     * next cycle that runs says how many there were.
+     */
+    void overrun(CollectorStats stats, String why) {
+        stats.overrun(target.id());
+        if (overrunsInARow.getAndIncrement() == 0) {
+            log.warn("{}: {}; skipped (overrun {}; the next ones until it catches up are counted, not logged)", target.id(), why,
+                    stats.get(target.id()).overruns());
+        } else {
+            log.debug("{}: {}; skipped", target.id(), why);
+        }
     }
 
     private Publication failed(SnapshotRef ref, String error, long startNanos) {
