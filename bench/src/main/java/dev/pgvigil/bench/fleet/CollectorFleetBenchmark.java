@@ -152,17 +152,22 @@ public final class CollectorFleetBenchmark {
             long heapSurvivorAtKill = 0;
             long lastProgress = start.atMs();
             long lastEnvelopes = ledger.envelopes();
+            Takeover takeover = null;
             while (System.currentTimeMillis() < endAt) {
                 long now = System.currentTimeMillis();
                 if (beforeKill == null && now >= killAt - 1_000) {
                     heapSurvivorAtKill = collectors.get(0).heapAfterGc();
                     heapBothAtKill = heapSurvivorAtKill + collectors.get(1).heapAfterGc();
                     beforeKill = sample(collectors, servers);
+                    Set<String> heldAtKill = collectors.get(0).targets();
                     collectors.get(1).kill9();
                     killAt = System.currentTimeMillis();
+                    takeover = new Takeover(killAt, heldAtKill);
                     progress("collector-2 killed (SIGKILL); its targets must resume on collector-1");
                 } else if (beforeKill != null && afterKill == null && now >= killAt + 2 * intervalMs + 20_000) {
                     afterKill = sample(collectors, servers); // failover done: collector-1 alone from here
+                } else if (takeover != null && afterKill == null) {
+                    takeover.observe(collectors.get(0).targets(), now);
                 }
                 if (now - lastProgress >= 30_000) {
                     long envelopes = ledger.envelopes();
@@ -182,6 +187,9 @@ public final class CollectorFleetBenchmark {
             ledger.catchUp(Duration.ofMinutes(3));
             Coverage coverage = Coverage.count(ledger.byTarget(), ids, start.atMs(), end.atMs(), killAt, intervalMs);
             report.put("coverage", coverage);
+            if (takeover != null) {
+                report.put("takeover", takeover.report(ledger.byTarget(), coverage.maxGapAroundKillTarget()));
+            }
             Map<String, Object> overruns = new LinkedHashMap<>();
             for (int i = 0; i < collectors.size(); i++) {
                 overruns.put(collectors.get(i).name() + "InRun", collectors.get(i).last().overruns() - overrunsAtStart.get(i));

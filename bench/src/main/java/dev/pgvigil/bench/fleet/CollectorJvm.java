@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -83,23 +85,48 @@ final class CollectorJvm implements AutoCloseable {
     /** Reads now (null while it does not answer), remembering the reading. */
     Reading read() {
         long cpu = ProcCpu.of(process.pid());
+        String body = scrape();
+        if (body == null || cpu < 0) {
+            return null;
+        }
+        Reading reading = new Reading(cpu, (long) sum(body, "pgvigil_collector_cycles_total", null),
+                (long) sum(body, "pgvigil_collector_overruns_total", null), (long) sum(body, "jvm_memory_used_bytes", "area=\"heap\""));
+        last = reading;
+        return reading;
+    }
+
+    /** Its /metrics now, or null while it does not answer. */
+    private String scrape() {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200 || cpu < 0) {
-                return null;
-            }
-            String body = r.body();
-            Reading reading = new Reading(cpu, (long) sum(body, "pgvigil_collector_cycles_total", null),
-                    (long) sum(body, "pgvigil_collector_overruns_total", null), (long) sum(body, "jvm_memory_used_bytes", "area=\"heap\""));
-            last = reading;
-            return reading;
+            return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The targets it collects now, as its /metrics names them (a target's meters are bound when the group gives it
+     * the target); empty while it does not answer.
+     */
+    Set<String> targets() {
+        String body = scrape();
+        if (body == null) {
+            return Set.of();
+        }
+        Set<String> ids = new HashSet<>();
+        String label = "target=\"";
+        for (String line : body.split("\n")) {
+            int at = line.indexOf(label);
+            if (line.startsWith("pgvigil_collector_cycles_total{") && at >= 0) {
+                ids.add(line.substring(at + label.length(), line.indexOf('"', at + label.length())));
+            }
+        }
+        return ids;
     }
 
     Reading last() {

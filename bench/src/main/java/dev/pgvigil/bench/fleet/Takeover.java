@@ -1,0 +1,62 @@
+package dev.pgvigil.bench.fleet;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The failover split in two: when the survivor was given each target it did not hold at the kill (first named in its
+ * /metrics, polled once a second) and when it began that target's first cycle (the first committed envelope begun
+ * after the kill). The first part is the group's detection and rebalance; the second the survivor's queue plus, for
+ * a target not yet due, the wait until one interval after its last cycle.
+ */
+final class Takeover {
+    private static final long NONE = Long.MIN_VALUE;
+    private final long killAt;
+    private final Set<String> heldAtKill;
+    private final Map<String, Long> assignedAt = new HashMap<>();
+
+    Takeover(long killAt, Set<String> heldAtKill) {
+        this.killAt = killAt;
+        this.heldAtKill = Set.copyOf(heldAtKill);
+    }
+
+    void observe(Set<String> held, long now) {
+        for (String id : held) {
+            if (!heldAtKill.contains(id)) {
+                assignedAt.putIfAbsent(id, now);
+            }
+        }
+    }
+
+    Map<String, Object> report(Map<String, List<EnvelopeLedger.Envelope>> byTarget, String slowest) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("targetsAssigned", assignedAt.size());
+        out.put("assignedAfterKillS", seconds(assignedAt.values().stream().mapToLong(t -> t - killAt).sorted().toArray()));
+        out.put("firstCycleAfterAssignedS", seconds(assignedAt.entrySet().stream()
+                .filter(e -> firstBegunAfterKill(byTarget.get(e.getKey())) != NONE)
+                .mapToLong(e -> firstBegunAfterKill(byTarget.get(e.getKey())) - e.getValue()).sorted().toArray()));
+        Long slowestAssigned = assignedAt.get(slowest);
+        if (slowestAssigned != null && firstBegunAfterKill(byTarget.get(slowest)) != NONE) {
+            out.put("slowestTarget", slowest);
+            out.put("slowestAssignedAfterKillS", (slowestAssigned - killAt) / 1e3);
+            out.put("slowestFirstCycleAfterAssignedS", (firstBegunAfterKill(byTarget.get(slowest)) - slowestAssigned) / 1e3);
+        }
+        return out;
+    }
+
+    /** When the target's first cycle after the kill began, or {@link #NONE}. */
+    private long firstBegunAfterKill(List<EnvelopeLedger.Envelope> envelopes) {
+        return envelopes == null ? NONE : envelopes.stream().mapToLong(EnvelopeLedger.Envelope::collectedAt)
+                .filter(t -> t >= killAt).min().orElse(NONE);
+    }
+
+    private static Map<String, Object> seconds(long[] sortedMs) {
+        if (sortedMs.length == 0) {
+            return Map.of();
+        }
+        return Map.of("p50", sortedMs[sortedMs.length / 2] / 1e3, "max", sortedMs[sortedMs.length - 1] / 1e3);
+    }
+}
