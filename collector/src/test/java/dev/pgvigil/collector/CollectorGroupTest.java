@@ -130,7 +130,7 @@ class CollectorGroupTest {
     void collectorsShareTheFleetFollowTheTopicAndTakeOver() throws Exception {
         List<TargetConfig> fleet = new ArrayList<>(IntStream.rangeClosed(1, 8).mapToObj(i -> target("share-" + i)).toList());
         // nothing listens there: its cycles fail, and its last error is what 'targets list' must show
-        fleet.add(new TargetConfig("share-down", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres", "monitor", null, null,
+        fleet.add(new TargetConfig("share-down", "jdbc:postgresql://127.0.0.1:" + ClosedPort.any() + "/postgres", "monitor", null, null,
                 password.toString(), null, Map.of(), null, null));
         TargetsTopic topic = new TargetsTopic(settings);
         Collector a = new Collector(config("share", fleet), settings); // its file's targets go on the topic at start
@@ -224,7 +224,7 @@ class CollectorGroupTest {
         TargetsTopic topic = new TargetsTopic(settings);
         TargetConfig inUrl = new TargetConfig("secret-url", "postgresql://monitor:monitor-pw-1@127.0.0.1:" + pg.port() + "/postgres", null,
                 null, null, null, null, null, null, null);
-        TargetConfig downInUrl = new TargetConfig("secret-down", "postgresql://monitor:monitor-pw-1@127.0.0.1:" + closedPort() + "/postgres",
+        TargetConfig downInUrl = new TargetConfig("secret-down", "postgresql://monitor:monitor-pw-1@127.0.0.1:" + ClosedPort.any() + "/postgres",
                 null, null, null, null, null, null, null, null);
         try (Collector c = new Collector(config("secret", List.of(target("fine-one"), inUrl, downInUrl)), settings);
              StatsTopics out = new StatsTopics(kafka.bootstrapServers())) {
@@ -503,13 +503,6 @@ class CollectorGroupTest {
                 .execute("list", "-c", config.toString());
         assertThat(exit).as(err.toString()).isZero();
         return out.toString();
-    }
-
-    /** A local port nothing listens on. */
-    private static int closedPort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static Set<String> union(Collector a, Collector b) {

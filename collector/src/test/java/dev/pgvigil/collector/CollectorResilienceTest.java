@@ -71,10 +71,7 @@ class CollectorResilienceTest {
         flaky.execute("postgres", "CREATE EXTENSION pg_stat_statements", "CREATE ROLE mon LOGIN PASSWORD '" + FILE_SECRET + "'", "GRANT pg_monitor TO mon");
         Path secretFile = dir.resolve("flaky.pw");
         Files.writeString(secretFile, FILE_SECRET + "\n");
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort(); // nothing listens there once closed
-        }
+        int closedPort = ClosedPort.any();
 
         kafka = EmbeddedKafka.startTemporary();
         ConfigFile config = ConfigFile.parse("resilience.yaml", """

@@ -9,7 +9,6 @@ import dev.pgvigil.collector.publish.CollectorTopicsBroker;
 import dev.pgvigil.collector.publish.KafkaSnapshotPublisher;
 import dev.pgvigil.collector.publish.StatusRecords;
 import dev.pgvigil.schema.SnapshotInfo;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +31,7 @@ class CycleSpacingTest {
     void aCycleDueLessThanHalfAnIntervalAfterThePreviousBeganIsSkippedAndTheOneAfterRuns() throws Exception {
         CollectorConfig config = new CollectorConfig(INTERVAL_SECONDS, null, null, 1, null, 1, null, null, null, null, null,
                 List.of(), false, null);
-        TargetConfig target = TargetConfig.of("spacing", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/x", "monitor", null, null);
+        TargetConfig target = TargetConfig.of("spacing", "jdbc:postgresql://127.0.0.1:" + ClosedPort.any() + "/x", "monitor", null, null);
         CollectorStats stats = new CollectorStats();
         try (KafkaSnapshotPublisher publisher = new KafkaSnapshotPublisher(broker.settings(), Duration.ofSeconds(10),
                 id -> Fencing.Fence.UNFENCED, "spacing-test", KafkaSnapshotPublisher.Batching.NONE, new StatusRecords("test"));
@@ -61,12 +60,6 @@ class CycleSpacingTest {
             assertThat(Duration.between(envelopes.get(0).getRef().getCollectedAt(), envelopes.get(1).getRef().getCollectedAt()))
                     .as("half an interval apart, by the wall clock the envelopes carry")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(INTERVAL_SECONDS / 2));
-        }
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

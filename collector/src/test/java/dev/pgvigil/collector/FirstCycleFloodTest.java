@@ -37,7 +37,7 @@ class FirstCycleFloodTest {
         try (ServerSocket silent = new ServerSocket(0, 4 * NEW_TARGETS, InetAddress.getLoopbackAddress())) {
             // never accepted: the kernel completes the handshakes, and the driver waits for an answer to its login
             CollectorConfig config = new CollectorConfig(1, null, null, LOGIN_TIMEOUT_SECONDS, null, THREADS, null, null, null,
-                    null, null, List.of(target("steady", closedPort(), 1)), false, null);
+                    null, null, List.of(target("steady", ClosedPort.any(), 1)), false, null);
             try (Collector collector = new Collector(config, broker.settings());
                     StatsTopics topics = new StatsTopics(broker.kafka().bootstrapServers())) {
                 collector.start();
@@ -79,11 +79,5 @@ class FirstCycleFloodTest {
     private static TargetConfig target(String id, int port, int intervalSeconds) {
         return new TargetConfig(id, "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "monitor", null, null, null,
                 intervalSeconds, Map.of(), null, null);
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
