@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -13,7 +14,6 @@ import java.util.Set;
  * a target not yet due, the wait until one interval after its last cycle.
  */
 final class Takeover {
-    private static final long NONE = Long.MIN_VALUE;
     private final long killAt;
     private final Set<String> heldAtKill;
     private final Map<String, Long> assignedAt = new HashMap<>();
@@ -32,25 +32,25 @@ final class Takeover {
     }
 
     Map<String, Object> report(Map<String, List<EnvelopeLedger.Envelope>> byTarget, String slowest) {
+        Map<String, Long> firstCycleAt = new HashMap<>();
+        assignedAt.keySet().forEach(id -> firstBegunAfterKill(byTarget.get(id)).ifPresent(t -> firstCycleAt.put(id, t)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("targetsAssigned", assignedAt.size());
         out.put("assignedAfterKillS", seconds(assignedAt.values().stream().mapToLong(t -> t - killAt).sorted().toArray()));
-        out.put("firstCycleAfterAssignedS", seconds(assignedAt.entrySet().stream()
-                .filter(e -> firstBegunAfterKill(byTarget.get(e.getKey())) != NONE)
-                .mapToLong(e -> firstBegunAfterKill(byTarget.get(e.getKey())) - e.getValue()).sorted().toArray()));
-        Long slowestAssigned = assignedAt.get(slowest);
-        if (slowestAssigned != null && firstBegunAfterKill(byTarget.get(slowest)) != NONE) {
+        out.put("firstCycleAfterAssignedS", seconds(firstCycleAt.entrySet().stream()
+                .mapToLong(e -> e.getValue() - assignedAt.get(e.getKey())).sorted().toArray()));
+        if (firstCycleAt.containsKey(slowest)) {
             out.put("slowestTarget", slowest);
-            out.put("slowestAssignedAfterKillS", (slowestAssigned - killAt) / 1e3);
-            out.put("slowestFirstCycleAfterAssignedS", (firstBegunAfterKill(byTarget.get(slowest)) - slowestAssigned) / 1e3);
+            out.put("slowestAssignedAfterKillS", (assignedAt.get(slowest) - killAt) / 1e3);
+            out.put("slowestFirstCycleAfterAssignedS", (firstCycleAt.get(slowest) - assignedAt.get(slowest)) / 1e3);
         }
         return out;
     }
 
-    /** When the target's first cycle after the kill began, or {@link #NONE}. */
-    private long firstBegunAfterKill(List<EnvelopeLedger.Envelope> envelopes) {
-        return envelopes == null ? NONE : envelopes.stream().mapToLong(EnvelopeLedger.Envelope::collectedAt)
-                .filter(t -> t >= killAt).min().orElse(NONE);
+    /** When the target's first cycle after the kill began, if it has one. */
+    private OptionalLong firstBegunAfterKill(List<EnvelopeLedger.Envelope> envelopes) {
+        return envelopes == null ? OptionalLong.empty()
+                : envelopes.stream().mapToLong(EnvelopeLedger.Envelope::collectedAt).filter(t -> t >= killAt).min();
     }
 
     private static Map<String, Object> seconds(long[] sortedMs) {
